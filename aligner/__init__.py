@@ -1,0 +1,16 @@
+"""aligner: captions worded as published and timed to the broadcast, quote clips, and a faithfulness check.
+
+The pipeline is three small steps, each with its own module: `text` reads the published words,
+`transcribe` recognizes the speech (cached), `align` pairs the two. Everything else is made from the
+resulting `Alignment`.
+"""
+from .align import AlignedWord, Alignment, Unscripted, align
+from .errors import AlignerError, InputError, MismatchError
+from .pipeline import Aligned, align_files
+from .text import Document, Word, read_text
+from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
+
+__version__ = "0.1.0"
+__all__ = ["AlignedWord", "Alignment", "Unscripted", "align", "AlignerError", "InputError", "MismatchError",
+           "Aligned", "align_files", "Document", "Word", "read_text", "HeardWord", "TranscribeOptions",
+           "Transcript", "transcribe", "__version__"]

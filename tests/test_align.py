@@ -1,0 +1,110 @@
+"""Alignment edge cases on hand-written recognizer output (the real recognizer is tested elsewhere)."""
+import pytest
+
+from aligner.align import align, align_words
+from aligner.errors import MismatchError
+from aligner.text import parse_text
+from aligner.transcribe import HeardWord, Transcript
+
+
+def heard(text: str, start: float = 0.0, step: float = 0.4) -> list[HeardWord]:
+    """Recognized words, one every `step` seconds, each lasting 0.3 s."""
+    return [HeardWord(w, round(start + k * step, 3), round(start + k * step + 0.3, 3), 0.9)
+            for k, w in enumerate(text.split())]
+
+
+def by_text(alignment):
+    return {w.text: w for w in alignment.words}
+
+
+def test_exact_words_take_recognized_times():
+    doc = parse_text("And so, my fellow Americans: ask not.")
+    result = align_words(doc.words, heard("And so my fellow Americans ask not."))
+    assert [w.status for w in result.words] == ["matched"] * 7
+    assert [w.start for w in result.words] == [0.0, 0.4, 0.8, 1.2, 1.6, 2.0, 2.4]
+    assert result.unscripted == ()
+
+
+def test_recognition_errors_are_substitutions_with_times():
+    doc = parse_text("declared Secretary of State Antony Blinken that includes ammunition for HIMARS air defense")
+    result = by_text(align_words(doc.words, heard(
+        "declared Secretary of State Anthony Lincoln that includes ammunition for healers air defense")))
+    assert result["Blinken"].status == "substituted" and result["Blinken"].heard == "Lincoln"
+    assert result["Blinken"].start == pytest.approx(2.0)
+    assert result["HIMARS"].status == "substituted" and result["HIMARS"].heard == "healers"
+    assert result["Antony"].status == "substituted"
+
+
+def test_page_chrome_unspoken_and_intro_unscripted():
+    doc = parse_text("Breaking News\n\nSuccessful NATO Ministerial\n\nplease wait\n\n"
+                     "Over the past year NATO alliance members have been working to implement a new strategy.")
+    intro = "This is the news. Here is our report on the NATO ministerial."
+    spoken = "Over the past year NATO alliance members have been working to implement a new strategy."
+    result = align_words(doc.words, heard(intro + " " + spoken))
+    statuses = [w.status for w in result.words]
+    assert statuses[:7] == ["unspoken"] * 7  # the headline is not pinned to "NATO ministerial" in the intro
+    assert set(statuses[7:]) == {"matched"}
+    assert len(result.unscripted) == 1
+    assert result.unscripted[0].text == intro
+    assert (result.unscripted[0].start, result.unscripted[0].end) == (0.0, 4.7)
+
+
+def test_skipped_paragraph_is_unspoken():
+    first = "The alliance met in Brussels on Tuesday to agree a plan."
+    skipped = "Ministers also discussed the budget for the coming year at length and without a conclusion."
+    last = "The next summit will be held in Vilnius in July."
+    doc = parse_text(f"{first}\n\n{skipped}\n\n{last}")
+    result = align_words(doc.words, heard(f"{first} {last}"))
+    paragraphs = {p: {w.status for w in result.words if w.paragraph == p} for p in range(3)}
+    assert paragraphs == {0: {"matched"}, 1: {"unspoken"}, 2: {"matched"}}
+    assert all(w.start is None and w.end is None for w in result.words if w.paragraph == 1)
+
+
+def test_dropped_word_is_interpolated_between_neighbours():
+    doc = parse_text("we have the means to replenish stockpiles")
+    words = heard("we have the means to replenish stockpiles")
+    del words[3]  # the recognizer missed "means" and left a 0.4 s hole
+    result = by_text(align_words(doc.words, words))
+    assert result["means"].status == "interpolated"
+    assert 0.9 <= result["means"].start <= result["means"].end <= 1.6
+
+
+def test_split_compound_is_one_substitution():
+    doc = parse_text("as well as antiarmor systems")
+    result = by_text(align_words(doc.words, heard("as well as anti-armor systems")))
+    assert result["antiarmor"].status == "substituted"
+    assert result["antiarmor"].heard == "anti-armor"
+    result = by_text(align_words(doc.words, heard("as well as anti armor systems")))
+    assert (result["antiarmor"].start, result["antiarmor"].end) == (1.2, 1.9)
+    assert result["systems"].status == "matched"
+
+
+def test_numbers_and_symbols_match_either_way():
+    doc = parse_text("to invest 2 percent of our GDP in the 21st century")
+    result = align_words(doc.words, heard("to invest 2% of our GDP in the twenty-first century"))
+    assert {w.status for w in result.words} == {"matched"}
+
+
+def test_reworded_phrase_pairs_as_substitution_and_extra_speech_is_unscripted():
+    doc = parse_text("It is critical that we have the means to replenish stockpiles now.")
+    result = align_words(doc.words, heard(
+        "It is critical that we have the tools to refill stockpiles now. And I mean that."))
+    words = by_text(result)
+    assert words["means"].status == "substituted" and words["replenish"].status == "substituted"
+    assert [u.text for u in result.unscripted] == ["And I mean that."]
+
+
+def test_unrelated_text_is_refused():
+    doc = parse_text("The quick brown fox jumps over the lazy dog near the river bank today.")
+    transcript = Transcript(tuple(heard("Ask not what your country can do for you ask what you can do")),
+                            (), 6.0, "tiny.en", "en")
+    with pytest.raises(MismatchError, match="does not match"):
+        align(doc, transcript)
+
+
+def test_times_are_monotonic_and_within_audio():
+    doc = parse_text("One two three four. Five six seven eight nine ten.")
+    result = align_words(doc.words, heard("one two three for five six seven nine ten"))
+    times = [(w.start, w.end) for w in result.words if w.start is not None]
+    assert all(a <= b for a, b in times)
+    assert all(times[k][0] <= times[k + 1][0] for k in range(len(times) - 1))

@@ -1,0 +1,49 @@
+import pytest
+
+from aligner.normalize import number_words, word_keys
+
+
+@pytest.mark.parametrize("written, keys", [
+    ("“We’re", ("we're",)),
+    ("We're", ("we're",)),
+    ("2%", ("two", "percent")),
+    ("percent.", ("percent",)),
+    ("U.S.", ("us",)),
+    ("U.N.,", ("un",)),
+    ("rules-based", ("rules", "based")),
+    ("Indo-Pacific.", ("indo", "pacific")),
+    ("21st", ("twenty", "first")),
+    ("Russia’s", ("russia's",)),
+    ("1,250", ("one", "thousand", "two", "hundred", "fifty")),
+    ("$5", ("five", "dollars")),
+    ("2.5", ("two", "point", "five")),
+    ("1990s", ("nineteen", "nineties")),
+    ("2024", ("twenty", "twenty", "four")),
+    ("HIMARS,", ("himars",)),
+    ("–", ()),
+    (". . .", ()),
+    ("(FILE)", ("file",)),
+    ("you—ask", ("you", "ask")),
+])
+def test_word_keys(written, keys):
+    assert word_keys(written) == keys
+
+
+@pytest.mark.parametrize("digits, suffix, words", [
+    ("0", "", ["zero"]),
+    ("13", "", ["thirteen"]),
+    ("40", "th", ["fortieth"]),
+    ("100", "", ["one", "hundred"]),
+    ("2000", "", ["two", "thousand"]),
+    ("1905", "", ["nineteen", "oh", "five"]),
+    ("1900", "", ["nineteen", "hundred"]),
+    ("3", "rd", ["third"]),
+    ("12", "th", ["twelfth"]),
+])
+def test_number_words(digits, suffix, words):
+    assert number_words(digits, suffix) == words
+
+
+def test_digits_and_words_meet():
+    assert word_keys("2") == word_keys("two")
+    assert word_keys("21st") == word_keys("twenty") + word_keys("first")
