@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import MismatchError
 from .normalize import word_keys
@@ -72,7 +72,6 @@ __all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MA
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
 _MIN_SIMILARITY = 0.5  # below this two different words are never paired by the fuzzy pass
-_MIN_MERGE_SIMILARITY = 0.85  # a token split or joined differently must be spelled almost alike
 _MIN_ISLAND = 3  # exact token matches a sentence pair needs when the heard sentence is mostly unscripted
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
 _SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
@@ -113,9 +112,15 @@ def similarity(a: str, b: str) -> float:
     return max(spelled, sounded)
 
 
-def _pair_cost(a: str, b: str, least: float = _MIN_SIMILARITY) -> float | None:
+def _pair_cost(a: str, b: str) -> float | None:
     sim = similarity(a, b)
-    return 2.0 * (1.0 - sim) if sim >= least else None
+    return 2.0 * (1.0 - sim) if sim >= _MIN_SIMILARITY else None
+
+
+def _merge_cost(joined: str, other: str) -> float | None:
+    """One token against two written together ("antiarmor" ~ "anti armor"): at most one letter apart."""
+    distance = Levenshtein.distance(joined.replace("'", ""), other.replace("'", ""), score_cutoff=1)
+    return 0.1 + 0.5 * distance if distance <= 1 else None
 
 
 def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_Link]:
@@ -143,15 +148,15 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_
                 cost[2][i][j] = value
                 back[2, i, j] = (state, 0, 1)
             best, move = inf, None
-            for di, dj, least, extra in ((1, 1, _MIN_SIMILARITY, 0.0), (1, 2, _MIN_MERGE_SIMILARITY, 0.1),
-                                         (2, 1, _MIN_MERGE_SIMILARITY, 0.1)):
+            for di, dj in ((1, 1), (1, 2), (2, 1)):
                 if i < di or j < dj:
                     continue
-                pair = _pair_cost("".join(p[i - di:i]), "".join(h[j - dj:j]), least)
+                a, b = "".join(p[i - di:i]), "".join(h[j - dj:j])
+                pair = _pair_cost(a, b) if di == dj else _merge_cost(a, b)
                 if pair is None:
                     continue
                 for state in (0, 1, 2):
-                    value = cost[state][i - di][j - dj] + pair + extra
+                    value = cost[state][i - di][j - dj] + pair
                     if value < best:
                         best, move = value, (state, di, dj)
             if move is not None and (i or j):
@@ -269,8 +274,12 @@ def _pair_rewordings(links: list[_Link], n_p: int, n_h: int) -> list[_Link]:
     return out
 
 
-def align_words(words: Sequence, heard: Sequence[HeardWord]) -> Alignment:
-    """Align published words (anything with text/keys/char offsets/sentence/paragraph) to heard words."""
+def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | None = None) -> Alignment:
+    """Align published words (anything with text/keys/char offsets/sentence/paragraph) to heard words.
+
+    `duration` of the audio lets a last word the recognizer missed be timed after the last heard one."""
+    if duration is None:
+        duration = heard[-1].end if heard else 0.0
     p_tokens, p_word = [], []
     for index, word in enumerate(words):
         p_tokens += word.keys
@@ -311,7 +320,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord]) -> Alignment:
         index = end
 
     status = [(SUBSTITUTED if inexact[k] else MATCHED) if timed[k] else UNSPOKEN for k in range(len(words))]
-    _fill_unrecognized(words, heard, used_heard, timed, status)
+    _fill_unrecognized(words, heard, used_heard, timed, status, duration)
 
     aligned = tuple(
         AlignedWord(word.text, *(timed[k] or (None, None)), status[k],
@@ -326,16 +335,17 @@ def _spread(words: Sequence, lo: int, hi: int, start: float, end: float,
     """Share [start, end] among words[lo:hi] in proportion to their length."""
     lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
     total, done = sum(lengths), 0
-    for k, length in zip(range(lo, hi), lengths):
+    for k, length in zip(range(lo, hi), lengths, strict=True):
         a = start + (end - start) * done / total
         done += length
         timed[k] = (round(a, 3), round(start + (end - start) * done / total, 3))
 
 
 def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: set[int],
-                       timed: list[tuple[float, float] | None], status: list[str]) -> None:
-    """Runs of unpaired published words between paired ones: interpolated when the audio had time
-    to say them, unspoken when it did not (a skipped paragraph, page lines, text at either end)."""
+                       timed: list[tuple[float, float] | None], status: list[str], duration: float) -> None:
+    """Runs of unpaired published words: interpolated when the audio had time to say them, unspoken
+    when it did not (a skipped paragraph, page lines). The recognizer often drops a short word and
+    stretches its neighbours over it, so a word or two inside a sentence is interpolated regardless."""
     unpaired = [w for h, w in enumerate(heard) if h not in used_heard]
     unpaired_starts = [w.start for w in unpaired]
     k = 0
@@ -346,17 +356,24 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
         run_end = k
         while run_end < len(words) and timed[run_end] is None:
             run_end += 1
-        if k > 0 and run_end < len(words):
-            t0, t1 = timed[k - 1][1], timed[run_end][0]
+        before, after = k > 0, run_end < len(words)
+        if (before or after) and any(words[i].keys for i in range(k, run_end)):
+            t0 = timed[k - 1][1] if before else 0.0
+            t1 = timed[run_end][0] if after else max(duration, t0)
             first = max(0, bisect.bisect_left(unpaired_starts, t0) - 1)
             last = bisect.bisect_left(unpaired_starts, t1)
             occupied = sum(max(0.0, min(w.end, t1) - max(w.start, t0)) for w in unpaired[first:last])
-            chars = sum(len(words[i].text) for i in range(k, run_end))
-            has_time = t1 - t0 - occupied >= _SECONDS_PER_CHAR * chars
-            # the recognizer often drops a short word and stretches its neighbours over it
-            dropped = (run_end - k <= _MAX_DROPPED and occupied == 0
-                       and words[k - 1].sentence == words[run_end].sentence)
-            if (has_time or dropped) and any(words[i].keys for i in range(k, run_end)):
+            needed = _SECONDS_PER_CHAR * sum(len(words[i].text) for i in range(k, run_end))
+            short = run_end - k <= _MAX_DROPPED and occupied == 0
+            if before and after:
+                fill = t1 - t0 - occupied >= needed or (short and words[k - 1].sentence == words[run_end].sentence)
+            else:  # at either end of the text only a sentence's last or first words can have been missed
+                neighbour = words[k - 1] if before else words[run_end]
+                fill = short and t1 - t0 >= needed and all(
+                    words[i].sentence == neighbour.sentence for i in range(k, run_end))
+                span = _SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, run_end))
+                t0, t1 = (t0, min(t1, t0 + span)) if before else (max(t0, t1 - span), t1)
+            if fill:
                 _spread(words, k, run_end, t0, max(t0, t1), timed)
                 for i in range(k, run_end):
                     status[i] = INTERPOLATED
@@ -382,7 +399,7 @@ def align(document: Document, transcript: Transcript) -> Alignment:
     """Align a published text to a transcript; refuse when they plainly do not belong together."""
     if not transcript.words:
         raise MismatchError("no speech was recognized in the audio")
-    alignment = align_words(document.words, transcript.words)
+    alignment = align_words(document.words, transcript.words, transcript.duration)
     if alignment.matched_tokens < 0.3 * alignment.heard_tokens:
         raise MismatchError(
             f"the text does not match the audio: only {alignment.matched_tokens} of the "

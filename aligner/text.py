@@ -73,7 +73,7 @@ def parse_text(text: str) -> Document:
                 spans.append((start, end, paragraph))
     words: list[Word] = []
     sentence = 0
-    for i, (start, end, paragraph) in enumerate(spans):
+    for start, end, paragraph in spans:
         if words and (paragraph != words[-1].paragraph or _ends_sentence(
                 words[-1].text, text[start:end])):
             sentence += 1

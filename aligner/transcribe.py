@@ -54,7 +54,7 @@ class Transcript:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "Transcript":
+    def from_json(cls, data: dict) -> Transcript:
         return cls(tuple(HeardWord(**w) for w in data["words"]),
                    tuple(Segment(**s) for s in data["segments"]),
                    data["duration"], data["model"], data["language"])

@@ -22,7 +22,7 @@ def make_text(n_words: int, rng: random.Random) -> str:
     weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
     words = rng.choices(vocabulary, weights, k=n_words)
     out, sentence = [], 0
-    for k, word in enumerate(words):
+    for word in words:
         sentence += 1
         out.append(word.capitalize() if sentence == 1 else word)
         if sentence > rng.randint(8, 25):

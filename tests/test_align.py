@@ -108,3 +108,18 @@ def test_times_are_monotonic_and_within_audio():
     times = [(w.start, w.end) for w in result.words if w.start is not None]
     assert all(a <= b for a, b in times)
     assert all(times[k][0] <= times[k + 1][0] for k in range(len(times) - 1))
+
+
+def test_missed_last_word_is_interpolated_after_the_last_heard_one():
+    doc = parse_text("and that should be all thanks")
+    result = align_words(doc.words, heard("and that should be all"), duration=3.0)
+    last = result.words[-1]
+    assert last.status == "interpolated" and 1.9 <= last.start < last.end <= 3.0
+
+
+def test_filler_is_not_glued_to_a_neighbour():
+    doc = parse_text("slightly lower in intensity uh we're just saying")
+    result = by_text(align_words(doc.words, heard("slightly lower in intensity we're just saying")))
+    assert result["intensity"].status == "matched"
+    assert result["intensity"].end == pytest.approx(1.5)
+    assert result["uh"].status == "interpolated"

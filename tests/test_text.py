@@ -18,7 +18,8 @@ def test_words_keep_published_spelling_and_offsets():
 def test_sentences_and_paragraphs():
     doc = parse_text("Secretary Blinken announced U.S. arms for Ukraine. Dr. Smith agreed.\n\nNew paragraph here.")
     sentences = [" ".join(w.text for w in doc.words if w.sentence == s) for s in range(3)]
-    assert sentences == ["Secretary Blinken announced U.S. arms for Ukraine.", "Dr. Smith agreed.", "New paragraph here."]
+    assert sentences == ["Secretary Blinken announced U.S. arms for Ukraine.", "Dr. Smith agreed.",
+                         "New paragraph here."]
     assert [w.paragraph for w in doc.words][-1] == 1
 
 

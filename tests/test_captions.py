@@ -1,0 +1,489 @@
+"""Caption segmentation, timing and writers: realistic paragraphs, inline cases, invariant properties."""
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+from datetime import timedelta
+
+import pytest
+import srt
+import webvtt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.align import AlignedWord
+from aligner.captions import CaptionOptions, Cue, build_cues, to_srt, to_webvtt
+from aligner.timefmt import to_ms
+
+OPTIONS = CaptionOptions()
+
+# Paragraphs of the seed article (shared/media-source/article.txt), inlined so tests need no files.
+ARTICLE = [
+    "Over the past year, NATO alliance members have been working to implement a new security strategy "
+    "aimed at making NATO stronger, more resilient, and better positioned for the future, declared "
+    "Secretary of State Antony Blinken:",
+    "“We’re building on the Wales defense investment pledge to invest 2 percent of our GDP in defense. "
+    "It is critical that we have the means to replenish stockpiles, to increase the readiness of our "
+    "forces, to meet force generation commitments for NATO missions and operations, to keep pace with "
+    "21st century challenges.”",
+    "NATO is developing new partnerships, including in the Indo-Pacific. At the recently concluded "
+    "ministerial, the Alliance welcomed the participation of Japan, Australia, South Korea, New Zealand, "
+    "who share a vision of a free and open Indo-Pacific region.",
+    "And of course, the Alliance remains relentlessly focused on Russia’s aggression against Ukraine, said "
+    "Secretary Blinken. “We’ve demonstrated again our unity of purpose and our unity of action . . . I am "
+    "confident that that will endure for as long as it takes for Ukraine to defend its sovereignty, its "
+    "territorial integrity, its independence.”",
+    "Secretary Blinken announced additional U.S. arms and equipment for Ukraine:",
+    "“It has to be a just peace that upholds the principles of the UN Charter – sovereignty, territorial "
+    "integrity, independence – and it has to be a durable peace that ensures that Russia can’t simply rest "
+    "and refit its troops and then relaunch the war at a time of its choosing.”",
+    "Until that peace is achieved, the United States, together with allies and partners from around the "
+    "world, will continue to provide assistance to Ukraine.",
+]
+
+_ABBREVIATIONS = {"U.S."}
+
+
+def _ends_sentence(word: str, next_word: str | None) -> bool:
+    if next_word is None:
+        return True
+    if word in _ABBREVIATIONS or next_word == "." or not re.search(r"[.!?][”’\"]?$", word):
+        return False
+    return not next_word.lstrip("“\"")[:1].islower()
+
+
+def aligned(paragraphs, *, rate=2.6, word_time=0.3, sentence_pause=0.3, paragraph_pause=1.0,
+            start=0.0, unspoken=(), pauses=None):
+    """AlignedWords for the paragraphs, spoken at `rate` words per second.
+
+    `unspoken` holds word indices that were never spoken; `pauses` maps a word
+    index to extra silence after it.
+    """
+    pauses = pauses or {}
+    words, t, sentence, offset = [], start, 0, 0
+    for paragraph, text in enumerate(paragraphs):
+        tokens = text.split()
+        for k, token in enumerate(tokens):
+            index = len(words)
+            if index in unspoken:
+                words.append(AlignedWord(token, None, None, "unspoken", None, offset, offset + len(token),
+                                         sentence, paragraph))
+            else:
+                words.append(AlignedWord(token, round(t, 3), round(t + word_time, 3), "matched", token,
+                                         offset, offset + len(token), sentence, paragraph))
+                t += 1 / rate
+            t += pauses.get(index, 0.0)
+            offset += len(token) + 1
+            if _ends_sentence(token, tokens[k + 1] if k + 1 < len(tokens) else None):
+                sentence += 1
+                t += sentence_pause
+        t += paragraph_pause
+        offset += 1
+    return words
+
+
+def timed(*spec):
+    """AlignedWords from (text, start, end) or (text, start, end, paragraph); a final period ends a sentence."""
+    words, sentence = [], 0
+    for text, start, end, *paragraph in spec:
+        paragraph = paragraph[0] if paragraph else 0
+        if words and paragraph != words[-1].paragraph:
+            sentence += 1
+        words.append(AlignedWord(text, start, end, "matched", text, 0, 0, sentence, paragraph))
+        sentence += text.endswith(".")
+    return words
+
+
+def spoken_text(words):
+    return " ".join(w.text for w in words if w.spoken)
+
+
+def lines_of_words(words, cues):
+    """Map each captioned word index to its (cue, line) position."""
+    where = {}
+    for c, cue in enumerate(cues):
+        line, pos = 0, 0
+        for index in range(cue.first, cue.last + 1):
+            text = words[index].text
+            if pos > 0 and pos >= len(cue.lines[line]):
+                line, pos = line + 1, 0
+            assert cue.lines[line].startswith(text, pos)
+            where[index] = (c, line)
+            pos += len(text) + 1
+    return where
+
+
+def room_after(cues, k, options=OPTIONS):
+    """True if cue k could have been longer at its end."""
+    return k + 1 == len(cues) or to_ms(cues[k + 1].start) - to_ms(cues[k].end) > to_ms(options.min_gap) + 1
+
+
+def room_before(cues, k, options=OPTIONS):
+    if k == 0:
+        return to_ms(cues[0].start) > 0
+    return to_ms(cues[k].start) - to_ms(cues[k - 1].end) > to_ms(options.min_gap) + 1
+
+
+def check_invariants(words, cues, options=OPTIONS):
+    """The rules every cue list must keep, whatever the input."""
+    # Nothing lost, nothing reworded, unspoken words never shown.
+    assert " ".join(" ".join(cue.lines) for cue in cues) == spoken_text(words)
+    covered = [i for cue in cues for i in range(cue.first, cue.last + 1)]
+    assert covered == [i for i, w in enumerate(words) if w.spoken]
+    gap, pause = to_ms(options.min_gap), to_ms(options.max_pause)
+    for k, cue in enumerate(cues):
+        shown = words[cue.first:cue.last + 1]
+        assert " ".join(cue.lines) == " ".join(w.text for w in shown)
+        assert all(w.spoken for w in shown)
+        assert len({w.paragraph for w in shown}) == 1, "a cue never spans a paragraph change"
+        assert all(to_ms(b.start) - to_ms(a.end) <= pause for a, b in itertools.pairwise(shown)), "nor a long pause"
+        # Layout.
+        assert 1 <= len(cue.lines) <= options.max_lines
+        for line in cue.lines:
+            assert line and line == line.strip() and "  " not in line
+            assert len(line) <= options.max_chars_per_line or line in {w.text for w in shown}
+        # Timing: whole milliseconds, positive, no overlap, the gap kept, at most max_duration.
+        assert to_ms(cue.start) / 1000 == cue.start and to_ms(cue.end) / 1000 == cue.end
+        assert 0 <= cue.start < cue.end
+        if k + 1 < len(cues):
+            assert to_ms(cues[k + 1].start) - to_ms(cue.end) >= gap
+        if cue.first != cue.last:
+            assert to_ms(cue.end) - to_ms(cue.start) <= to_ms(options.max_duration), (k, cue)
+        # Long enough and slow enough to read, where the neighbours leave room.
+        chars, ms = len(" ".join(cue.lines)), to_ms(cue.end) - to_ms(cue.start)
+        short = ms < to_ms(options.min_duration)
+        fast = chars * 1000 / ms > options.max_cps + 0.01 and ms < to_ms(options.max_duration)
+        if short or fast:
+            assert not room_after(cues, k, options) and not room_before(cues, k, options), (k, cue)
+
+
+@pytest.fixture(scope="module")
+def article():
+    words = aligned(ARTICLE)
+    return words, build_cues(words)
+
+
+# --- the realistic article ---------------------------------------------------
+
+
+def test_article_invariants(article):
+    words, cues = article
+    check_invariants(words, cues)
+    assert max(len(line) for cue in cues for line in cue.lines) <= 42
+    assert any(len(cue.lines) == 2 for cue in cues)
+
+
+def test_article_cues_are_readable(article):
+    _, cues = article
+    for cue in cues:
+        assert OPTIONS.min_duration <= cue.duration <= OPTIONS.max_duration
+        assert len(" ".join(cue.lines)) / cue.duration <= 23  # synthetic speech is about 17 cps itself
+
+
+def test_no_line_ends_on_a_function_word(article):
+    _, cues = article
+    weak = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "with", "at", "by", "from", "as",
+            "that", "our", "its", "their", "i"}
+    for cue in cues:
+        for line in cue.lines:
+            assert line.split()[-1].lower() not in weak, cue.lines
+
+
+@pytest.mark.parametrize("pair", [
+    ("Antony", "Blinken:"), ("Secretary", "Blinken."), ("Secretary", "Blinken"), ("South", "Korea,"),
+    ("New", "Zealand,"), ("2", "percent"), ("21st", "century"), ("UN", "Charter"), ("Secretary", "of"),
+    ("United", "States,"), ("the", "Alliance"), ("the", "Wales"),
+])
+def test_names_articles_and_units_stay_on_one_line(article, pair):
+    words, cues = article
+    where = lines_of_words(words, cues)
+    found = 0
+    for i, (a, b) in enumerate(itertools.pairwise(words)):
+        if (a.text, b.text) == pair:
+            found += 1
+            assert where[i] == where[i + 1], f"{pair} split"
+    assert found
+
+
+def test_cues_break_at_sentence_ends(article):
+    words, cues = article
+    for cue in cues:
+        sentences = {w.sentence for w in words[cue.first:cue.last + 1]}
+        assert len(sentences) == 1, cue.lines  # no sentences in the article are short enough to share
+
+
+def test_clause_breaks_are_used(article):
+    words, cues = article
+    endings = [words[cue.last].text[-1] for cue in cues]
+    assert sum(e in ".,:;”–" for e in endings) >= 0.75 * len(cues)
+
+
+# --- segmentation cases ------------------------------------------------------
+
+
+def test_sentence_end_preferred_over_filling_the_cue():
+    words = aligned(["NATO is developing new partnerships. At the recently concluded ministerial, the "
+                     "Alliance welcomed the participation of Japan and Australia."], sentence_pause=0.0)
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert cues[0].lines == ("NATO is developing new partnerships.",)
+
+
+def test_two_short_sentences_may_share_a_cue():
+    words = timed(("Thank", 1.0, 1.2), ("you.", 1.2, 1.5), ("Goodbye.", 1.7, 2.2))
+    cues = build_cues(words)
+    assert [cue.lines for cue in cues] == [("Thank you. Goodbye.",)]
+
+
+def test_a_sentence_tail_never_shares_a_cue_with_the_next_sentence():
+    words = aligned(["We’re building on the Wales defense investment pledge to invest 2 percent of our "
+                     "GDP in defense. It is critical."], sentence_pause=0.0)
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert cues[-1].lines == ("It is critical.",)
+
+
+def test_paragraph_change_always_splits():
+    words = timed(("Successful", 0.0, 0.4), ("NATO", 0.4, 0.8), ("Ministerial", 0.8, 1.4),
+                  ("please", 1.4, 1.7, 1), ("wait", 1.7, 2.0, 1))
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert [cue.lines for cue in cues] == [("Successful NATO Ministerial",), ("please wait",)]
+    assert [(cue.first, cue.last) for cue in cues] == [(0, 2), (3, 4)]
+
+
+@pytest.mark.parametrize(("pause", "n_cues"), [(0.5, 1), (1.4, 1), (1.6, 2), (3.0, 2)])
+def test_long_silence_splits(pause, n_cues):
+    words = aligned(["I am confident that that will endure."], pauses={2: pause})
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert len(cues) == n_cues
+    if n_cues == 2:
+        assert cues[0].lines == ("I am confident",)
+
+
+def test_unspoken_words_split_and_never_appear():
+    words = aligned(["And of course, the Alliance remains relentlessly focused on Russia’s aggression."],
+                    unspoken={6})
+    assert words[6].text == "relentlessly"
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert "relentlessly" not in to_webvtt(cues)
+    assert [(cue.first, cue.last) for cue in cues] == [(0, 5), (7, 10)]
+
+
+def test_words_without_times_are_skipped():
+    words = timed(("one", 0.0, 0.3), ("two", 0.4, 0.7))
+    words.insert(1, AlignedWord("lost", None, None, "interpolated", None, 0, 0, 0, 0))
+    cues = build_cues(words)
+    assert [cue.lines for cue in cues] == [("one",), ("two",)]
+
+
+def test_empty_input():
+    assert build_cues([]) == []
+    assert build_cues(aligned(["nothing here"], unspoken={0, 1})) == []
+    assert to_webvtt([]) == "WEBVTT\n"
+    assert to_srt([]) == ""
+
+
+def test_slow_speech_is_split_to_max_duration():
+    spec = [(f"word{k}", k * 1.2, k * 1.2 + 0.5) for k in range(12)]  # 1.2 s per word, 0.7 s pauses
+    words = timed(*spec)
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert len(cues) >= 2
+    assert all(cue.duration <= 7.0 for cue in cues)
+
+
+def test_a_single_long_word_may_exceed_max_duration():
+    words = timed(("Ukraine.", 1.0, 10.0))
+    assert [(cue.start, cue.end) for cue in build_cues(words)] == [(1.0, 10.0)]
+
+
+def test_long_word_gets_its_own_line():
+    long_word = "Supercalifragilisticexpialidocious-and-more-besides"  # 51 characters
+    words = timed(("a", 0.0, 0.2), (long_word, 0.3, 1.5), ("day.", 1.6, 1.9))
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert any(long_word in cue.lines for cue in cues)
+
+
+def test_spaced_ellipsis_and_dashes_stay_attached():
+    words = aligned(["We’ve demonstrated again our unity of purpose and our unity of action . . . I am "
+                     "confident that that will endure for as long as it takes – its independence."])
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    for cue in cues:
+        for line in cue.lines:
+            assert not line.startswith(".")
+    assert any(line.endswith("action . . .") for cue in cues for line in cue.lines)
+
+
+def test_narrow_options_are_respected():
+    options = CaptionOptions(max_chars_per_line=20, max_lines=3)
+    words = aligned(ARTICLE[:2])
+    cues = build_cues(words, options)
+    check_invariants(words, cues, options)
+    assert any(len(cue.lines) == 3 for cue in cues)
+
+
+@pytest.mark.parametrize("bad", [dict(max_chars_per_line=0), dict(max_lines=0), dict(min_duration=0),
+                                 dict(min_duration=8.0), dict(max_cps=0), dict(min_gap=-1)])
+def test_options_are_checked(bad):
+    with pytest.raises(ValueError):
+        CaptionOptions(**bad)
+
+
+# --- timing ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    # An isolated short word is held for min_duration after it starts.
+    ([("Yes.", 10.0, 10.2)], [(10.0, 10.833)]),
+    # A neighbour 0.5 s later: extend to the gap, then back into the silence before.
+    ([("Yes.", 10.0, 10.2, 0), ("No.", 10.5, 10.7, 1)], [(9.584, 10.417), (10.5, 11.333)]),
+    # Two short sentences share a cue and are held together.
+    ([("Yes.", 10.0, 10.2), ("No.", 10.5, 10.7)], [(10.0, 10.833)]),
+    # Touching words across a paragraph change: the outgoing cue is trimmed to keep the gap.
+    ([("Come", 0.0, 0.4), ("in.", 0.4, 1.0), ("Sit", 1.0, 1.5, 1), ("down,", 1.5, 2.0, 1),
+      ("please.", 2.0, 3.0, 1)],
+     [(0.0, 0.917), (1.0, 3.0)]),
+    # Overlapping word times never produce overlapping cues.
+    ([("Hold", 0.0, 0.6), ("on.", 0.5, 1.2), ("Wait", 1.1, 1.5), ("a", 1.5, 1.6), ("moment", 1.6, 2.2),
+      ("for", 2.2, 2.4), ("me", 2.4, 2.6), ("here", 2.6, 2.9), ("by", 2.9, 3.0), ("the", 3.0, 3.1),
+      ("door,", 3.1, 3.5), ("my", 3.5, 3.6), ("dear", 3.6, 3.9), ("old", 3.9, 4.1),
+      ("friend.", 4.1, 4.6)],
+     [(0.0, 1.017), (1.1, 4.6)]),
+])
+def test_timing(spec, expected):
+    words = timed(*spec)
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert [(cue.start, cue.end) for cue in cues] == expected
+
+
+def test_fast_cue_is_extended_to_reading_rate_into_silence():
+    text = "It has to be a just peace that upholds the principles of the UN Charter."
+    words = timed(*[(w, 0.2 * k, 0.2 * k + 0.2) for k, w in enumerate(text.split())])  # 30 cps
+    (cue,) = build_cues(words)
+    assert cue.start == 0.0
+    assert cue.end == pytest.approx(len(text) / 17, abs=0.001)
+
+
+def test_fast_speech_is_kept_when_there_is_no_room():
+    first = "It has to be a just peace that upholds the principles."
+    second = "And it has to be a durable peace."
+    words = timed(*[(w, 0.1 * k, 0.1 * k + 0.1) for k, w in enumerate((first + " " + second).split())])
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert [cue.lines for cue in cues][0] == ("It has to be a just peace", "that upholds the principles.")
+    assert cues[0].start == 0.0 and to_ms(cues[1].start) - to_ms(cues[0].end) == 83
+
+
+# --- writers -----------------------------------------------------------------
+
+
+def test_webvtt_layout_and_escaping():
+    cues = [Cue(1.5, 3.0, ("Q&A <live>", "--> now"), 0, 2), Cue(3.083, 4.0, ("Thanks.",), 3, 3)]
+    assert to_webvtt(cues) == (
+        "WEBVTT\n\n"
+        "00:00:01.500 --> 00:00:03.000\nQ&amp;A &lt;live&gt;\n--&gt; now\n\n"
+        "00:00:03.083 --> 00:00:04.000\nThanks.\n"
+    )
+
+
+def test_srt_layout():
+    cues = [Cue(1.5, 3.0, ("Q&A <live>", "now"), 0, 2), Cue(3600.083, 3601.0, ("Thanks.",), 3, 3)]
+    assert to_srt(cues) == (
+        "1\n00:00:01,500 --> 00:00:03,000\nQ&A <live>\nnow\n\n"
+        "2\n01:00:00,083 --> 01:00:01,000\nThanks.\n\n"
+    )
+
+
+def parse_webvtt(text):
+    """Captions read by webvtt-py (`from_string` in newer releases, `read_buffer` in older ones)."""
+    if hasattr(webvtt, "from_string"):
+        return webvtt.from_string(text).captions
+    return webvtt.read_buffer(io.StringIO(text)).captions
+
+
+def check_round_trip(cues):
+    parsed = parse_webvtt(to_webvtt(cues))
+    assert len(parsed) == len(cues)
+    for caption, cue in zip(parsed, cues, strict=True):
+        assert caption.start_time.in_milliseconds() == to_ms(cue.start)
+        assert caption.end_time.in_milliseconds() == to_ms(cue.end)
+        assert [html.unescape(line) for line in caption.lines] == list(cue.lines)
+    subtitles = list(srt.parse(to_srt(cues)))
+    assert len(subtitles) == len(cues)
+    for number, (subtitle, cue) in enumerate(zip(subtitles, cues, strict=True), start=1):
+        assert subtitle.index == number
+        assert subtitle.start == timedelta(milliseconds=to_ms(cue.start))
+        assert subtitle.end == timedelta(milliseconds=to_ms(cue.end))
+        assert subtitle.content == cue.text
+    assert srt.compose(subtitles, reindex=False) == to_srt(cues)
+
+
+def test_article_round_trips_through_real_parsers(article):
+    _, cues = article
+    check_round_trip(cues)
+
+
+# --- properties --------------------------------------------------------------
+
+VOCABULARY = ["the", "a", "of", "NATO", "Antony", "Blinken,", "defense.", "“We’re", "pledge,", "–", ".",
+              "and", "Q&A", "<b>", "x>y", "2", "percent", "Indo-Pacific", "independence.”", "U.S.", "said",
+              "internationalization-and-interoperability-requirements"]
+
+
+@st.composite
+def word_lists(draw):
+    n = draw(st.integers(min_value=0, max_value=60))
+    words, t, sentence, paragraph = [], draw(st.floats(0, 5)), 0, 0
+    for _ in range(n):
+        text = draw(st.sampled_from(VOCABULARY))
+        if draw(st.integers(0, 9)) == 0:
+            words.append(AlignedWord(text, None, None, "unspoken", None, 0, 0, sentence, paragraph))
+        else:
+            t += draw(st.sampled_from([0.0, 0.0, 0.01, 0.05, 0.2, 0.4, 1.0, 1.6, 3.0]))
+            length = draw(st.sampled_from([0.0, 0.05, 0.2, 0.35, 0.8, 9.0]))
+            status = draw(st.sampled_from(["matched", "substituted", "interpolated"]))
+            words.append(AlignedWord(text, round(t, 3), round(t + length, 3), status, None, 0, 0, sentence,
+                                     paragraph))
+            t += length
+        sentence += text.endswith(".") or text.endswith(".”")
+        if draw(st.integers(0, 19)) == 0:
+            paragraph += 1
+            sentence += 1
+    return words
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_lists())
+def test_invariants_hold_for_any_words(words):
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    check_round_trip(cues)
+
+
+option_sets = st.builds(
+    CaptionOptions,
+    max_chars_per_line=st.integers(1, 60), max_lines=st.integers(1, 4), max_cps=st.sampled_from([5.0, 17.0, 40.0]),
+    min_duration=st.sampled_from([0.2, 5 / 6, 2.0]), max_duration=st.sampled_from([2.0, 7.0, 10.0]),
+    min_gap=st.sampled_from([0.0, 0.083, 0.5]), max_pause=st.sampled_from([0.0, 1.5, 5.0]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(word_lists(), option_sets)
+def test_invariants_hold_for_any_options(words, options):
+    cues = build_cues(words, options)
+    check_invariants(words, cues, options)
+
+
+def test_last_cue_is_not_lengthened_past_the_media():
+    words = [AlignedWord("Thanks.", 10.0, 10.3, "matched", "Thanks.", 0, 7, 0, 0)]
+    assert build_cues(words)[0].end > 10.5  # lengthened toward the minimum duration
+    assert build_cues(words, duration=10.4)[0].end == 10.4
