@@ -1,0 +1,37 @@
+"""Quoted passages of the published text: what clips are cut from and what the check calls verbatim or not."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import Document
+
+__all__ = ["Quote", "find_quotes"]
+
+# “…” pairs, or straight "…" pairs; a quote may run across sentences but not across paragraphs.
+_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"")
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # the words between the quotation marks, as published
+    char_start: int  # offsets of that text (marks excluded)
+    char_end: int
+    first_word: int  # indices into Document.words
+    last_word: int
+
+
+def find_quotes(document: Document, min_words: int = 2) -> list[Quote]:
+    """Every quoted passage of at least `min_words` words (shorter ones are scare quotes or titles)."""
+    quotes = []
+    for match in _QUOTED.finditer(document.text):
+        group = 1 if match.group(1) is not None else 2
+        start, end = match.start(group), match.end(group)
+        inner = document.text[start:end]
+        stripped = inner.strip()
+        start += len(inner) - len(inner.lstrip())
+        end = start + len(stripped)
+        indices = [k for k, w in enumerate(document.words) if w.char_end > start and w.char_start < end]
+        if len(indices) >= min_words:
+            quotes.append(Quote(stripped, start, end, indices[0], indices[-1]))
+    return quotes

@@ -1,0 +1,17 @@
+from aligner.quotes import find_quotes
+from aligner.text import parse_text
+
+
+def test_curly_and_straight_quotes_across_sentences():
+    text = ('Blinken said: “We’re building on the pledge. It is critical.” Then he left.\n\n'
+            'He added, "Thank you all." A so-called "summit" followed.')
+    doc = parse_text(text)
+    quotes = find_quotes(doc)
+    assert [q.text for q in quotes] == ["We’re building on the pledge. It is critical.", "Thank you all."]
+    first = quotes[0]
+    assert text[first.char_start:first.char_end] == first.text
+    assert doc.words[first.first_word].text == "“We’re" and doc.words[first.last_word].text == "critical.”"
+
+
+def test_apostrophes_are_not_quotes():
+    assert find_quotes(parse_text("Russia’s war and Ukraine’s partners can’t rest.")) == []
