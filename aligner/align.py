@@ -71,7 +71,7 @@ __all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MA
 
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
-_MIN_SIMILARITY = 0.5  # below this two different words are never paired by the fuzzy pass
+_MIN_SIMILARITY = 0.65  # below this two different words are never paired by the fuzzy pass
 _MIN_ISLAND = 3  # exact token matches a sentence pair needs when the heard sentence is mostly unscripted
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
 _SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
@@ -242,12 +242,12 @@ def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
 def _drop_stray_links(links: list[_Link], p_sentence: list[int], h_sentence: list[int]) -> list[_Link]:
     """Forget a few words that a mostly unscripted heard sentence shares with the text: an intro
     saying "our report on the NATO ministerial" must not pin the page's headline to the audio."""
-    strength: Counter = Counter()
+    strength: Counter = Counter()  # exact matches only: look-alike pairs are cheap to find anywhere
     linked_in: Counter = Counter()
     for link in links:
-        pair = (p_sentence[link.p0], h_sentence[link.h0])
-        strength[pair] += (link.p1 - link.p0) * (1.0 if link.exact else 0.5)
-        linked_in[h_sentence[link.h0]] += link.h1 - link.h0
+        if link.exact:
+            strength[p_sentence[link.p0], h_sentence[link.h0]] += 1
+            linked_in[h_sentence[link.h0]] += 1
     size = Counter(h_sentence)
 
     def stray(link: _Link) -> bool:

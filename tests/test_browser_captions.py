@@ -7,6 +7,7 @@ import pytest
 import webvtt
 
 from aligner.timefmt import parse_time, to_ms
+
 from browser import browser_page, serve
 from conftest import REAL, run_cli
 
