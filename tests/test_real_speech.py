@@ -62,7 +62,7 @@ def test_spontaneous_speech_word_starts_against_reference(tmp_path):
             if word.start is not None:
                 errors.append(abs(word.start - reference[block.b + k][0]))
     assert len(errors) >= 45
-    assert statistics.median(errors) <= 0.15
+    assert statistics.median(errors) <= 0.10
     spoken = [w for w in alignment.words if w.spoken]
     assert len(spoken) >= len(alignment.words) - 2  # at most a filler or two go unheard
 
