@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +18,9 @@ __all__ = ["main"]
 DEFAULT_AUDIO = Path("media/broadcast.flac")
 DEFAULT_TEXT = Path("media/article.txt")
 CAPTION_FORMATS = (".vtt", ".srt")
+# Commands whose module defines add_arguments(parser) and command(args, options: TranscribeOptions) -> int;
+# the recognizer options (--model, --language, --no-cache) are added here so every command shares them.
+_PLUGGED: list[tuple[str, str, str]] = []
 
 
 def _recognizer_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     captions.add_argument("-o", "--output", type=Path, required=True, help="FILE.vtt or FILE.srt")
     _recognizer_arguments(captions)
     _caption_arguments(captions)
+
+    for name, module, summary in _PLUGGED:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        importlib.import_module(module).add_arguments(sub)
+        _recognizer_arguments(sub)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
     transcribe.add_argument("audio", type=Path)
@@ -145,9 +155,15 @@ def _command_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plugged(command, args: argparse.Namespace) -> int:
+    return command(args, _options(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
+    for name, module, _ in _PLUGGED:
+        command[name] = functools.partial(_plugged, importlib.import_module(module).command)
     try:
         return command[args.command](args)
     except AlignerError as error:
