@@ -145,7 +145,9 @@ def _progress(total: float):
         return None
     from tqdm import tqdm
 
+    size = os.get_terminal_size(sys.stderr.fileno())  # a new pseudo-terminal may report 0 x 0
     return tqdm(total=round(total, 1), unit="s", desc="transcribing", leave=False,
+                ncols=size.columns or 80, nrows=size.lines or 24,
                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]")
 
 

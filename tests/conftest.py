@@ -28,3 +28,13 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """`python -m aligner ARGS` in a subprocess, as a user would run it."""
     return subprocess.run([sys.executable, "-m", "aligner", *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=600, env=os.environ | {"PYTHONWARNINGS": "ignore"})
+
+
+@pytest.fixture(scope="session")
+def broadcast_run(tmp_path_factory) -> Path:
+    """`aligner run` with no arguments, as the README says, on the committed broadcast (once per session)."""
+    workdir = tmp_path_factory.mktemp("broadcast")
+    (workdir / "media").symlink_to(MEDIA)
+    result = run_cli("run", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    return workdir / "out"

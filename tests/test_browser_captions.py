@@ -9,7 +9,7 @@ import webvtt
 from aligner.timefmt import parse_time, to_ms
 
 from browser import browser_page, serve
-from conftest import REAL, run_cli
+from conftest import MEDIA
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>captions</title><link rel="icon" href="data:,">
 <video id="v" preload="auto" src="audio.flac" muted>
@@ -36,11 +36,11 @@ def browser_cues(folder):
 
 
 @pytest.fixture(scope="module")
-def caption_folder(tmp_path_factory):
+def caption_folder(tmp_path_factory, broadcast_run):
+    """The committed broadcast's captions beside a page that plays the broadcast with them."""
     folder = tmp_path_factory.mktemp("browser")
-    result = run_cli("captions", REAL / "jfk.flac", REAL / "jfk.txt", "-o", folder / "captions.vtt")
-    assert result.returncode == 0, result.stderr
-    shutil.copy(REAL / "jfk.flac", folder / "audio.flac")
+    shutil.copy(broadcast_run / "captions.vtt", folder / "captions.vtt")
+    shutil.copy(MEDIA / "broadcast.flac", folder / "audio.flac")
     (folder / "page.html").write_text(PAGE)
     return folder
 
@@ -48,7 +48,7 @@ def caption_folder(tmp_path_factory):
 def test_every_cue_arrives_with_our_times(caption_folder):
     ours = webvtt.read(str(caption_folder / "captions.vtt"))
     cues = browser_cues(caption_folder)
-    assert len(cues) == len(ours) > 0
+    assert len(cues) == len(ours) >= 30
     for (start, end, text), cue in zip(cues, ours, strict=True):
         assert round(start * 1000) == to_ms(parse_time(cue.start))
         assert round(end * 1000) == to_ms(parse_time(cue.end))
