@@ -20,7 +20,9 @@ DEFAULT_TEXT = Path("media/article.txt")
 CAPTION_FORMATS = (".vtt", ".srt")
 # Commands whose module defines add_arguments(parser) and command(args, options: TranscribeOptions) -> int;
 # the recognizer options (--model, --language, --no-cache) are added here so every command shares them.
-_PLUGGED: list[tuple[str, str, str]] = []
+_PLUGGED: list[tuple[str, str, str]] = [
+    ("clip", "aligner.clip", "cut quotes or time ranges of the broadcast into audio clips with captions"),
+]
 
 
 def _recognizer_arguments(parser: argparse.ArgumentParser) -> None:
