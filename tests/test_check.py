@@ -1,0 +1,258 @@
+"""The accuracy check: normalization for the measures, the classification of differences, and the whole
+check on real recognizer output for broadcasts whose departures from the text are known.
+
+tests/data/check/check_{a,b,c} (scripts/make_test_broadcasts.py) each skip a paragraph, add a sentence and
+change the wording inside one quote; their truth files say where. The committed reference broadcast is read
+exactly as published apart from its intro and outro, so every difference the check finds there is the
+recognizer's.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cli_errors import assert_one_line_error
+
+from aligner.check import RECOGNITION, WORDING, CheckOptions, Fit, check, classify, report_json
+from aligner.cli import main
+from aligner.measures import measure, spelling, standard_tokens
+from aligner.pipeline import align_files
+
+from conftest import DATA, MEDIA, run_cli
+
+CHECK = DATA / "check"
+NAMES = ("check_a", "check_b", "check_c")
+
+
+# -- normalization and measures ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("written, tokens", [
+    ("We’re", ("we", "are")),
+    ("can't", ("can", "not")),
+    ("won’t", ("will", "not")),
+    ("Russia’s", ("russia", "is")),
+    ("defence.", ("defense",)),
+    ("Defence", ("defense",)),
+    ("2%", ("two", "percent")),
+    ("U.S.", ("us",)),
+    ("Mr.", ("mister",)),
+    ("Um,", ()),
+    ("“Colour", ("color",)),
+    ("rules-based", ("rules", "based")),
+])
+def test_standard_tokens(written, tokens):
+    assert standard_tokens(written) == tokens
+
+
+@pytest.mark.parametrize("british, american", [
+    ("organisation", "organization"), ("realised", "realized"), ("analyse", "analyze"), ("centre", "center"),
+    ("theatres", "theaters"), ("favourite", "favorite"), ("neighbours", "neighbors"), ("catalogue", "catalog"),
+    ("travelled", "traveled"), ("defence", "defense"), ("programme", "program"),
+    # American words and words the rules must leave alone
+    ("prise", "prise"), ("hour", "hour"), ("four", "four"), ("there", "there"), ("genre", "genre"),
+    ("precise", "precize"),  # not a word either way: harmless, both sides read the same
+])
+def test_spelling(british, american):
+    assert spelling(british) == american
+
+
+@pytest.mark.parametrize("published, heard, wer, counts", [
+    ("a b c d", "a b c d", 0.0, (0, 0, 0)),
+    ("a b c d", "a x c d", 0.25, (1, 0, 0)),
+    ("a b c d", "a c d", 0.25, (0, 1, 0)),
+    ("a b c d", "a b y c d", 0.25, (0, 0, 1)),
+    ("a b", "", 1.0, (0, 2, 0)),
+])
+def test_measure(published, heard, wer, counts):
+    measures, chunks = measure(published.split(), heard.split())
+    assert measures.wer == pytest.approx(wer)
+    assert (measures.substitutions, measures.deletions, measures.insertions) == counts
+    assert sum(c.p1 - c.p0 for c in chunks) == len(published.split())
+
+
+# -- classification, on hand-made cases ---------------------------------------------------------------------------
+@pytest.mark.parametrize("published, heard, probability, fit, second, kind", [
+    # the model finds the published words about as likely as what it heard: misheard
+    ("of", "on", 0.97, Fit(-2.5, 1), None, RECOGNITION),
+    ("force generation commitments", "for standardisation commitment", 0.5, Fit(0.8, 4), None, RECOGNITION),
+    # a rare word split into pieces, sounding like what was heard: charged per piece, with more slack
+    ("himars", "high mars", 0.7, Fit(-12.2, 2), None, RECOGNITION),
+    ("okafor", "okafir", 0.43, Fit(-15.9, 3), None, RECOGNITION),
+    # the audio fits only what was heard
+    ("not", "never", 0.99, Fit(-13.0, 1), None, WORDING),
+    ("repair", "replace", 0.99, Fit(-12.6, 1), None, WORDING),
+    ("quickly and", "", None, Fit(-29.0, 2), None, WORDING),
+    # a reworded phrase of common words: little per piece, much in all
+    ("within weeks", "in a few days", 0.99, Fit(-29.9, 5), None, WORDING),
+    # a different number must fit the audio as well to be called misheard
+    ("fifteen thousand", "fifty thousand", 0.65, Fit(-4.6, 3), None, WORDING),
+    ("fifteen thousand", "fifty thousand", 0.65, Fit(1.0, 3), None, RECOGNITION),
+    # the larger model's opinion overrules the recognizer's
+    ("not", "never", 0.99, Fit(-13.0, 1), Fit(0.3, 1), RECOGNITION),
+    ("of", "on", 0.97, Fit(-1.0, 1), Fit(-12.0, 1), WORDING),
+    # without the model: sound and confidence only
+    ("blinken", "lincoln", 0.9, None, None, RECOGNITION),
+    ("buses", "masses", 0.36, None, None, RECOGNITION),
+    ("of", "on", 0.97, None, None, RECOGNITION),
+    ("not", "never", 0.99, None, None, WORDING),
+    ("quickly and", "", None, None, None, WORDING),
+    ("fifteen", "fifty", 0.2, None, None, WORDING),
+])
+def test_classify(published, heard, probability, fit, second, kind):
+    result, reason = classify(published.split(), heard.split(), probability, fit, second)
+    assert result == kind, reason
+    assert reason
+
+
+def test_words_with_no_time_in_the_audio_were_not_said():
+    kind, reason = classify(["to", "make"], [], None, Fit(-1.0, 2), timed=False)
+    assert kind == WORDING and "no time" in reason
+
+
+# -- the check on real recognizer output --------------------------------------------------------------------------
+def truth(name: str) -> dict:
+    return json.loads((CHECK / f"{name}.truth.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def reports():
+    """Each test broadcast aligned and checked once (the recognizer runs once per audio in a session)."""
+    out = {}
+    for name in NAMES:
+        aligned = align_files(CHECK / f"{name}.flac", CHECK / f"{name}.txt")
+        out[name] = (aligned, check(aligned))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_unspoken_text_is_exactly_the_page_lines_and_the_skipped_paragraph(reports, name):
+    _, report = reports[name]
+    expected = {(u["char_start"], u["char_end"]) for u in truth(name)["unspoken"]}
+    assert {(u.char_start, u.char_end) for u in report.unspoken} == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_the_added_sentence_is_the_only_unscripted_speech(reports, name):
+    _, report = reports[name]
+    (added,) = truth(name)["unscripted"]
+    (found,) = report.unscripted
+    assert found.start < added["end"] and added["start"] < found.end
+    assert abs(found.start - added["start"]) < 0.5 and abs(found.end - added["end"]) < 0.5
+    assert standard_tokens(found.text.split()[0]) == standard_tokens(added["text"].split()[0])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_only_the_changed_quote_is_not_verbatim(reports, name):
+    _, report = reports[name]
+    expected = truth(name)["quotes"]
+    assert [(q.char_start, q.char_end) for q in report.quotes] == [(q["char_start"], q["char_end"]) for q in expected]
+    assert [q.verbatim for q in report.quotes] == [q["verbatim"] for q in expected]
+    for verdict, quote in zip(report.quotes, expected, strict=True):  # Whisper may start a word in the pause
+        assert verdict.start == pytest.approx(quote["start"], abs=1.0)
+        assert verdict.end == pytest.approx(quote["end"], abs=0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_every_edit_is_a_wording_difference_and_nothing_else_is(reports, name):
+    _, report = reports[name]
+    edits = [e for q in truth(name)["quotes"] for e in q["edits"]]
+    wording = [d for d in report.differences if d.kind == WORDING]
+    for edit in edits:  # each edit is reported, with its published words and what was said instead
+        (found,) = [d for d in wording if d.char_start <= edit["char_start"] and edit["char_end"] <= d.char_end]
+        assert edit["published"] in found.published
+        assert standard_tokens(edit["said"]) == () or set(standard_tokens(edit["said"])) <= set(
+            t for word in found.heard.split() for t in standard_tokens(word))
+        assert found.start < edit["end"] + 0.5 and edit["start"] - 0.5 < found.end
+    assert len(wording) == len(edits)
+
+
+@pytest.mark.slow
+def test_the_reference_broadcast_has_no_misquote_and_only_recognition_errors():
+    """Read exactly as published: "HIMARS" heard as "high Mars", "of" as "on" and the rest are mishearings."""
+    report = check(align_files(MEDIA / "broadcast.flac", MEDIA / "article.txt"))
+    assert len(report.quotes) == 5 and all(q.verbatim for q in report.quotes)
+    assert report.differences and all(d.kind == RECOGNITION for d in report.differences)
+    assert [u.text.split()[0] for u in report.unscripted] == ["This", "That"]  # the intro and the outro
+    assert report.measures.wer < 0.06
+
+
+@pytest.mark.slow
+def test_without_rescoring_the_check_still_runs(reports):
+    aligned, scored = reports["check_a"]
+    report = check(aligned, CheckOptions(rescore=False))
+    assert report.scored_by == () and scored.scored_by == ("tiny.en",)
+    assert [d.margin for d in report.differences] == [None] * len(report.differences)
+    assert report.measures == scored.measures and report.unspoken == scored.unspoken
+
+
+@pytest.mark.slow
+def test_a_second_model_gives_its_own_opinion(reports):
+    """The plumbing, with the embedded model standing in for a larger one (no larger model ships here)."""
+    from aligner.transcribe import model_location
+
+    aligned, first = reports["check_c"]
+    report = check(aligned, CheckOptions(second_model=model_location("tiny.en")))
+    assert report.scored_by == ("tiny.en", model_location("tiny.en"))
+    assert [d.kind for d in report.differences] == [d.kind for d in first.differences]
+    assert all("the second model" in d.reason for d in report.differences if d.margin is not None)
+
+
+@pytest.mark.slow
+def test_report_json_has_the_documented_fields(reports):
+    data = report_json(reports["check_b"][1])
+    json.dumps(data)  # serializable
+    assert {"wer", "cer", "substitutions", "deletions", "insertions", "unspoken", "unscripted", "differences",
+            "quotes"} <= set(data)
+    assert set(data["unspoken"][0]) >= {"text", "char_start", "char_end"}
+    assert set(data["unscripted"][0]) >= {"text", "start", "end"}
+    assert set(data["differences"][0]) >= {"published", "heard", "start", "end", "kind"}
+    assert {d["kind"] for d in data["differences"]} <= {"recognition", "wording"}
+    quote = data["quotes"][0]
+    assert set(quote) >= {"text", "start", "end", "verbatim", "differences"} and quote["verbatim"] is False
+    assert [d["published"] for d in quote["differences"] if d["kind"] == "wording"] == ["fifteen thousand"]
+
+
+# -- the command ------------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_check_command_writes_both_reports_and_fails_on_request(tmp_path):
+    audio, text = CHECK / "check_a.flac", CHECK / "check_a.txt"
+    result = run_cli("check", audio, text, "--json", tmp_path / "r.json", "--html", tmp_path / "r.html")
+    assert result.returncode == 0, result.stderr
+    assert "NOT VERBATIM" in result.stdout and "We are not going to fix potholes" in result.stdout
+    assert "The final vote was" in result.stdout and "The plan adds forty electric buses" in result.stdout
+    data = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [q["verbatim"] for q in data["quotes"]] == [True, False, True]
+    assert "check_a.flac" in (tmp_path / "r.html").read_text("utf-8")
+
+
+
+@pytest.mark.slow
+def test_fail_on_for_a_publishing_pipeline(capsys):
+    audio, text = str(CHECK / "check_a.flac"), str(CHECK / "check_a.txt")
+    assert main(["check", audio, text, "--fail-on", "misquote"]) == 1
+    assert "failing: 1 misquote" in capsys.readouterr().out
+    assert main(["check", audio, text, "--fail-on", "unscripted", "--fail-on", "unspoken,wording"]) == 1
+    assert "failing: 1 unscripted, 4 unspoken, 1 wording" in capsys.readouterr().out
+    reference = [str(MEDIA / "broadcast.flac"), str(MEDIA / "article.txt")]
+    assert main(["check", *reference, "--fail-on", "misquote,wording"]) == 0
+    assert "failing" not in capsys.readouterr().out
+
+
+def test_check_command_bad_input(tmp_path):
+    text = CHECK / "check_a.txt"
+    assert_one_line_error(run_cli("check", tmp_path / "nope.flac", text), "not found", "nope.flac")
+    assert_one_line_error(run_cli("check", CHECK / "check_a.flac", text, "--fail-on", "typos"),
+                          "--fail-on typos", "misquote")
+    assert_one_line_error(run_cli("check", CHECK / "check_a.flac", text, "--second-model", tmp_path / "none"),
+                          "--second-model", "no such folder")
+
+
+@pytest.mark.slow
+def test_run_writes_the_report_beside_the_captions(broadcast_run):
+    data = json.loads((broadcast_run / "report.json").read_text("utf-8"))
+    assert len(data["quotes"]) == 5 and all(q["verbatim"] for q in data["quotes"])
+    page = (broadcast_run / "report.html").read_text("utf-8")
+    assert 'src="../media/broadcast.flac"' in page
