@@ -72,7 +72,8 @@ __all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MA
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
 _MIN_SIMILARITY = 0.65  # below this two different words are never paired by the fuzzy pass
-_MIN_ISLAND = 3  # exact token matches a sentence pair needs when the heard sentence is mostly unscripted
+_MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence is mostly unscripted
+_CHAIN_GAP = 1  # tokens skipped on either side that still continue an aligned stretch
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
 _SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
@@ -117,9 +118,13 @@ def _pair_cost(a: str, b: str) -> float | None:
     return 2.0 * (1.0 - sim) if sim >= _MIN_SIMILARITY else None
 
 
-def _merge_cost(joined: str, other: str) -> float | None:
-    """One token against two written together ("antiarmor" ~ "anti armor"): at most one letter apart."""
+def _merge_cost(parts: Sequence[str], other: str) -> float | None:
+    """One token against two written together ("antiarmor" ~ "anti armor"): equal, or one letter apart
+    when both written parts are real words (not "traffic" ~ "traffic I")."""
+    joined = "".join(parts)
     distance = Levenshtein.distance(joined.replace("'", ""), other.replace("'", ""), score_cutoff=1)
+    if distance == 1 and min(len(part) for part in parts) < 2:
+        return None
     return 0.1 + 0.5 * distance if distance <= 1 else None
 
 
@@ -151,8 +156,12 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_
             for di, dj in ((1, 1), (1, 2), (2, 1)):
                 if i < di or j < dj:
                     continue
-                a, b = "".join(p[i - di:i]), "".join(h[j - dj:j])
-                pair = _pair_cost(a, b) if di == dj else _merge_cost(a, b)
+                if di == dj:
+                    pair = _pair_cost(p[i - 1], h[j - 1])
+                elif di == 1:
+                    pair = _merge_cost(h[j - 2:j], p[i - 1])
+                else:
+                    pair = _merge_cost(p[i - 2:i], h[j - 1])
                 if pair is None:
                     continue
                 for state in (0, 1, 2):
@@ -239,23 +248,27 @@ def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     return numbers
 
 
-def _drop_stray_links(links: list[_Link], p_sentence: list[int], h_sentence: list[int]) -> list[_Link]:
+def _drop_stray_links(links: list[_Link], h_sentence: list[int]) -> list[_Link]:
     """Forget a few words that a mostly unscripted heard sentence shares with the text: an intro
-    saying "our report on the NATO ministerial" must not pin the page's headline to the audio."""
-    strength: Counter = Counter()  # exact matches only: look-alike pairs are cheap to find anywhere
-    linked_in: Counter = Counter()
+    saying "our report on the NATO ministerial" must not pin the page's headline to the audio.
+    Links that continue a longer aligned stretch are kept ("Okafor said" run into an ad-lib)."""
+    chain_of, chain_exact = [], Counter()  # chains: links that follow each other closely on both sides
+    for k, link in enumerate(links):
+        joined = k and link.p0 - links[k - 1].p1 <= _CHAIN_GAP and link.h0 - links[k - 1].h1 <= _CHAIN_GAP
+        chain_of.append(chain_of[-1] if joined else k)
+        chain_exact[chain_of[-1]] += link.exact * (link.p1 - link.p0)
+    linked_in: Counter = Counter()  # exact matches only: look-alike pairs are cheap to find anywhere
     for link in links:
         if link.exact:
-            strength[p_sentence[link.p0], h_sentence[link.h0]] += 1
             linked_in[h_sentence[link.h0]] += 1
     size = Counter(h_sentence)
 
-    def stray(link: _Link) -> bool:
-        pair = (p_sentence[link.p0], h_sentence[link.h0])
-        unlinked = size[pair[1]] - linked_in[pair[1]]
-        return strength[pair] < _MIN_ISLAND and unlinked >= _MIN_ISLAND and 2 * linked_in[pair[1]] < size[pair[1]]
+    def stray(k: int, link: _Link) -> bool:
+        sentence = h_sentence[link.h0]
+        mostly_unscripted = size[sentence] - linked_in[sentence] >= 2 and 2 * linked_in[sentence] < size[sentence]
+        return chain_exact[chain_of[k]] < _MIN_ISLAND and mostly_unscripted
 
-    return [link for link in links if not stray(link)]
+    return [link for k, link in enumerate(links) if not stray(k, link)]
 
 
 def _pair_rewordings(links: list[_Link], n_p: int, n_h: int) -> list[_Link]:
@@ -291,7 +304,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         h_word += [index] * len(keys)
     links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
     heard_sentence = _heard_sentences(heard)
-    links = _drop_stray_links(links, [words[k].sentence for k in p_word], [heard_sentence[k] for k in h_word])
+    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word])
     links = _pair_rewordings(links, len(p_tokens), len(h_tokens))
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 

@@ -123,3 +123,28 @@ def test_filler_is_not_glued_to_a_neighbour():
     assert result["intensity"].status == "matched"
     assert result["intensity"].end == pytest.approx(1.5)
     assert result["uh"].status == "interpolated"
+
+
+def test_attribution_run_into_an_ad_lib_stays_aligned():
+    doc = parse_text("The bridge reopens on Monday after two years of repairs, Okafor said.\n\n"
+                     "Traffic will be limited to cars at first.")
+    result = by_text(align_words(doc.words, heard(
+        "The bridge reopens on Monday after two years of repairs, Okafir said, applications are open online. "
+        "Traffic will be limited to cars at first.")))
+    assert result["Okafor"].status == "substituted" and result["said."].status == "matched"
+    assert result["Traffic"].status == "matched"
+
+
+def test_short_intro_does_not_pin_a_one_word_headline():
+    doc = parse_text("Sports\n\nWeather alerts\n\nThe home team won the final on Sunday night in overtime.")
+    result = align_words(doc.words, heard("Now to sports. The home team won the final on Sunday night in overtime."))
+    assert [w.status for w in result.words[:3]] == ["unspoken"] * 3
+    assert result.unscripted[0].text == "Now to sports."
+
+
+def test_one_letter_word_is_not_glued_to_its_neighbour():
+    doc = parse_text("Expect heavy traffic. Roads close at noon.")
+    result = align_words(doc.words, heard("Expect heavy traffic. I Roads close at noon."))
+    traffic = by_text(result)["traffic."]
+    assert traffic.status == "matched" and traffic.heard == "traffic."
+    assert [u.text for u in result.unscripted] == ["I"]
