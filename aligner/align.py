@@ -73,7 +73,8 @@ _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
 _MIN_SIMILARITY = 0.65  # below this two different words are never paired by the fuzzy pass
 _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence is mostly unscripted
-_CHAIN_GAP = 1  # tokens skipped on either side that still continue an aligned stretch
+_CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
+# the recognizer often hears one word as two, 'Lindqvist' as 'Link was')
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
 _SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
@@ -248,27 +249,38 @@ def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     return numbers
 
 
-def _drop_stray_links(links: list[_Link], h_sentence: list[int]) -> list[_Link]:
-    """Forget a few words that a mostly unscripted heard sentence shares with the text: an intro
-    saying "our report on the NATO ministerial" must not pin the page's headline to the audio.
-    Links that continue a longer aligned stretch are kept ("Okafor said" run into an ad-lib)."""
-    chain_of, chain_exact = [], Counter()  # chains: links that follow each other closely on both sides
-    for k, link in enumerate(links):
-        joined = k and link.p0 - links[k - 1].p1 <= _CHAIN_GAP and link.h0 - links[k - 1].h1 <= _CHAIN_GAP
-        chain_of.append(chain_of[-1] if joined else k)
-        chain_exact[chain_of[-1]] += link.exact * (link.p1 - link.p0)
+def _drop_stray_links(links: list[_Link], h_sentence: list[int], n_p: int) -> list[_Link]:
+    """Forget a few words that unscripted speech shares with the text: an intro saying "our report on
+    the NATO ministerial" or "now to sports" must not pin the page's headline to the audio. A stretch
+    with fewer than three exact matches is dropped when its heard sentence is mostly unscripted, or when
+    it stands alone in the text with unscripted speech beside it. Links that continue a longer aligned
+    stretch are kept ("Okafor said" run into an ad-lib)."""
+    chains: list[list[_Link]] = []  # links that follow each other closely on both sides
+    for link in links:
+        if chains and link.p0 - chains[-1][-1].p1 <= _CHAIN_GAP and link.h0 - chains[-1][-1].h1 <= 2 * _CHAIN_GAP:
+            chains[-1].append(link)
+        else:
+            chains.append([link])
     linked_in: Counter = Counter()  # exact matches only: look-alike pairs are cheap to find anywhere
     for link in links:
         if link.exact:
             linked_in[h_sentence[link.h0]] += 1
     size = Counter(h_sentence)
 
-    def stray(k: int, link: _Link) -> bool:
-        sentence = h_sentence[link.h0]
-        mostly_unscripted = size[sentence] - linked_in[sentence] >= 2 and 2 * linked_in[sentence] < size[sentence]
-        return chain_exact[chain_of[k]] < _MIN_ISLAND and mostly_unscripted
+    def stray(k: int) -> bool:
+        chain = chains[k]
+        if sum(link.p1 - link.p0 for link in chain if link.exact) >= _MIN_ISLAND:
+            return False
+        sentence = h_sentence[chain[0].h0]
+        if size[sentence] - linked_in[sentence] >= 2 and 2 * linked_in[sentence] < size[sentence]:
+            return True
+        before = chains[k - 1][-1] if k else _Link(0, 0, 0, 0, True)
+        after = chains[k + 1][0] if k + 1 < len(chains) else _Link(n_p, n_p, len(h_sentence), len(h_sentence), True)
+        alone = ((k == 0 or chain[0].p0 - before.p1 >= _MIN_ISLAND)
+                 and (k + 1 == len(chains) or after.p0 - chain[-1].p1 >= _MIN_ISLAND))
+        return alone and max(chain[0].h0 - before.h1, after.h0 - chain[-1].h1) >= 2
 
-    return [link for k, link in enumerate(links) if not stray(k, link)]
+    return [link for k, chain in enumerate(chains) if not stray(k) for link in chain]
 
 
 def _pair_rewordings(links: list[_Link], n_p: int, n_h: int) -> list[_Link]:
@@ -304,7 +316,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         h_word += [index] * len(keys)
     links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
     heard_sentence = _heard_sentences(heard)
-    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word])
+    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], len(p_tokens))
     links = _pair_rewordings(links, len(p_tokens), len(h_tokens))
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 

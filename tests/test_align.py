@@ -148,3 +148,12 @@ def test_one_letter_word_is_not_glued_to_its_neighbour():
     traffic = by_text(result)["traffic."]
     assert traffic.status == "matched" and traffic.heard == "traffic."
     assert [u.text for u in result.unscripted] == ["I"]
+
+
+def test_headline_word_said_in_an_intro_sentence_that_runs_into_the_story():
+    doc = parse_text("Sports\n\nCity Wins Championship\n\nPhoto: Stadium crowd\n\n"
+                     "The City Football Club won its first championship in 40 years on Saturday night.")
+    result = align_words(doc.words, heard(
+        "Now to sports, the City Football Club won its first championship in 40 years on Saturday night."))
+    assert result.words[0].status == "unspoken"
+    assert result.unscripted[0].text == "Now to sports,"
