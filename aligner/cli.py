@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="aligner", description="Align a broadcast recording with the text published for it.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="captions (VTT, SRT) and alignment.json for an audio file and its text",
-                              description="Write OUTDIR/captions.vtt, captions.srt and alignment.json. Without "
+    run = commands.add_parser("run", help="captions, alignment and accuracy report for an audio file and its text",
+                              description="Write OUTDIR/captions.vtt, captions.srt, alignment.json, report.json and "
+                                          "report.html. Without "
                                           f"AUDIO and TEXT, runs on the committed {DEFAULT_AUDIO} and {DEFAULT_TEXT}.")
     run.add_argument("audio", nargs="?", type=Path, help="the broadcast recording (any format PyAV decodes)")
     run.add_argument("text", nargs="?", type=Path, help="the published text (plain UTF-8 or an HTML page)")
