@@ -9,6 +9,9 @@ from .errors import InputError
 
 __all__ = ["write_atomic"]
 
+_UMASK = os.umask(0o022)  # read the process umask (the only way is to set it) and put it back
+os.umask(_UMASK)
+
 
 def write_atomic(path: str | Path, data: str | bytes, overwrite: bool = True) -> Path:
     """Write to a temporary file beside `path`, then rename it into place."""
@@ -21,6 +24,7 @@ def write_atomic(path: str | Path, data: str | bytes, overwrite: bool = True) ->
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(payload)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs get the usual mode
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
