@@ -637,11 +637,12 @@ def print_report(report: Report, console=None) -> None:
     if report.unspoken:
         console.print("\n[bold]Published, never spoken[/]")
         for u in report.unspoken:
-            console.print(f"  chars {u.char_start}-{u.char_end}: {escape(_short(u.text))}")
+            console.print(f"  chars {u.char_start}-{u.char_end}: {escape(_short(u.text))}", no_wrap=True,
+                          overflow="ellipsis")
     if report.unscripted:
         console.print("\n[bold]Spoken, never published[/]")
         for u in report.unscripted:
-            console.print(f"  {_at(u.start)}-{_at(u.end)}: {escape(_short(u.text))}")
+            console.print(f"  {_at(u.start)}-{_at(u.end)}: {escape(_short(u.text))}", no_wrap=True, overflow="ellipsis")
 
 
 def _count(n: int, what: str) -> str:
