@@ -32,6 +32,7 @@ from .measures import Chunk, Measures, measure, standard_tokens
 from .normalize import number_words
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
+from .text import excerpt
 from .timefmt import clock, to_ms
 from .transcribe import HeardWord, TranscribeOptions
 
@@ -637,21 +638,17 @@ def print_report(report: Report, console=None) -> None:
     if report.unspoken:
         console.print("\n[bold]Published, never spoken[/]")
         for u in report.unspoken:
-            console.print(f"  chars {u.char_start}-{u.char_end}: {escape(_short(u.text))}", no_wrap=True,
+            console.print(f"  chars {u.char_start}-{u.char_end}: {escape(excerpt(u.text, 100))}", no_wrap=True,
                           overflow="ellipsis")
     if report.unscripted:
         console.print("\n[bold]Spoken, never published[/]")
         for u in report.unscripted:
-            console.print(f"  {_at(u.start)}-{_at(u.end)}: {escape(_short(u.text))}", no_wrap=True, overflow="ellipsis")
+            console.print(f"  {_at(u.start)}-{_at(u.end)}: {escape(excerpt(u.text, 100))}", no_wrap=True,
+                          overflow="ellipsis")
 
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" + ("" if n == 1 else "s")
-
-
-def _short(text: str, limit: int = 100) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- the command ------------------------------------------------------------------------------------------------

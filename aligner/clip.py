@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 from .align import AlignedWord
 from .errors import AlignerError, InputError
 from .normalize import word_keys
-from .text import Document
+from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
 __all__ = ["ClipOptions", "Match", "ClipPlan", "Clip", "QuoteError", "locate", "closest_passages", "plan_clip",
@@ -439,11 +439,6 @@ def _published(document: Document, match: Match) -> str:
     return document.text[words[match.first_word].char_start:words[match.last_word].char_end]
 
 
-def _shorten(text: str, limit: int = 72) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def _when(words: Sequence[AlignedWord], match: Match) -> str:
     timed = [w for w in words[match.first_word:match.last_word + 1] if w.spoken and w.start is not None]
     if not timed:
@@ -457,7 +452,7 @@ def _choose(aligned, quote: str, occurrence: int | None, text_path: Path) -> Mat
     matches = locate(document, quote)
     spoken = [m for m in matches if any(w.spoken for w in words[m.first_word:m.last_word + 1])]
     if matches and not spoken:
-        raise QuoteError(f"{_shorten(quote, 60)!r} is in {text_path} but was never spoken in the recording "
+        raise QuoteError(f"{excerpt(quote, 60)!r} is in {text_path} but was never spoken in the recording "
                          "(a page line such as a headline or a photo caption?)")
     matches = spoken
     if not matches:
@@ -465,17 +460,17 @@ def _choose(aligned, quote: str, occurrence: int | None, text_path: Path) -> Mat
         if suggestions:
             print(f"closest passages in {text_path}:")
             for match in suggestions:
-                print(f"  {_when(words, match)}  {_shorten(_published(document, match))}")
-        raise QuoteError(f"quote not found in {text_path}: {_shorten(quote, 60)!r}"
+                print(f"  {_when(words, match)}  {excerpt(_published(document, match), 72)}")
+        raise QuoteError(f"quote not found in {text_path}: {excerpt(quote, 60)!r}"
                          + ("; the closest passages are listed above" if suggestions else ""))
     if occurrence is not None:
         if not 1 <= occurrence <= len(matches):
             raise QuoteError(f"--occurrence {occurrence}: the quote occurs {len(matches)} time(s) in {text_path}")
         return matches[occurrence - 1]
     if len(matches) > 1:
-        print(f"{_shorten(quote, 60)!r} occurs {len(matches)} times in {text_path}:")
+        print(f"{excerpt(quote, 60)!r} occurs {len(matches)} times in {text_path}:")
         for number, match in enumerate(matches, start=1):
-            print(f"  {number}  {_when(words, match)}  {_shorten(_published(document, match))}")
+            print(f"  {number}  {_when(words, match)}  {excerpt(_published(document, match), 72)}")
         raise QuoteError(f"the quote occurs {len(matches)} times; choose one with --occurrence N (listed above)")
     return matches[0]
 
@@ -532,7 +527,7 @@ def _describe(path: Path, clip: Clip, text: str | None) -> str:
     plan = clip.plan
     line = (f"{path}  {clock(to_ms(plan.start))}-{clock(to_ms(plan.end))}  {plan.end - plan.start:5.2f} s"
             + (f"  {clip.loudness:.1f} LUFS" if clip.loudness is not None else ""))
-    return line + (f"  {_shorten(text, 50)}" if text else "")
+    return line + (f"  {excerpt(text, 50)}" if text else "")
 
 
 def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
@@ -583,7 +578,7 @@ def _clip_quotes(args, sound, aligned, finish: ClipOptions) -> None:
             plan = plan_clip(sound, words, aligned.transcript.words, quote.first_word, quote.last_word,
                              finish.padding)
         except QuoteError:
-            print(f"skipped, never spoken: {_shorten(quote.text, 60)}")
+            print(f"skipped, never spoken: {excerpt(quote.text, 60)}")
             continue
         clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish)
         _write(folder / name, clip, args.force)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError
 from .normalize import word_keys
 
-__all__ = ["Word", "Document", "parse_text", "read_text"]
+__all__ = ["Word", "Document", "parse_text", "read_text", "excerpt"]
 
 # A period after these does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
@@ -140,3 +140,9 @@ def read_text(path: str | Path) -> Document:
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")
     return document
+
+
+def excerpt(text: str, limit: int) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis, for listings."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
