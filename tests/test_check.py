@@ -13,7 +13,8 @@ import json
 import pytest
 from test_cli_errors import assert_one_line_error
 
-from aligner.check import RECOGNITION, WORDING, CheckOptions, Fit, check, classify, report_json
+from aligner.check import CheckOptions, check, report_json
+from aligner.classify import RECOGNITION, WORDING, Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens
 from aligner.pipeline import align_files
