@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .align import Alignment, align
 from .text import Document, read_text
-from .transcribe import TranscribeOptions, Transcript, load_audio, transcribe
+from .transcribe import TranscribeOptions, Transcript, transcribe
 
 __all__ = ["Aligned", "align_files", "alignment_json"]
 
@@ -21,10 +21,9 @@ class Aligned:
 
 def align_files(audio_path: str | Path, text_path: str | Path,
                 options: TranscribeOptions = TranscribeOptions(), use_cache: bool = True) -> Aligned:
-    """Read the text first (cheap to reject), then transcribe (cached) and align."""
+    """Read the text first (cheap to reject), then transcribe (cached: no decoding then) and align."""
     document = read_text(text_path)
-    audio = load_audio(audio_path)
-    transcript = transcribe(audio_path, options, use_cache=use_cache, audio=audio)
+    transcript = transcribe(audio_path, options, use_cache=use_cache)
     return Aligned(Path(audio_path), document, transcript, align(document, transcript))
 
 

@@ -108,23 +108,39 @@ def _model_identity(location: str) -> str:
     return f"{location}:{weights.stat().st_size}" if weights.is_file() else location
 
 
-def load_audio(path: str | Path) -> np.ndarray:
-    """Decode any audio file PyAV knows to 16 kHz mono float32, or raise InputError."""
+def _existing_audio(path: str | Path) -> Path:
+    """The path, if it names a non-empty file; InputError otherwise."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"audio file not found: {path}")
     if path.stat().st_size == 0:
         raise InputError(f"audio file is empty: {path}")
-    from faster_whisper import decode_audio
+    return path
 
+
+def load_audio(path: str | Path) -> np.ndarray:
+    """Decode any audio file PyAV knows to 16 kHz mono float32, or raise InputError. A file is decoded
+    once per process: `aligner run` needs it for recognition and again for the accuracy check."""
+    path = _existing_audio(path)
+    stat = path.stat()
     try:
-        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        audio = _decode(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     except PermissionError:
         raise InputError(f"cannot read audio file {path}: permission denied") from None
     except Exception as error:  # PyAV raises many kinds; all mean the same to the user
         raise InputError(f"cannot decode audio file {path}: {error}") from None
     if audio.size < SAMPLE_RATE // 10:
         raise InputError(f"audio file {path} has no audio (it decodes to {audio.size} samples)")
+    return audio
+
+
+@functools.lru_cache(maxsize=2)
+def _decode(path: str, size: int, mtime_ns: int) -> np.ndarray:
+    """Size and modification time are part of the key, so a file changed on disk is decoded again."""
+    from faster_whisper import decode_audio
+
+    audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
+    audio.flags.writeable = False  # shared by every caller
     return audio
 
 
@@ -250,11 +266,9 @@ def _refine_times(voiced: np.ndarray, words: list[HeardWord]) -> list[HeardWord]
 
 
 def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOptions(),
-               use_cache: bool = True, audio: np.ndarray | None = None) -> Transcript:
+               use_cache: bool = True) -> Transcript:
     """Words and segments of the audio, from the cache when the same audio and settings were seen."""
-    audio_path = Path(audio_path)
-    if audio is None:
-        audio = load_audio(audio_path)
+    audio_path = _existing_audio(audio_path)
     location = model_location(options.model)
     cache_file = cache_dir() / f"{_cache_key(audio_path, options, location)}.json"
     if use_cache and cache_file.is_file():
@@ -262,7 +276,7 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
             return Transcript.from_json(json.loads(cache_file.read_text("utf-8")))
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache entry is simply recomputed
-    transcript = _recognize(audio, options, location)
+    transcript = _recognize(load_audio(audio_path), options, location)
     if use_cache:
         try:
             write_atomic(cache_file, json.dumps(transcript.to_json()))
