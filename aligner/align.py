@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import MismatchError
-from .normalize import word_keys
+from .normalize import flatten, word_keys
 from .text import Document
 from .transcribe import HeardWord, Transcript
 
@@ -305,15 +305,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     `duration` of the audio lets a last word the recognizer missed be timed after the last heard one."""
     if duration is None:
         duration = heard[-1].end if heard else 0.0
-    p_tokens, p_word = [], []
-    for index, word in enumerate(words):
-        p_tokens += word.keys
-        p_word += [index] * len(word.keys)
-    h_tokens, h_word = [], []
-    for index, word in enumerate(heard):
-        keys = word_keys(word.text)
-        h_tokens += keys
-        h_word += [index] * len(keys)
+    p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
+    h_tokens, h_word = flatten((k, word_keys(word.text)) for k, word in enumerate(heard))
     links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
     heard_sentence = _heard_sentences(heard)
     links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], len(p_tokens))

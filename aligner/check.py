@@ -30,6 +30,7 @@ from .classify import RECOGNITION, WORDING, Fit, classify
 from .errors import InputError
 from .files import write_atomic
 from .measures import Chunk, Measures, measure, standard_tokens
+from .normalize import flatten
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .text import excerpt
@@ -266,12 +267,7 @@ class _Heard:
     def compared(self) -> tuple[list[str], list[int]]:
         """The heard tokens the measure compares, and the unit of each."""
         in_passage = {k for p in self.passages for k in p}
-        tokens, unit_of = [], []
-        for k, unit in enumerate(self.units):
-            if k not in in_passage:
-                tokens += unit.tokens
-                unit_of += [k] * len(unit.tokens)
-        return tokens, unit_of
+        return flatten((k, unit.tokens) for k, unit in enumerate(self.units) if k not in in_passage)
 
     def mend(self, region: _Region) -> None:
         """Repair what the first comparison shows about the passages.
@@ -310,12 +306,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     """The accuracy report for one aligned broadcast."""
     words = aligned.alignment.words
     included = _in_measure(words)
-    p_tokens, p_word = [], []
-    for k, word in enumerate(words):
-        if included[k]:
-            tokens = standard_tokens(word.text)
-            p_tokens += tokens
-            p_word += [k] * len(tokens)
+    p_tokens, p_word = flatten((k, standard_tokens(word.text)) for k, word in enumerate(words) if included[k])
 
     # a first comparison finds spacing variants ("antiarmor" ~ "anti armor": the same words) and what it
     # tells about the unscripted passages; the second one is the measure

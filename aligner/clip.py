@@ -22,7 +22,7 @@ from rapidfuzz.distance import Indel
 
 from .align import AlignedWord
 from .errors import AlignerError, InputError
-from .normalize import word_keys
+from .normalize import flatten, word_keys
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
@@ -93,10 +93,7 @@ class _Tokens:
 
     @classmethod
     def of(cls, document: Document) -> _Tokens:
-        keys, owners = [], []
-        for index, word in enumerate(document.words):
-            keys += word.keys
-            owners += [index] * len(word.keys)
+        keys, owners = flatten((k, word.keys) for k, word in enumerate(document.words))
         offsets, position = [], 0
         for key in keys:
             offsets.append(position)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-__all__ = ["word_keys", "number_words"]
+__all__ = ["word_keys", "number_words", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -83,3 +84,14 @@ def word_keys(text: str) -> tuple[str, ...]:
     if currency:
         tokens.append(currency)
     return tuple(tokens)
+
+
+def flatten(groups: Iterable[tuple[int, Iterable[str]]]) -> tuple[list[str], list[int]]:
+    """Tokens of many words in a row, and for each token the index of the word it came from."""
+    tokens: list[str] = []
+    owners: list[int] = []
+    for index, keys in groups:
+        keys = list(keys)
+        tokens += keys
+        owners += [index] * len(keys)
+    return tokens, owners
