@@ -61,10 +61,6 @@ class Alignment:
     heard_tokens: int  # recognized tokens that took part in matching
     matched_tokens: int  # of those, how many equal a published token
 
-    @property
-    def spoken(self) -> list[AlignedWord]:
-        return [w for w in self.words if w.spoken]
-
 
 __all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MATCHED", "SUBSTITUTED",
            "INTERPOLATED", "UNSPOKEN"]

@@ -41,9 +41,6 @@ class Document:
     text: str  # the text the offsets refer to
     words: tuple[Word, ...]
 
-    def sentence_words(self, sentence: int) -> list[Word]:
-        return [w for w in self.words if w.sentence == sentence]
-
 
 def _ends_sentence(word: str, next_word: str | None) -> bool:
     if not _SENTENCE_END.search(word):
