@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import importlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import check, clip
 from .errors import AlignerError, InputError
 from .files import write_atomic
 from .transcribe import EMBEDDED_MODEL, TranscribeOptions
@@ -20,11 +19,10 @@ DEFAULT_TEXT = Path("media/article.txt")
 CAPTION_FORMATS = (".vtt", ".srt")
 # Commands whose module defines add_arguments(parser) and command(args, options: TranscribeOptions) -> int;
 # the recognizer options (--model, --language, --no-cache) are added here so every command shares them.
-_PLUGGED: list[tuple[str, str, str]] = [
-    ("clip", "aligner.clip", "cut quotes or time ranges of the broadcast into audio clips with captions"),
-    ("check", "aligner.check",
-     "check the published text against what was said: misquotes, unspoken text, unscripted speech"),
-]
+_MODULE_COMMANDS = {
+    "clip": (clip, "cut quotes or time ranges of the broadcast into audio clips with captions"),
+    "check": (check, "check the published text against what was said: misquotes, unspoken text, unscripted speech"),
+}
 
 
 def _recognizer_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     _recognizer_arguments(captions)
     _caption_arguments(captions)
 
-    for name, module, summary in _PLUGGED:
+    for name, (module, summary) in _MODULE_COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
-        importlib.import_module(module).add_arguments(sub)
+        module.add_arguments(sub)
         _recognizer_arguments(sub)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
@@ -97,9 +95,7 @@ def _cues(aligned, args):
 
 
 def _command_run(args: argparse.Namespace) -> int:
-    from .captions import to_srt, to_webvtt
-    from .check import write_reports
-    from .pipeline import align_files, alignment_json
+    from .run import run_job
 
     if (args.audio is None) != (args.text is None):
         raise InputError("give both AUDIO and TEXT, or neither to use the committed media")
@@ -107,16 +103,12 @@ def _command_run(args: argparse.Namespace) -> int:
     if args.audio is None and not DEFAULT_AUDIO.is_file():
         raise InputError(f"no AUDIO and TEXT given and {DEFAULT_AUDIO} is not here; "
                          "run from the aligner checkout or name your files")
-    aligned = align_files(audio, text, _options(args), use_cache=not args.no_cache)
-    cues = _cues(aligned, args)
     out = args.output
     if out.exists() and not out.is_dir():
         raise InputError(f"output folder {out} is a file")
-    write_atomic(out / "captions.vtt", to_webvtt(cues))
-    write_atomic(out / "captions.srt", to_srt(cues))
-    write_atomic(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
-    report = write_reports(aligned, out / "report.json", out / "report.html", transcribe_options=_options(args))
-    _print_summary(aligned, len(cues), out)
+    result = run_job(audio, text, out, _options(args), _caption_options(args), use_cache=not args.no_cache)
+    _print_summary(result.aligned, result.cues, out)
+    report = result.report
     print(f"accuracy check: {len(report.misquotes)} of {len(report.quotes)} quotes not verbatim; "
           f"report in {out / 'report.json'}, review page {out / 'report.html'}")
     return 0
@@ -164,17 +156,13 @@ def _command_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plugged(command, args: argparse.Namespace) -> int:
-    return command(args, _options(args))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    command = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
-    for name, module, _ in _PLUGGED:
-        command[name] = functools.partial(_plugged, importlib.import_module(module).command)
+    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
     try:
-        return command[args.command](args)
+        if args.command in _MODULE_COMMANDS:
+            return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
+        return commands[args.command](args)
     except AlignerError as error:
         print(f"aligner: error: {error}", file=sys.stderr)
         return error.exit_code
