@@ -31,6 +31,7 @@ from .errors import InputError
 from .files import write_atomic
 from .measures import Chunk, Measures, measure, standard_tokens
 from .normalize import flatten
+from .orthography import spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .text import excerpt
@@ -386,21 +387,17 @@ def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdic
 
 
 # -- scoring the two wordings against the audio -----------------------------------------------------------------
-def _spoken_form(text: str) -> str:
-    """Published words as the recognizer would write them: no quotation marks or brackets."""
-    return " ".join(w.strip(_QUOTE_MARKS) for w in text.split() if w.strip(_QUOTE_MARKS))
-
-
 def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
     """Stretches of audio to score, each with the heard text and, per region in it, the text with that
     region's heard words replaced by the published ones. Nearby regions share a stretch."""
     words = aligned.alignment.words
     spans = []  # (first unit, last unit + 1, region index)
     for k, region in enumerate(regions):
-        first = region.units[0] if region.units else region.after_unit + 1
-        last = region.units[-1] + 1 if region.units else region.after_unit + 1
+        first = region.units[0] if region.units else min(region.after_unit + 1, len(units))
+        last = region.units[-1] + 1 if region.units else first
         lo = first
-        while lo > 0 and first - lo < _CONTEXT_WORDS and units[lo].start - units[lo - 1].end < _CONTEXT_PAUSE:
+        while lo > 0 and first - lo < _CONTEXT_WORDS and (
+                lo == len(units) or units[lo].start - units[lo - 1].end < _CONTEXT_PAUSE):
             lo -= 1
         hi = last
         while hi < len(units) and hi - last < _CONTEXT_WORDS and (
@@ -420,7 +417,7 @@ def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
         heard = " ".join(u.text for u in units[lo:hi])
         texts = [heard]
         for first, last, k in members:
-            published = _spoken_form(" ".join(words[i].text for i in regions[k].words))
+            published = spoken_form([words[i].text for i in regions[k].words], [u.text for u in units[first:last]])
             texts.append(" ".join([*(u.text for u in units[lo:first]), published, *(u.text for u in units[last:hi])]))
             owners.append((len(requests), len(texts) - 1, k))
         start = max(0.0, units[lo].start - _WINDOW_PAD)

@@ -30,7 +30,10 @@ NAMES = ("check_a", "check_b", "check_c")
     ("We’re", ("we", "are")),
     ("can't", ("can", "not")),
     ("won’t", ("will", "not")),
-    ("Russia’s", ("russia", "is")),
+    ("Russia’s", ("russias",)),  # is, has or a possessive: not expanded
+    ("he'd", ("hed",)),
+    ("I’m", ("i", "am")),
+    ("we’ll", ("we", "will")),
     ("defence.", ("defense",)),
     ("Defence", ("defense",)),
     ("2%", ("two", "percent")),
