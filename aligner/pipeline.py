@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .align import Alignment, align
+from .align import Alignment, Unscripted, align
 from .text import Document, read_text
 from .transcribe import TranscribeOptions, Transcript, transcribe
 
-__all__ = ["Aligned", "align_files", "alignment_json"]
+__all__ = ["Aligned", "align_files", "alignment_json", "unscripted_json"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def alignment_json(aligned: Aligned) -> dict:
     """The documented alignment.json: published words with times and status, and unscripted speech."""
     words = aligned.alignment.words
     counts = {status: sum(w.status == status for w in words)
-              for status in ("matched", "substituted", "interpolated", "unspoken")}
+              for status in ("matched", "substituted", "interpolated", "unspoken", "omitted")}
     return {
         "audio": str(aligned.audio_path),
         "duration": aligned.transcript.duration,
@@ -41,5 +41,11 @@ def alignment_json(aligned: Aligned) -> dict:
         "words": [{"text": w.text, "start": w.start, "end": w.end, "status": w.status, "heard": w.heard,
                    "char_start": w.char_start, "char_end": w.char_end, "sentence": w.sentence,
                    "paragraph": w.paragraph} for w in words],
-        "unscripted": [{"text": u.text, "start": u.start, "end": u.end} for u in aligned.alignment.unscripted],
+        "coverage": round(aligned.alignment.coverage, 4),
+        "unscripted": [unscripted_json(u) for u in aligned.alignment.unscripted],
     }
+
+
+def unscripted_json(item: Unscripted) -> dict:
+    """Speech never published, as alignment.json and report.json both list it."""
+    return {"text": item.text, "start": item.start, "end": item.end, "inside_sentence": item.inside}

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .captions import CaptionOptions, build_cues, to_srt, to_webvtt
-from .check import Report, write_reports
+from .check import check
 from .files import write_atomic
 from .pipeline import Aligned, align_files, alignment_json
+from .render import write_reports
+from .report import Report
 from .transcribe import TranscribeOptions
 
 __all__ = ["RunResult", "run_job", "OUTPUT_FILES"]
@@ -37,5 +39,6 @@ def run_job(audio: str | Path, text: str | Path, out: str | Path,
     write_atomic(out / "captions.vtt", to_webvtt(cues))
     write_atomic(out / "captions.srt", to_srt(cues))
     write_atomic(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
-    report = write_reports(aligned, out / "report.json", out / "report.html", transcribe_options=options)
+    report = check(aligned, transcribe_options=options)
+    write_reports(aligned, report, out / "report.json", out / "report.html")
     return RunResult(aligned, report, len(cues), out)
