@@ -74,14 +74,14 @@ def _parser() -> argparse.ArgumentParser:
                                           "report.html. Without "
                                           f"AUDIO and TEXT, runs on the committed {DEFAULT_AUDIO} and {DEFAULT_TEXT}.")
     run.add_argument("audio", nargs="?", type=Path, help="the broadcast recording (any format PyAV decodes)")
-    run.add_argument("text", nargs="?", type=Path, help="the published text (plain UTF-8 or an HTML page)")
+    run.add_argument("text", nargs="?", type=Path, help="the published text (plain text or an HTML page, any encoding)")
     run.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: ./out)")
     _recognizer_arguments(run)
     _caption_arguments(run)
 
     captions = commands.add_parser("captions", help="one caption file, WebVTT or SRT by its suffix")
-    captions.add_argument("audio", type=Path)
-    captions.add_argument("text", type=Path)
+    captions.add_argument("audio", type=Path, help="the broadcast recording (any format PyAV decodes)")
+    captions.add_argument("text", type=Path, help="the published text (plain text or an HTML page, any encoding)")
     captions.add_argument("-o", "--output", type=Path, required=True, help="FILE.vtt or FILE.srt")
     _recognizer_arguments(captions)
     _caption_arguments(captions)
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         _recognizer_arguments(sub)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
-    transcribe.add_argument("audio", type=Path)
+    transcribe.add_argument("audio", type=Path, help="the recording (any format PyAV decodes)")
     transcribe.add_argument("--words", action="store_true", help="one line per word instead of per segment")
     transcribe.add_argument("--json", action="store_true", help="print the transcript as JSON")
     _recognizer_arguments(transcribe)

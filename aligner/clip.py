@@ -406,7 +406,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.usage = ('%(prog)s AUDIO TEXT "QUOTE" [-o FILE] | AUDIO TEXT --quotes [-o DIR] | '
                     "AUDIO [TEXT] --start T --end T [-o FILE]")
     parser.add_argument("audio", type=Path, help="the broadcast recording")
-    parser.add_argument("text", type=Path, nargs="?", help="the published text (plain UTF-8 or an HTML page)")
+    parser.add_argument("text", type=Path, nargs="?",
+                        help="the published text (plain text or an HTML page, any encoding)")
     parser.add_argument("quote", nargs="?", help="words of the text to cut; … or ... stands for skipped words")
     parser.add_argument("--quotes", action="store_true",
                         help="one clip per quoted passage of the text, with an index quotes.json")
