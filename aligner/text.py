@@ -157,6 +157,17 @@ def _detected(data: bytes, path: Path) -> tuple[str, str]:
     return str(best), _name(best.encoding)
 
 
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page names in its head (<meta charset=...>), if Python knows it."""
+    found = re.search(rb"<meta[^>]*charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", data[:4096], re.IGNORECASE)
+    if not found:
+        return None
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
 def _decode(data: bytes, path: Path) -> str:
     """The text of the file: by its byte order mark, as UTF-8, or as detected (with a note saying so)."""
     for bom, codec, name in _BOMS:
@@ -173,6 +184,15 @@ def _decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError:
+            log.debug("%s declares %s but is not in it", path, declared)
+        else:
+            log.info("%s is not UTF-8; read it as %s, the charset the page declares", path, _name(declared))
+            return text
     text, name = _detected(data, path)
     if name not in ("UTF-16", "UTF-32") and "\x00" in text:
         raise InputError(f"{path} is not a text file (it contains binary data)")

@@ -114,6 +114,19 @@ def test_corrupt_audio(tmp_path, text, kept):
     assert_one_line_error(run_cli("run", corrupt, text, "-o", kept), "cannot decode", "corrupt.mp3")
 
 
+def test_video_without_sound(tmp_path, text, kept):
+    silent_film = tmp_path / "film.mp4"
+    with av.open(str(silent_film), "w") as container:
+        video = container.add_stream("mpeg4", rate=5)
+        video.width, video.height, video.pix_fmt = 160, 120, "yuv420p"
+        for n in range(10):
+            frame = av.VideoFrame.from_ndarray(np.zeros((120, 160, 3), np.uint8), format="rgb24")
+            frame.pts, frame.time_base = n, Fraction(1, 5)
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+    assert_one_line_error(run_cli("run", silent_film, text, "-o", kept), "no audio track", "film.mp4")
+
+
 def test_unreadable_audio(tmp_path, text, kept):
     locked = tmp_path / "locked.flac"
     locked.write_bytes((REAL / "jfk.flac").read_bytes())
@@ -426,3 +439,31 @@ def test_concurrent_runs_share_one_transcription_and_a_damaged_entry_is_rebuilt(
     assert "damaged" in warning and entry.name in warning
     again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert again.returncode == 0 and again.stderr == "" and json.loads(again.stdout) == json.loads(outputs[0][0])
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_nothing_and_the_next_one_resumes_from_the_cache(tmp_path, text):
+    """Killed while it waits for another process's transcription (a moment that can be caught reliably):
+    no output and no staged file is left; the next run takes the cached transcript."""
+    import fcntl
+
+    env = os.environ | {"ALIGNER_CACHE_DIR": str(tmp_path / "cache"), "PYTHONWARNINGS": "ignore"}
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "aligner", "captions", str(REAL / "jfk.flac"), str(text), "-o", str(out / "c.vtt")]
+    assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode == 0
+    [entry] = (tmp_path / "cache").glob("*.json")
+    saved = entry.read_bytes()
+    entry.unlink()
+    (out / "c.vtt").write_text("WEBVTT\n\nold\n")
+    with open(entry.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as if another aligner were transcribing this audio
+        waiting = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        assert "waiting for another aligner process" in waiting.stderr.readline()
+        waiting.terminate()
+        _, rest = waiting.communicate(timeout=60)
+    assert waiting.returncode == 130 and rest.strip() == "aligner: interrupted"
+    assert os.listdir(out) == ["c.vtt"] and (out / "c.vtt").read_text() == "WEBVTT\n\nold\n"
+    entry.write_bytes(saved)  # what the other process would have left
+    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert resumed.returncode == 0 and JFK_WORDS in " ".join((out / "c.vtt").read_text().split())

@@ -65,6 +65,15 @@ def test_other_encodings_are_read_and_named(tmp_path: Path, caplog, encoded: byt
     assert (notes == []) if encoding is None else (len(notes) == 1 and encoding in notes[0] and "story.txt" in notes[0])
 
 
+def test_an_html_page_is_read_in_the_charset_it_declares(tmp_path: Path, caplog):
+    page = tmp_path / "page.html"
+    page.write_bytes("<html><head><meta charset='windows-1252'></head><body><p>“Ça va”, dit-il.</p></body></html>"
+                     .encode("cp1252"))
+    with caplog.at_level(logging.INFO, logger="aligner"):
+        assert [w.text for w in read_text(page).words] == ["“Ça", "va”,", "dit-il."]
+    assert "Windows-1252" in caplog.records[0].getMessage() and "declares" in caplog.records[0].getMessage()
+
+
 def test_aeneas_ids_are_left_out_and_offsets_still_point_into_the_file(tmp_path: Path, caplog):
     path = tmp_path / "sonnet.txt"
     path.write_text("f000001|From fairest creatures we desire increase,\nf000002|That thereby beauty’s rose "
