@@ -233,7 +233,8 @@ def read_text(path: str | Path) -> Document:
     if _looks_binary(text):
         raise InputError(f"{path} is not a text file (it contains binary data)")
     looks_like_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or re.match(
-        r"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<!doctype html)", text, re.IGNORECASE)
+        r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype html|html|head|body|article|main|div|p)[\s>]", text,
+        re.IGNORECASE | re.DOTALL)
     if looks_like_html:
         text = html_to_text(text)
     else:

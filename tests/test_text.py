@@ -65,6 +65,13 @@ def test_other_encodings_are_read_and_named(tmp_path: Path, caplog, encoded: byt
     assert (notes == []) if encoding is None else (len(notes) == 1 and encoding in notes[0] and "story.txt" in notes[0])
 
 
+@pytest.mark.parametrize("start", ["<!DOCTYPE html>", "<!-- saved from the CMS -->\n<html>", "<body>", "<p>"])
+def test_html_saved_as_txt_is_recognized(tmp_path: Path, start: str):
+    path = tmp_path / "story.txt"
+    path.write_text(f"{start}<nav>Home</nav><script>x()</script><p>Said &amp; done.</p>", "utf-8")
+    assert [w.text for w in read_text(path).words] == ["Said", "&", "done."]
+
+
 def test_an_html_page_is_read_in_the_charset_it_declares(tmp_path: Path, caplog):
     page = tmp_path / "page.html"
     page.write_bytes("<html><head><meta charset='windows-1252'></head><body><p>“Ça va”, dit-il.</p></body></html>"
