@@ -30,6 +30,8 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-3
 # Control characters (other than tabs and line breaks) in more than this share of a decoded text mean it
 # was never text: a text editor would show them as garbage too.
 _MAX_CONTROL_SHARE = 0.001
+# A text with one of these suffixes is the recording given in the text's place (arguments swapped).
+_MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus", ".mov", ".mkv", ".webm"}
 # aeneas's "parsed" text format: every line is ID|TEXT, the ID without spaces (f000001|From fairest ...).
 _AENEAS_LINE = re.compile(r"[^\s|]+\|")
 
@@ -229,6 +231,8 @@ def read_text(path: str | Path) -> Document:
         raise InputError(f"cannot read text file {path}: {error.strerror or error}") from error
     if not data.strip():
         raise InputError(f"{path} has no words to align (it is empty)")
+    if path.suffix.lower() in _MEDIA_SUFFIXES:
+        raise InputError(f"{path} is a recording, not a text; give the AUDIO first, then the TEXT")
     text = _decode(data, path)
     if _looks_binary(text):
         raise InputError(f"{path} is not a text file (it contains binary data)")

@@ -178,6 +178,11 @@ def test_text_is_missing_or_a_folder(tmp_path, kept):
     assert_one_line_error(run_cli("run", REAL / "jfk.flac", tmp_path, "-o", kept), "is a folder")
 
 
+def test_audio_and_text_swapped(tmp_path, text, kept):
+    result = run_cli("run", text, REAL / "jfk.flac", "-o", kept)
+    assert_one_line_error(result, "jfk.flac is a recording", "AUDIO first")
+
+
 @pytest.mark.slow
 def test_text_of_a_different_story(kept):
     result = run_cli("run", REAL / "jfk.flac", REAL / "sonnet001_plain.txt", "-o", kept)
