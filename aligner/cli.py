@@ -1,6 +1,6 @@
 """Command line: `aligner run | captions | clip | check | transcribe`.
 
-The CLI is the only place that prints to stderr. Bad input (an `AlignerError`) becomes one line and exit
+The CLI prints; the library logs (and draws the progress bar). Bad input (an `AlignerError`) becomes one line and exit
 code 2; anything else is a bug: one line saying so and where the traceback was saved, exit code 1
 (`--verbose` prints the traceback too). The library's log records (which encoding a text was read in,
 a damaged cache entry rebuilt) are shown as `aligner: note: ...` lines. Every command overwrites its
@@ -258,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AlignerError as error:
         if args.verbose:
             traceback.print_exc()
-        print(f"aligner: error: {error}", file=sys.stderr)
+        print(f"aligner: error: {' '.join(str(error).splitlines())}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("aligner: interrupted", file=sys.stderr)
