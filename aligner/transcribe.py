@@ -337,16 +337,17 @@ def _exclusive(cache_file: Path):
 
 def _speech_only(audio: np.ndarray, transcript: Transcript) -> Transcript:
     """The transcript, emptied if it is what Whisper invents for audio without speech: a few words where
-    the voice activity detector that ships with faster-whisper (Silero VAD) hears no voice."""
+    the voice activity detector that ships with faster-whisper (Silero VAD) hears no voice, around the
+    words or their segments (word times can be off by a second; segments are wider)."""
     if len(transcript.words) > _FEW_WORDS:
         return transcript
     from faster_whisper.vad import get_speech_timestamps
 
-    for word in transcript.words:
-        if not any(c.isalnum() for c in word.text):  # "♪" and the like
-            continue
-        first = max(0, int((word.start - _VAD_MARGIN) * SAMPLE_RATE))
-        if get_speech_timestamps(audio[first:int((word.end + _VAD_MARGIN) * SAMPLE_RATE)]):
+    spans = [(s.start, s.end) for s in transcript.segments if any(c.isalnum() for c in s.text)]
+    spans += [(w.start, w.end) for w in transcript.words if any(c.isalnum() for c in w.text)]  # not "♪"
+    for start, end in spans:
+        first = max(0, int((start - _VAD_MARGIN) * SAMPLE_RATE))
+        if get_speech_timestamps(audio[first:int((end + _VAD_MARGIN) * SAMPLE_RATE)]):
             return transcript
     if transcript.words:
         log.debug("no voice around the recognized words %r: taken as invented",
@@ -394,8 +395,8 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
             if use_cache:
                 _store(cache_file, transcript)
     if not transcript.words:
-        raise NoSpeechError(f"no speech in {audio_path}: the recognizer heard no words "
-                            f"in its {transcript.duration:.1f} s (silence, music or noise only?)")
+        raise NoSpeechError(f"no speech in {audio_path}: no words were heard in its {transcript.duration:.1f} s "
+                            "(silence, music or noise only?)")
     return transcript
 
 

@@ -394,6 +394,17 @@ def test_unusual_audio_works(tmp_path, text, name):
         assert abs(container.duration / 1e6 - said) <= 0.05 and 1.5 < said < 4.0
 
 
+@pytest.mark.slow
+def test_a_few_words_of_speech_are_not_taken_for_silence(tmp_path):
+    """A transcript this short is checked for invented words; real ones stay."""
+    samples, rate = soundfile.read(REAL / "jfk.flac")
+    soundfile.write(tmp_path / "bite.wav", samples[int(7.5 * rate):int(10.6 * rate)], rate)
+    (tmp_path / "bite.txt").write_text("Ask what you can do for your country.", "utf-8")
+    result = run_cli("captions", tmp_path / "bite.wav", tmp_path / "bite.txt", "-o", tmp_path / "bite.srt")
+    assert result.returncode == 0, result.stderr
+    assert "Ask what you can do" in " ".join((tmp_path / "bite.srt").read_text("utf-8").split())
+
+
 JFK = (REAL / "jfk.txt").read_text("utf-8").strip()
 UNUSUAL_TEXT = {
     "utf16.txt": (("Kennedy’s inaugural address\n\n" + JFK).encode("utf-16"), "UTF-16"),
