@@ -183,6 +183,14 @@ def test_audio_and_text_swapped(tmp_path, text, kept):
     assert_one_line_error(result, "jfk.flac is a recording", "AUDIO first")
 
 
+def test_unreadable_text(tmp_path, text, kept):
+    text.chmod(0)
+    try:
+        assert_one_line_error(run_as_user("run", REAL / "jfk.flac", text, "-o", kept), "cannot read", "text.txt")
+    finally:
+        text.chmod(0o644)
+
+
 @pytest.mark.slow
 def test_text_of_a_different_story(kept):
     result = run_cli("run", REAL / "jfk.flac", REAL / "sonnet001_plain.txt", "-o", kept)
