@@ -36,10 +36,7 @@ _FRAME = SAMPLE_RATE // 100  # 10 ms frames for the loudness checks
 _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
-# Whisper invents a word or two for audio without speech ("You" for 8 s of silence). Transcripts this short
-# are checked with a voice activity detector; longer ones are not, as the check costs time per word.
-_FEW_WORDS = 12
-_VAD_MARGIN = 1.0  # s of audio either side of a word that the voice activity detector hears
+_VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice activity detector hears
 # A decode this much shorter than the length in the file's header means the file was cut off. Generous,
 # because some headers only estimate the length (from the bit rate).
 _TRUNCATED_SHARE, _TRUNCATED_SECONDS = 0.05, 1.0
@@ -336,11 +333,10 @@ def _exclusive(cache_file: Path):
 
 
 def _speech_only(audio: np.ndarray, transcript: Transcript) -> Transcript:
-    """The transcript, emptied if it is what Whisper invents for audio without speech: a few words where
-    the voice activity detector that ships with faster-whisper (Silero VAD) hears no voice, around the
-    words or their segments (word times can be off by a second; segments are wider)."""
-    if len(transcript.words) > _FEW_WORDS:
-        return transcript
+    """The transcript, emptied if it is what Whisper invents for audio without speech ("You" for 8 s of
+    silence, lyrics for music): words where the voice activity detector that ships with faster-whisper
+    (Silero VAD) hears no voice, around any segment or word (word times can be a second off; segments are
+    wider). Speech is usually found in the first segment, so real speech costs one short check."""
     from faster_whisper.vad import get_speech_timestamps
 
     spans = [(s.start, s.end) for s in transcript.segments if any(c.isalnum() for c in s.text)]
