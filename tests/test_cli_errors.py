@@ -230,11 +230,12 @@ def test_quote_with_path_separators_writes_only_into_the_output_folder(tmp_path,
 # --- outputs that cannot be written ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["run", "captions", "clip"])
+@pytest.mark.parametrize("command", ["run", "captions", "clip", "check"])
 def test_output_under_a_file(tmp_path, text, kept, command):
     blocker = kept / "captions.vtt"
     args = {"run": ["-o", blocker / "out"], "captions": ["-o", blocker / "c.vtt"],
-            "clip": ["--start", "1", "--end", "2", "-o", blocker / "c.wav"]}[command]
+            "clip": ["--start", "1", "--end", "2", "-o", blocker / "c.wav"],
+            "check": ["--json", kept / "r.json", "--html", blocker / "r.html"]}[command]
     audio_text = [REAL / "jfk.flac"] + ([] if command == "clip" else [text])
     assert_one_line_error(run_cli(command, *audio_text, *args), "cannot write", "is a file")
 
