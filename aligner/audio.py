@@ -42,6 +42,7 @@ FORMATS: dict[str, Format] = {
     ".flac": Format("flac", "flac", lossless=True),
     ".mp3": Format("mp3", "libmp3lame", 96_000),
     ".m4a": Format("ipod", "aac", 96_000),
+    ".mp4": Format("mp4", "aac", 96_000),  # audio only: what a video editor or social upload takes as MP4
     ".aac": Format("adts", "aac", 96_000),
     ".ogg": Format("ogg", "libopus", 48_000),
     ".opus": Format("ogg", "libopus", 48_000),

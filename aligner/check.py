@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .align import OMITTED, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
-from .errors import InputError
+from .errors import ExitCode, InputError
+from .files import Outputs
 from .measures import Chunk, measure, standard_tokens
 from .normalize import flatten
 from .orthography import spoken_form
@@ -346,7 +347,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--html", type=Path, metavar="FILE",
                         help="write the review page (it plays the audio through a relative link)")
     parser.add_argument("--fail-on", action="append", default=[], metavar="KIND",
-                        help=f"exit 1 when the report has items of this kind: {', '.join(FAIL_ON)} "
+                        help=f"exit 3 when the report has items of this kind: {', '.join(FAIL_ON)} "
                              "(repeat or separate with commas)")
     parser.add_argument("--second-model", metavar="DIR",
                         help="a larger local CTranslate2 Whisper model whose judgement of each difference "
@@ -364,7 +365,7 @@ def _fail_on(values: list[str]) -> list[str]:
 
 
 def command(args: argparse.Namespace, options: TranscribeOptions) -> int:
-    """`aligner check`: print the summary and flagged items; exit 1 if a --fail-on kind was found."""
+    """`aligner check`: print the summary and flagged items; exit 3 if a --fail-on kind was found."""
     kinds = _fail_on(args.fail_on)
     for path in (args.json, args.html):
         if path is not None and path.is_dir():
@@ -373,7 +374,8 @@ def command(args: argparse.Namespace, options: TranscribeOptions) -> int:
         raise InputError(f"--second-model {args.second_model}: no such folder (a local CTranslate2 Whisper model)")
     aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache)
     report = check(aligned, CheckOptions(rescore=not args.no_rescore, second_model=args.second_model), options)
-    write_reports(aligned, report, args.json, args.html)
+    with Outputs([args.audio, args.text]) as outputs:
+        write_reports(aligned, report, args.json, args.html, outputs)
     print_report(report)
     for path, what in ((args.json, "report"), (args.html, "review page")):
         if path is not None:
@@ -381,5 +383,5 @@ def command(args: argparse.Namespace, options: TranscribeOptions) -> int:
     found = [kind for kind in kinds if report.flagged(kind)]
     if found:
         print(f"failing: {', '.join(f'{report.flagged(k)} {k}' for k in found)}")
-        return 1
+        return ExitCode.FINDINGS  # not 1: a pipeline must tell findings from a crash
     return 0

@@ -1,15 +1,27 @@
-"""Command line: `aligner run | captions | transcribe`. Errors become one line on stderr and exit code 2."""
+"""Command line: `aligner run | captions | clip | check | transcribe`.
+
+The CLI prints; the library logs (and draws the progress bar). Bad input (an `AlignerError`) becomes one line and exit
+code 2; anything else is a bug: one line saying so and where the traceback was saved, exit code 1
+(`--verbose` prints the traceback too). The library's log records (which encoding a text was read in,
+a damaged cache entry rebuilt) are shown as `aligner: note: ...` lines. Every command overwrites its
+outputs, but only when it has succeeded: see aligner/files.py.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
+import signal
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import check, clip
-from .errors import AlignerError, InputError
-from .files import write_atomic
+from . import __version__, check, clip
+from .errors import AlignerError, ExitCode, InputError, OutputError
+from .files import ensure_writable, write_atomic
 from .transcribe import EMBEDDED_MODEL, TranscribeOptions
 
 __all__ = ["main"]
@@ -25,7 +37,13 @@ _MODULE_COMMANDS = {
 }
 
 
+def _verbose_argument(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("-v", "--verbose", action="store_true", default=default,
+                        help="print debugging notes, and the full traceback of an error")
+
+
 def _recognizer_arguments(parser: argparse.ArgumentParser) -> None:
+    _verbose_argument(parser, argparse.SUPPRESS)  # after the command too; SUPPRESS keeps a -v given before it
     parser.add_argument("--model", default=EMBEDDED_MODEL,
                         help=f"Whisper model: {EMBEDDED_MODEL} (embedded, the default), a local CTranslate2 "
                              "folder, or a model name to download from a hub (only when asked for)")
@@ -43,7 +61,12 @@ def _caption_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="aligner", description="Align a broadcast recording with the text published for it.")
+        prog="aligner", description="Align a broadcast recording with the text published for it.",
+        epilog="Outputs are replaced only when a command succeeds; a failed or interrupted command leaves "
+               "them as they were. Exit codes: 0 done, 1 internal error (a bug), 2 bad input, "
+               "3 `check --fail-on` found what it was asked to fail on.")
+    parser.add_argument("--version", action="version", version=f"aligner {__version__}")
+    _verbose_argument(parser, False)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="captions, alignment and accuracy report for an audio file and its text",
@@ -51,14 +74,14 @@ def _parser() -> argparse.ArgumentParser:
                                           "report.html. Without "
                                           f"AUDIO and TEXT, runs on the committed {DEFAULT_AUDIO} and {DEFAULT_TEXT}.")
     run.add_argument("audio", nargs="?", type=Path, help="the broadcast recording (any format PyAV decodes)")
-    run.add_argument("text", nargs="?", type=Path, help="the published text (plain UTF-8 or an HTML page)")
+    run.add_argument("text", nargs="?", type=Path, help="the published text (plain text or an HTML page, any encoding)")
     run.add_argument("-o", "--output", type=Path, default=Path("out"), help="output folder (default: ./out)")
     _recognizer_arguments(run)
     _caption_arguments(run)
 
     captions = commands.add_parser("captions", help="one caption file, WebVTT or SRT by its suffix")
-    captions.add_argument("audio", type=Path)
-    captions.add_argument("text", type=Path)
+    captions.add_argument("audio", type=Path, help="the broadcast recording (any format PyAV decodes)")
+    captions.add_argument("text", type=Path, help="the published text (plain text or an HTML page, any encoding)")
     captions.add_argument("-o", "--output", type=Path, required=True, help="FILE.vtt or FILE.srt")
     _recognizer_arguments(captions)
     _caption_arguments(captions)
@@ -69,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         _recognizer_arguments(sub)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
-    transcribe.add_argument("audio", type=Path)
+    transcribe.add_argument("audio", type=Path, help="the recording (any format PyAV decodes)")
     transcribe.add_argument("--words", action="store_true", help="one line per word instead of per segment")
     transcribe.add_argument("--json", action="store_true", help="print the transcript as JSON")
     _recognizer_arguments(transcribe)
@@ -105,7 +128,8 @@ def _command_run(args: argparse.Namespace) -> int:
                          "run from the aligner checkout or name your files")
     out = args.output
     if out.exists() and not out.is_dir():
-        raise InputError(f"output folder {out} is a file")
+        raise OutputError(f"output folder {out} is a file")
+    ensure_writable(out / "captions.vtt")  # before the long work, not after it
     result = run_job(audio, text, out, _options(args), _caption_options(args), use_cache=not args.no_cache)
     _print_summary(result.aligned, result.cues, out)
     report = result.report
@@ -135,9 +159,10 @@ def _command_captions(args: argparse.Namespace) -> int:
     suffix = args.output.suffix.lower()
     if suffix not in CAPTION_FORMATS:
         raise InputError(f"caption file must end in .vtt or .srt, not {args.output.name!r}")
+    ensure_writable(args.output, inputs=[args.audio, args.text])
     aligned = align_files(args.audio, args.text, _options(args), use_cache=not args.no_cache)
     cues = _cues(aligned, args)
-    write_atomic(args.output, to_webvtt(cues) if suffix == ".vtt" else to_srt(cues))
+    write_atomic(args.output, to_webvtt(cues) if suffix == ".vtt" else to_srt(cues), inputs=[args.audio, args.text])
     print(f"wrote {len(cues)} cues to {args.output}")
     return 0
 
@@ -158,19 +183,98 @@ def _command_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
+class _Notes(logging.Formatter):
+    """Log records as the CLI's other lines: `aligner: note: ...`, `aligner: warning: ...`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        kind = "note" if record.levelno == logging.INFO else record.levelname.lower()
+        return f"aligner: {kind}: {record.getMessage()}"
+
+
+def _show_log(verbose: bool) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Notes())
+    logger = logging.getLogger("aligner")
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.addHandler(handler)
+    return handler
+
+
+def _interrupt_on_termination():
+    """A kill (SIGTERM) unwinds like Ctrl-C, so staged outputs are removed on the way out."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
     try:
-        if args.command in _MODULE_COMMANDS:
-            return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
-        return commands[args.command](args)
+        return signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return None
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is left in stdout's buffer nowhere, so exit is silent too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (captured in tests)
+
+
+def _internal_error(error: Exception, verbose: bool) -> int:
+    """One line: a bug, not the user's fault, and where the traceback is; the traceback itself with -v."""
+    report = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    if verbose:
+        sys.stderr.write(report)
+    try:
+        handle, saved = tempfile.mkstemp(prefix="aligner-traceback-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(f"aligner {__version__}, arguments {sys.argv[1:]}\n{report}")
+        where = f"traceback saved in {saved}"
+    except OSError:
+        where = "traceback above" if verbose else "run again with --verbose to see the traceback"
+    summary = " ".join(f"{type(error).__name__}: {error}".split())
+    print(f"aligner: internal error (a bug in aligner, not a problem with your input): {summary[:300]}; {where}",
+          file=sys.stderr)
+    return ExitCode.INTERNAL_ERROR
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":  # its report files are tried before the long work, as every command's are
+        for path in (args.json, args.html):
+            if path is not None:
+                ensure_writable(path, inputs=[args.audio, args.text])
+    if args.command in _MODULE_COMMANDS:
+        return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
+    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
+    return commands[args.command](args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except BrokenPipeError:  # --help or --version into a closed pipe
+        _quiet_stdout()
+        return ExitCode.CLOSED_PIPE
+    handler = _show_log(args.verbose)
+    previous = _interrupt_on_termination()
+    try:
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except AlignerError as error:
-        print(f"aligner: error: {error}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        print(f"aligner: error: {' '.join(str(error).splitlines())}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("aligner: interrupted", file=sys.stderr)
-        return 130
-    except OSError as error:  # e.g. an output folder that cannot be written
-        print(f"aligner: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 2
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return ExitCode.CLOSED_PIPE
+    except Exception as error:  # anything else is a bug, reported as one
+        return _internal_error(error, args.verbose)
+    finally:
+        logging.getLogger("aligner").removeHandler(handler)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

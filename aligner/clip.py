@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import AlignedWord
-from .errors import AlignerError, InputError
+from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
@@ -50,8 +50,6 @@ _SLUG_CHARS = 40
 
 class QuoteError(AlignerError):
     """The quote is not in the text, is there more than once, or was never spoken."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -408,7 +406,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.usage = ('%(prog)s AUDIO TEXT "QUOTE" [-o FILE] | AUDIO TEXT --quotes [-o DIR] | '
                     "AUDIO [TEXT] --start T --end T [-o FILE]")
     parser.add_argument("audio", type=Path, help="the broadcast recording")
-    parser.add_argument("text", type=Path, nargs="?", help="the published text (plain UTF-8 or an HTML page)")
+    parser.add_argument("text", type=Path, nargs="?",
+                        help="the published text (plain text or an HTML page, any encoding)")
     parser.add_argument("quote", nargs="?", help="words of the text to cut; … or ... stands for skipped words")
     parser.add_argument("--quotes", action="store_true",
                         help="one clip per quoted passage of the text, with an index quotes.json")
@@ -428,7 +427,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--loudness", type=float, metavar="LUFS",
                         help="normalize to this integrated loudness (EBU R128), peaks limited to -1 dBFS; "
                              "e.g. -16 for podcasts, -23 for broadcast")
-    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    # Every command replaces its outputs once it has succeeded (aligner/files.py), so there is nothing to force;
+    # the option stays accepted for scripts written when clip alone refused to overwrite.
+    parser.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
 
 
 def _published(document: Document, match: Match) -> str:
@@ -492,6 +493,22 @@ def _check_mode(args: argparse.Namespace) -> str:
     return ("quote", "quotes", "time")[modes.index(True)]
 
 
+def _check_quote(quote: str, text_path: Path) -> None:
+    """Refuse, before any recognition, a quote that cannot be in the text."""
+    from .text import read_text
+
+    controls = sorted({c for c in quote if unicodedata.category(c) == "Cc" and c not in "\t\n\r"})
+    if controls:
+        raise InputError(f"the quote contains control characters ({', '.join(map(repr, controls))}); "
+                         "give its words as plain text")
+    words = _query_keys(_ELLIPSIS.sub(" ", quote))
+    if not words:
+        raise InputError(f"the quote {excerpt(quote, 60)!r} has no words to look for")
+    in_text = sum(len(word.keys) for word in read_text(text_path).words)
+    if len(words) > in_text:
+        raise InputError(f"the quote has {len(words)} words, more than the whole of {text_path} ({in_text})")
+
+
 def _single_output(args: argparse.Namespace, stem: str):
     """The clip's path and format: -o FILE by its suffix, -o DIR or nothing for a name made from `stem`."""
     from .audio import FORMATS, output_format
@@ -503,21 +520,15 @@ def _single_output(args: argparse.Namespace, stem: str):
     return named, output_format(named)
 
 
-def _targets(paths: list[Path], force: bool) -> None:
-    """Refuse before anything is written if any output exists (unless --force)."""
-    if force:
-        return
-    for path in paths:
-        if path.exists():
-            raise InputError(f"{path} exists; use --force to overwrite it")
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    return [args.audio] + ([args.text] if args.text else [])
 
 
-def _write(path: Path, clip: Clip, force: bool) -> None:
-    from .files import write_atomic
-
-    write_atomic(path, clip.audio, overwrite=force)
+def _stage(outputs, path: Path, clip: Clip) -> None:
+    """The clip and its captions, put in place with the command's other outputs when it succeeds."""
+    outputs.add(path, clip.audio)
     if clip.captions is not None:
-        write_atomic(path.with_suffix(".vtt"), clip.captions, overwrite=force)
+        outputs.add(path.with_suffix(".vtt"), clip.captions)
 
 
 def _describe(path: Path, clip: Clip, text: str | None) -> str:
@@ -527,76 +538,99 @@ def _describe(path: Path, clip: Clip, text: str | None) -> str:
     return line + (f"  {excerpt(text, 50)}" if text else "")
 
 
-def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
+def _span(args, sound) -> tuple[float, float]:
+    """--start and --end in seconds, or InputError if they are not a stretch of the audio."""
     start, end = _time(args.start, "--start"), _time(args.end, "--end")
     if not 0 <= start < end:
         raise InputError(f"--start {args.start} must come before --end {args.end}")
+    length = f"{args.audio} is {clock(to_ms(sound.duration))} long ({sound.duration:.2f} s)"
     if start >= sound.duration:
-        raise InputError(f"--start {args.start} is past the end of {args.audio} ({sound.duration:.2f} s)")
+        raise InputError(f"--start {args.start} is past the end of the audio: {length}")
+    if to_ms(end) > to_ms(sound.duration):
+        raise InputError(f"--end {args.end} is past the end of the audio: {length}")
+    return start, end
+
+
+def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
+    from .files import Outputs
+
+    start, end = _span(args, sound)
     words = aligned.alignment.words if aligned else None
     heard = aligned.transcript.words if aligned else ()
     plan = plan_time_clip(sound, start, min(end, sound.duration), words, heard, finish.padding)
     path, form = _single_output(args, f"clip-{plan.start:.2f}-{plan.end:.2f}")
-    _targets([path] + ([path.with_suffix(".vtt")] if aligned else []), args.force)
     clip = render_clip(sound, plan, words, form, finish)
-    _write(path, clip, args.force)
+    with Outputs(_inputs(args)) as outputs:
+        _stage(outputs, path, clip)
     print(_describe(path, clip, None) + ("" if aligned else "  (no TEXT given, so no captions)"))
 
 
 def _clip_quote(args, sound, aligned, finish: ClipOptions) -> None:
+    from .files import Outputs
+
     match = _choose(aligned, args.quote, args.occurrence, args.text)
     words = aligned.alignment.words
     plan = plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word, finish.padding)
     text = _published(aligned.document, match)
     path, form = _single_output(args, slug(text))
-    _targets([path, path.with_suffix(".vtt")], args.force)
     clip = render_clip(sound, plan, words, form, finish)
-    _write(path, clip, args.force)
+    with Outputs(_inputs(args)) as outputs:
+        _stage(outputs, path, clip)
     print(_describe(path, clip, text) + ("" if match.score == 1.0 else f"  (closest match, {match.score:.0%})"))
 
 
 def _clip_quotes(args, sound, aligned, finish: ClipOptions) -> None:
     from .audio import FORMATS
-    from .files import write_atomic
+    from .files import Outputs
     from .quotes import find_quotes
 
     folder = args.output or Path("clips")
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"output folder {folder} is a file")
     quotes = find_quotes(aligned.document)
     if not quotes:
         raise QuoteError(f"{args.text} has no quoted passages (text in “…” or \"…\")")
     names = [f"{n:02d}-{slug(q.text)}.{args.format}" for n, q in enumerate(quotes, start=1)]
-    _targets([folder / "quotes.json"] + [folder / name for name in names]
-             + [(folder / name).with_suffix(".vtt") for name in names], args.force)
-    words, index = aligned.alignment.words, []
-    for number, (quote, name) in enumerate(zip(quotes, names, strict=True), start=1):
-        try:
-            plan = plan_clip(sound, words, aligned.transcript.words, quote.first_word, quote.last_word,
-                             finish.padding)
-        except QuoteError:
-            print(f"skipped, never spoken: {excerpt(quote.text, 60)}")
-            continue
-        clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish)
-        _write(folder / name, clip, args.force)
-        print(_describe(folder / name, clip, quote.text))
-        index.append({"number": number, "text": quote.text, "start": plan.start, "end": plan.end,
-                      "speech_start": plan.speech_start, "speech_end": plan.speech_end, "file": name,
-                      "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness})
-    write_atomic(folder / "quotes.json", json.dumps(index, indent=1, ensure_ascii=False), overwrite=args.force)
+    words, index, done = aligned.alignment.words, [], []
+    with Outputs(_inputs(args)) as outputs:  # every clip and the index appear together, or none does
+        for number, (quote, name) in enumerate(zip(quotes, names, strict=True), start=1):
+            try:
+                plan = plan_clip(sound, words, aligned.transcript.words, quote.first_word, quote.last_word,
+                                 finish.padding)
+            except QuoteError:
+                done.append(f"skipped, never spoken: {excerpt(quote.text, 60)}")
+                continue
+            clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish)
+            _stage(outputs, folder / name, clip)
+            done.append(_describe(folder / name, clip, quote.text))
+            index.append({"number": number, "text": quote.text, "start": plan.start, "end": plan.end,
+                          "speech_start": plan.speech_start, "speech_end": plan.speech_end, "file": name,
+                          "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness})
+        outputs.add(folder / "quotes.json", json.dumps(index, indent=1, ensure_ascii=False))
+    print("\n".join(done))
     print(f"wrote {len(index)} clip{'' if len(index) == 1 else 's'} and {folder / 'quotes.json'}")
 
 
 def command(args: argparse.Namespace, options) -> int:
     """`aligner clip`: one quote, every quote, or a time range, each with a .vtt beside it."""
     from .audio import output_format, read_sound
+    from .files import ensure_writable
     from .pipeline import align_files
 
     mode = _check_mode(args)
     finish = ClipOptions(args.padding, args.fade, args.loudness)
     if mode != "quotes" and args.output is not None and not args.output.is_dir():
         output_format(args.output)  # a wrong suffix is refused before any work
-    aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache) if args.text else None
+    if mode == "quotes" or (args.output is not None and args.output.is_dir()):
+        folder = args.output or Path("clips")
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"output folder {folder} is a file")
+        ensure_writable(folder / "quotes.json")
+    else:
+        ensure_writable(args.output or Path("clip.wav"), inputs=_inputs(args))
+    if mode == "quote":
+        _check_quote(args.quote, args.text)
     sound = read_sound(args.audio)
+    if mode == "time":
+        _span(args, sound)  # refused before the recognizer runs
+    aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache) if args.text else None
     {"time": _clip_time, "quote": _clip_quote, "quotes": _clip_quotes}[mode](args, sound, aligned, finish)
     return 0

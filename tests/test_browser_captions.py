@@ -11,6 +11,8 @@ from aligner.timefmt import parse_time, to_ms
 from browser import browser_page, serve
 from conftest import MEDIA
 
+pytestmark = pytest.mark.slow  # every test here runs the recognizer (directly or through a fixture)
+
 PAGE = """<!doctype html><meta charset="utf-8"><title>captions</title><link rel="icon" href="data:,">
 <video id="v" preload="auto" src="audio.flac" muted>
   <track id="t" kind="captions" srclang="en" label="English" src="captions.vtt" default>

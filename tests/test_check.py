@@ -238,9 +238,9 @@ def test_check_command_writes_both_reports_and_fails_on_request(tmp_path):
 @pytest.mark.slow
 def test_fail_on_for_a_publishing_pipeline(capsys):
     audio, text = str(CHECK / "check_a.flac"), str(CHECK / "check_a.txt")
-    assert main(["check", audio, text, "--fail-on", "misquote"]) == 1
+    assert main(["check", audio, text, "--fail-on", "misquote"]) == 3
     assert "failing: 1 misquote" in capsys.readouterr().out
-    assert main(["check", audio, text, "--fail-on", "unscripted", "--fail-on", "unspoken,wording"]) == 1
+    assert main(["check", audio, text, "--fail-on", "unscripted", "--fail-on", "unspoken,wording"]) == 3
     assert "failing: 1 unscripted, 4 unspoken, 1 wording" in capsys.readouterr().out
     reference = [str(MEDIA / "broadcast.flac"), str(MEDIA / "article.txt")]
     assert main(["check", *reference, "--fail-on", "misquote,wording"]) == 0

@@ -7,9 +7,12 @@ import pty
 import subprocess
 import sys
 
+import pytest
 import srt
 
 from conftest import DATA, ROOT, run_cli
+
+pytestmark = pytest.mark.slow  # every test here runs the recognizer (directly or through a fixture)
 
 SHORT_TRUTH = json.loads((DATA / "short.truth.json").read_text("utf-8"))
 

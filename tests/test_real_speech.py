@@ -14,6 +14,8 @@ from aligner import align_files
 from conftest import REAL, run_cli
 from textgrid import read_tier
 
+pytestmark = pytest.mark.slow  # every test here runs the recognizer (directly or through a fixture)
+
 
 @pytest.fixture(scope="session")
 def jfk_run(tmp_path_factory):

@@ -1,9 +1,14 @@
+import codecs
+import logging
+import random
 from pathlib import Path
 
 import pytest
 
 from aligner.errors import InputError
 from aligner.text import parse_text, read_text
+
+from conftest import DATA
 
 
 def test_words_keep_published_spelling_and_offsets():
@@ -32,17 +37,75 @@ def test_spaced_ellipsis_does_not_end_the_sentence():
 def test_html_page(tmp_path: Path):
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>T</title><script>var x = 1;</script></head><body>"
-                    "<nav>Menu</nav><p>First &amp; foremost.</p><p>Second <b>bold</b> line.</p></body></html>")
+                    "<nav><ul><li>Menu</li></ul></nav><p>First &amp; foremost.</p><script>if (a < b) go();</script>"
+                    "<p>Second <b>bold</b> line.</p><form><button>Subscribe</button></form></body></html>")
     doc = read_text(page)
-    assert [w.text for w in doc.words] == ["Menu", "First", "&", "foremost.", "Second", "bold", "line."]
-    assert len({w.paragraph for w in doc.words}) == 3
+    assert [w.text for w in doc.words] == ["First", "&", "foremost.", "Second", "bold", "line."]
+    assert len({w.paragraph for w in doc.words}) == 2
+
+
+SAID = "Président Kennedy’s speech: “ask not what your country can do for you” – 1961"
+
+
+@pytest.mark.parametrize("encoded, said, encoding", [
+    (SAID.encode("utf-16"), SAID, "UTF-16"),
+    (codecs.BOM_UTF16_BE + SAID.encode("utf-16-be"), SAID, "UTF-16"),
+    (codecs.BOM_UTF8 + SAID.encode("utf-8"), SAID, None),
+    (SAID.encode("cp1252"), SAID, "Windows-1252"),
+    ("À bientôt, señor: naïve « café » à Zürich".encode("latin-1"), "À bientôt, señor: naïve « café » à Zürich",
+     "Latin-1"),
+])
+def test_other_encodings_are_read_and_named(tmp_path: Path, caplog, encoded: bytes, said: str, encoding):
+    path = tmp_path / "story.txt"
+    path.write_bytes(encoded)
+    with caplog.at_level(logging.INFO, logger="aligner"):
+        doc = read_text(path)
+    assert " ".join(w.text for w in doc.words) == said
+    notes = [r.getMessage() for r in caplog.records]
+    assert (notes == []) if encoding is None else (len(notes) == 1 and encoding in notes[0] and "story.txt" in notes[0])
+
+
+@pytest.mark.parametrize("start", ["<!DOCTYPE html>", "<!-- saved from the CMS -->\n<html>", "<body>", "<p>"])
+def test_html_saved_as_txt_is_recognized(tmp_path: Path, start: str):
+    path = tmp_path / "story.txt"
+    path.write_text(f"{start}<nav>Home</nav><script>x()</script><p>Said &amp; done.</p>", "utf-8")
+    assert [w.text for w in read_text(path).words] == ["Said", "&", "done."]
+
+
+def test_an_html_page_is_read_in_the_charset_it_declares(tmp_path: Path, caplog):
+    page = tmp_path / "page.html"
+    page.write_bytes("<html><head><meta charset='windows-1252'></head><body><p>“Ça va”, dit-il.</p></body></html>"
+                     .encode("cp1252"))
+    with caplog.at_level(logging.INFO, logger="aligner"):
+        assert [w.text for w in read_text(page).words] == ["“Ça", "va”,", "dit-il."]
+    assert "Windows-1252" in caplog.records[0].getMessage() and "declares" in caplog.records[0].getMessage()
+
+
+def test_aeneas_ids_are_left_out_and_offsets_still_point_into_the_file(tmp_path: Path, caplog):
+    path = tmp_path / "sonnet.txt"
+    path.write_text("f000001|From fairest creatures we desire increase,\nf000002|That thereby beauty’s rose "
+                    "might never die,\n", "utf-8")
+    with caplog.at_level(logging.INFO, logger="aligner"):
+        doc = read_text(path)
+    assert doc.words[0].text == "From" and "f000002" not in " ".join(w.text for w in doc.words)
+    assert path.read_text("utf-8")[doc.words[-1].char_start:doc.words[-1].char_end] == "die,"
+    assert len({w.paragraph for w in doc.words}) == 2
+    assert "aeneas" in caplog.records[0].getMessage()
+
+
+def test_a_bar_in_ordinary_text_is_kept(tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_text("Vote|2024 | Results\n\nThe count ends tonight.", "utf-8")
+    assert [w.text for w in read_text(path).words][:2] == ["Vote|2024 |", "Results"]
 
 
 @pytest.mark.parametrize("content, message", [
     (b"", "no words"),
     (b"  \n\n - \n", "no words"),
-    (b"\xff\xfe\x00bad", "binary"),
-    (b"caf\xe9 au lait", "not UTF-8"),
+    (bytes(random.Random(0).randbytes(3000)), "binary"),
+    ((DATA / "real" / "p001.mp3").read_bytes()[:20000], "binary"),
+    (b"PK\x03\x04" + bytes(range(256)) * 8, "binary"),
+    (b"\xff\xfe\x00\xd8", "UTF-16"),  # a byte order mark, then half a surrogate pair
 ])
 def test_bad_text_files(tmp_path: Path, content: bytes, message: str):
     path = tmp_path / "bad.txt"
