@@ -45,11 +45,12 @@ class AlignedWord:
 
 @dataclass(frozen=True)
 class Unscripted:
-    """Recognized speech that has no published text."""
+    """Recognized speech that has no published text, with its words (each with its own times, for captions)."""
 
     text: str
     start: float
     end: float
+    words: tuple[HeardWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -406,7 +407,8 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int]) -> tuple[Unscr
         else:
             phrases.append([word])
         previous = h
-    return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end) for phrase in phrases)
+    return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, tuple(phrase))
+                 for phrase in phrases)
 
 
 def align(document: Document, transcript: Transcript) -> Alignment:
