@@ -123,6 +123,7 @@ class _Said:
     ends_sentence: bool
     origin: str
     source: HeardWord | None = None
+    closing: str = ""  # quotation marks of left-out words after it, shown after what was said in their place
 
 
 def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
@@ -176,7 +177,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
         if not heard:  # left out: not shown, and no break in the cue either; its quotation marks stay
             unclosed, unopened = (marks[-1] for marks in _quotation_marks([w.text for w in words[k:last + 1]], ()))
             if unopened and said and said[-1].paragraph == ("p", word.paragraph):
-                said[-1] = dataclasses.replace(said[-1], text=said[-1].text + "".join(unopened))
+                said[-1] = dataclasses.replace(said[-1], closing=said[-1].closing + "".join(unopened))
             if unclosed and last + 1 < len(words) and words[last + 1].paragraph == words[last].paragraph:
                 opening[last + 1] = "".join(unclosed)
         else:
@@ -208,10 +209,13 @@ def _merge(published: list[_Said], heard: list[HeardWord]) -> list[_Said | Heard
     return merged + heard[j:] + untimed
 
 
-def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said]) -> list[HeardWord]:
+def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said],
+                      differences: Sequence[Difference]) -> list[HeardWord]:
     """The unscripted words not already shown: a word said where a published word is timed (a misheard
-    name the aligner did not pair) is that word, heard differently."""
-    spans = sorted((w.start, w.end) for w in shown if w.start is not None and w.end is not None)
+    name the aligner did not pair), or that the check heard in place of published words ("high Mars" for
+    "HIMARS"), is that word, heard differently."""
+    spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]
+                   + [(d.start, d.end) for d in differences if d.published and d.heard])
     starts = [a for a, _ in spans]
     longest = max((b - a for a, b in spans), default=0.0)
     words = []
@@ -250,13 +254,17 @@ def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
             paragraph = before.paragraph
         else:
             paragraph = ("u", stretch)
-        sentence = before.sentence if before is not None and not before.ends_sentence and \
-            paragraph == before.paragraph else ("u", stretch, 0)
+        goes_on = before is not None and not before.ends_sentence and paragraph == before.paragraph
+        sentence = before.sentence if goes_on else ("u", stretch, 0)
+        closing = ""
+        if goes_on and before.closing:  # said in place of left-out words: their closing marks come after it
+            closing, placed[-1] = before.closing, dataclasses.replace(before, closing="")
         for n, word in enumerate(merged[k:end]):
             ends = bool(_HEARD_SENTENCE_END.search(word.text))
-            placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, word))
+            placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, word,
+                                closing if ends or k + n + 1 == end else ""))
             if ends:
-                sentence = ("u", stretch, n + 1)
+                sentence, closing = ("u", stretch, n + 1), ""
         k = end
     return placed
 
@@ -277,10 +285,10 @@ def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted]
     """
     said = _published(words, differences)
     if options.unscripted:
-        said = _placed(_merge(said, _unscripted_words(unscripted, said)))
+        said = _placed(_merge(said, _unscripted_words(unscripted, said, differences)))
     sentences = _numbered([w.sentence for w in said])
     paragraphs = _numbered([w.paragraph for w in said])
-    return [CaptionWord(w.text, w.start, w.end, sentence, paragraph, w.origin, w.source)
+    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.source)
             for w, sentence, paragraph in zip(said, sentences, paragraphs, strict=True)]
 
 

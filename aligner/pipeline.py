@@ -1,12 +1,13 @@
 """From two files to one alignment: the steps every command shares, and the alignment's JSON form."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, align
 from .text import Document, read_text
-from .transcribe import TranscribeOptions, Transcript, transcribe
+from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 
 __all__ = ["Aligned", "align_files", "alignment_json"]
 
@@ -27,8 +28,9 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     return Aligned(Path(audio_path), document, transcript, align(document, transcript))
 
 
-def alignment_json(aligned: Aligned) -> dict:
-    """The documented alignment.json: published words with times and status, and unscripted speech."""
+def alignment_json(aligned: Aligned, captioned: Collection[HeardWord] = ()) -> dict:
+    """The documented alignment.json: published words with times and status, and unscripted speech (said,
+    never published) with its words' times and whether the captions show them (`captioned` words do)."""
     words = aligned.alignment.words
     counts = {status: sum(w.status == status for w in words)
               for status in ("matched", "substituted", "interpolated", "unspoken")}
@@ -41,5 +43,8 @@ def alignment_json(aligned: Aligned) -> dict:
         "words": [{"text": w.text, "start": w.start, "end": w.end, "status": w.status, "heard": w.heard,
                    "char_start": w.char_start, "char_end": w.char_end, "sentence": w.sentence,
                    "paragraph": w.paragraph} for w in words],
-        "unscripted": [{"text": u.text, "start": u.start, "end": u.end} for u in aligned.alignment.unscripted],
+        "unscripted": [{"text": u.text, "start": u.start, "end": u.end,
+                        "captioned": any(w in captioned for w in u.words),
+                        "words": [{"text": w.text, "start": w.start, "end": w.end, "captioned": w in captioned}
+                                  for w in u.words]} for u in aligned.alignment.unscripted],
     }

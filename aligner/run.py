@@ -1,20 +1,24 @@
 """`aligner run` as a library call: one alignment, then every output made from it, written together.
 
 The CLI and the batch engines both call `run_job`, so a folder made by either holds the same files.
+Order: align, check, caption (the captions show the spoken wording where the check is confident that
+other words were said), and only then write, so a failing stage leaves no partial set of outputs.
 """
 from __future__ import annotations
 
 import json
+import os
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from .captions import CaptionOptions, build_cues, to_srt, to_webvtt
-from .check import Report, write_reports
+from .captions import CaptionOptions, CaptionWord, Cue, build_cues, caption_words, to_srt, to_webvtt
+from .check import Report, check, report_json
 from .files import write_atomic
 from .pipeline import Aligned, align_files, alignment_json
 from .transcribe import TranscribeOptions
 
-__all__ = ["RunResult", "run_job", "OUTPUT_FILES"]
+__all__ = ["RunResult", "run_job", "spoken_captions", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ("captions.vtt", "captions.srt", "alignment.json", "report.json", "report.html")
 
@@ -27,15 +31,34 @@ class RunResult:
     out: Path
 
 
+def spoken_captions(aligned: Aligned, report: Report, options: CaptionOptions = CaptionOptions()
+                    ) -> tuple[list[CaptionWord], list[Cue]]:
+    """The words the captions show (what was said) and their cues, from the alignment and its check."""
+    alignment = aligned.alignment
+    said = caption_words(alignment.words, alignment.unscripted, report.differences, options)
+    return said, build_cues(said, options, aligned.transcript.duration)
+
+
 def run_job(audio: str | Path, text: str | Path, out: str | Path,
             options: TranscribeOptions = TranscribeOptions(), captions: CaptionOptions = CaptionOptions(),
             use_cache: bool = True) -> RunResult:
     """Align `audio` with `text` and write OUTPUT_FILES into the folder `out`."""
+    from .review import review_page
+
     out = Path(out)
     aligned = align_files(audio, text, options, use_cache=use_cache)
-    cues = build_cues(aligned.alignment.words, captions, aligned.transcript.duration)
-    write_atomic(out / "captions.vtt", to_webvtt(cues))
-    write_atomic(out / "captions.srt", to_srt(cues))
-    write_atomic(out / "alignment.json", json.dumps(alignment_json(aligned), indent=1, ensure_ascii=False))
-    report = write_reports(aligned, out / "report.json", out / "report.html", transcribe_options=options)
+    report = check(aligned, transcribe_options=options)
+    said, cues = spoken_captions(aligned, report, captions)
+    captioned = {w.source for w in said if w.source is not None}
+    # the review page plays the audio by a link as the user sees the paths, relative to the page
+    audio_link = Path(os.path.relpath(os.path.abspath(aligned.audio_path), os.path.abspath(out)))
+    outputs = {
+        "captions.vtt": to_webvtt(cues),
+        "captions.srt": to_srt(cues),
+        "alignment.json": json.dumps(alignment_json(aligned, captioned), indent=1, ensure_ascii=False),
+        "report.json": json.dumps(report_json(report), indent=1, ensure_ascii=False),
+        "report.html": review_page(aligned, report, urllib.parse.quote(audio_link.as_posix())),
+    }
+    for name in OUTPUT_FILES:
+        write_atomic(out / name, outputs[name])
     return RunResult(aligned, report, len(cues), out)

@@ -652,8 +652,10 @@ def test_words_left_out_are_not_shown_and_the_quote_still_closes():
     assert "can do for”" in quote_end and all(balanced(t) for t in texts)
 
 
-def test_the_spoken_end_of_a_changed_quote_joins_its_sentence():
-    """The recognizer's "your country." in place of the unspoken "the nation.”" (jfk.flac)."""
+@pytest.mark.parametrize("checked", [False, True])
+def test_the_spoken_end_of_a_changed_quote_joins_its_sentence(checked):
+    """The recognizer's "your country." in place of the unspoken "the nation.”" (jfk.flac), with or without
+    the check's verdict that "the nation.”" was left out."""
     k = parse_text(QUOTED).words
     unspoken = {i for i, w in enumerate(k) if w.text in ("the", "nation.”")}
     words = published(QUOTED, unspoken=unspoken)
@@ -661,7 +663,8 @@ def test_the_spoken_end_of_a_changed_quote_joins_its_sentence():
     spoken_end = unscripted("your country.", said_for.end + 0.05)
     then = [dataclasses.replace(w, start=w.start + 0.7, end=w.end + 0.7) if w.start and w.start > said_for.start
             else w for w in words]
-    texts = shown(caption_words(then, [spoken_end]))
+    left_out = [difference(QUOTED, "the nation.”", "", said_for.end, said_for.end, "wording")] if checked else []
+    texts = shown(caption_words(then, [spoken_end], left_out))
     assert any(t.endswith("can do for your country.”") for t in texts), texts
     assert all(balanced(t) for t in texts)
 
@@ -693,3 +696,14 @@ def test_a_quote_left_open_is_closed_at_its_paragraph_end():
     text = "“Thank you all for coming today.\n“We will meet again next week.”"
     texts = shown(published(text))
     assert texts == ["“Thank you all for coming today.”", "“We will meet again next week.”"]
+
+
+def test_words_the_check_heard_for_a_published_word_are_not_shown_twice():
+    text = "They sent ammunition for HIMARS, and more."
+    words = published(text)
+    himars = words[4]
+    words[4] = dataclasses.replace(himars, start=himars.start + 0.2)  # the aligner paired "Mars," only
+    stray = unscripted("high", himars.start, step=0.2)
+    misheard = difference(text, "HIMARS,", "high Mars,", himars.start, himars.end, "recognition")
+    assert " ".join(shown(caption_words(words, [stray], [misheard]))) == text
+    assert "high" in " ".join(shown(caption_words(words, [stray])))  # without the check it is speech of its own
