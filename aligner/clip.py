@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .align import AlignedWord
+from .align import AlignedWord, Unscripted
 from .errors import AlignerError, InputError
 from .normalize import flatten, word_keys
 from .text import Document, excerpt
@@ -364,10 +364,13 @@ class Clip:
     loudness: float | None  # LUFS reached, when normalized
 
 
-def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form, options: ClipOptions) -> Clip:
-    """Cut, fade, normalize and encode the clip; caption its published words, timed from the clip's start."""
+def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form, options: ClipOptions,
+                differences: Sequence = (), unscripted: Sequence[Unscripted] = ()) -> Clip:
+    """Cut, fade, normalize and encode the clip; caption what was said in it, timed from the clip's start:
+    its published words, the spoken ones where the check (`differences`) is confident other words were
+    said, and `unscripted` speech inside the cut."""
     from . import audio
-    from .captions import CaptionOptions, build_cues, to_webvtt
+    from .captions import CaptionOptions, build_cues, caption_words, to_webvtt
 
     piece = audio.cut(sound, plan.start, plan.end, options.fade, options.fade)
     reached = None
@@ -377,10 +380,15 @@ def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form
     captions = None
     if words is not None and plan.first_word is not None:
         duration = len(piece) / 1000
+        inside = words[plan.first_word:plan.last_word + 1]
+        changed = [d for d in differences if inside[0].char_start <= d.char_start and d.char_end <= inside[-1].char_end]
+        heard = [dataclasses.replace(u, words=tuple(w for w in u.words
+                                                    if plan.start <= (w.start + w.end) / 2 <= plan.end))
+                 for u in unscripted]
         shifted = [dataclasses.replace(w, start=min(max(w.start - plan.start, 0.0), duration),
                                        end=min(max(w.end - plan.start, 0.0), duration))
                    if w.start is not None and w.end is not None else w
-                   for w in words[plan.first_word:plan.last_word + 1]]
+                   for w in caption_words(inside, heard, changed)]
         captions = to_webvtt(build_cues(shifted, CaptionOptions(), duration))
     return Clip(plan, audio.encode(piece, form), captions, reached)
 
@@ -543,27 +551,83 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
     print(_describe(path, clip, None) + ("" if aligned else "  (no TEXT given, so no captions)"))
 
 
-def _clip_quote(args, sound, aligned, finish: ClipOptions) -> None:
+# --- verdicts: was the passage said as published? -------------------------------------------------------
+VERBATIM, NOT_VERBATIM, UNCERTAIN = "verbatim", "not verbatim", "uncertain"
+_MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words, left out when they are quoted
+
+
+def _verdict(verbatim: bool, differences: Sequence) -> str:
+    """VERBATIM, NOT_VERBATIM (a wording difference, or words left out) or UNCERTAIN (the evidence
+    disagrees about a difference: listen before signing off)."""
+    kinds = {d.kind for d in differences}
+    if "wording" in kinds:
+        return NOT_VERBATIM
+    if UNCERTAIN in kinds:
+        return UNCERTAIN
+    return VERBATIM if verbatim else NOT_VERBATIM
+
+
+def _passage_verdict(words: Sequence[AlignedWord], report, match: Match) -> tuple[str, tuple]:
+    """The verdict on published words first_word..last_word, and the differences inside them: the check's
+    own verdict when the passage is one of its quotes, else judged from its differences and the words left
+    out."""
+    inside = range(match.first_word, match.last_word + 1)
+    char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
+    for quote in report.quotes:
+        quoted = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
+        if quoted == list(inside):
+            return _verdict(quote.verbatim, quote.differences), tuple(quote.differences)
+    found = tuple(d for d in report.differences if d.char_end > char_start and d.char_start < char_end)
+    return _verdict(all(words[k].spoken for k in inside), found), found
+
+
+def _difference_json(d) -> dict:
+    return {"published": d.published, "heard": d.heard, "start": d.start, "end": d.end, "kind": d.kind}
+
+
+def _changes(differences: Sequence) -> str:
+    """What was said differently, for the terminal: the differences that make a passage not verbatim or
+    uncertain (recognition errors are the recognizer's, not the speaker's)."""
+    parts = []
+    for d in differences:
+        if d.kind not in ("wording", UNCERTAIN):
+            continue
+        published = d.published.strip(_MARKS)
+        change = (f"said {d.heard!r} for {published!r}" if d.heard and published else
+                  f"{published!r} not said" if published else f"{d.heard!r} said, not published")
+        parts.append(f"{change} at {clock(to_ms(d.start))}" + (" (uncertain: listen)" if d.kind == UNCERTAIN else ""))
+    return "; ".join(parts)
+
+
+def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
+    from .check import check
+
     match = _choose(aligned, args.quote, args.occurrence, args.text)
     words = aligned.alignment.words
     plan = plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word, finish.padding)
     text = _published(aligned.document, match)
     path, form = _single_output(args, slug(text))
     _targets([path, path.with_suffix(".vtt")], args.force)
-    clip = render_clip(sound, plan, words, form, finish)
+    report = check(aligned, transcribe_options=options)
+    verdict, differences = _passage_verdict(words, report, match)
+    clip = render_clip(sound, plan, words, form, finish, report.differences, aligned.alignment.unscripted)
     _write(path, clip, args.force)
     print(_describe(path, clip, text) + ("" if match.score == 1.0 else f"  (closest match, {match.score:.0%})"))
+    if verdict != VERBATIM:
+        print(f"{verdict.upper()}: this passage was not said as published"
+              + (" (listen before quoting)" if verdict == UNCERTAIN else "") + f"; {_changes(differences)}")
 
 
-def _clip_quotes(args, sound, aligned, finish: ClipOptions) -> None:
+def _clip_quotes(args, sound, aligned, finish: ClipOptions, options) -> None:
     from .audio import FORMATS
+    from .check import check
     from .files import write_atomic
-    from .quotes import find_quotes
 
     folder = args.output or Path("clips")
     if folder.exists() and not folder.is_dir():
         raise InputError(f"output folder {folder} is a file")
-    quotes = find_quotes(aligned.document)
+    report = check(aligned, transcribe_options=options)
+    quotes = report.quotes
     if not quotes:
         raise QuoteError(f"{args.text} has no quoted passages (text in “…” or \"…\")")
     names = [f"{n:02d}-{slug(q.text)}.{args.format}" for n, q in enumerate(quotes, start=1)]
@@ -571,18 +635,23 @@ def _clip_quotes(args, sound, aligned, finish: ClipOptions) -> None:
              + [(folder / name).with_suffix(".vtt") for name in names], args.force)
     words, index = aligned.alignment.words, []
     for number, (quote, name) in enumerate(zip(quotes, names, strict=True), start=1):
+        inside = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
         try:
-            plan = plan_clip(sound, words, aligned.transcript.words, quote.first_word, quote.last_word,
-                             finish.padding)
+            plan = plan_clip(sound, words, aligned.transcript.words, inside[0], inside[-1], finish.padding)
         except QuoteError:
             print(f"skipped, never spoken: {excerpt(quote.text, 60)}")
             continue
-        clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish)
+        clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish, report.differences,
+                           aligned.alignment.unscripted)
         _write(folder / name, clip, args.force)
-        print(_describe(folder / name, clip, quote.text))
+        verdict = _verdict(quote.verbatim, quote.differences)
+        print(_describe(folder / name, clip, quote.text)
+              + ("" if verdict == VERBATIM else f"  {verdict.upper()}: {_changes(quote.differences)}"))
         index.append({"number": number, "text": quote.text, "start": plan.start, "end": plan.end,
                       "speech_start": plan.speech_start, "speech_end": plan.speech_end, "file": name,
-                      "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness})
+                      "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness,
+                      "verdict": verdict, "verbatim": verdict == VERBATIM,
+                      "differences": [_difference_json(d) for d in quote.differences]})
     write_atomic(folder / "quotes.json", json.dumps(index, indent=1, ensure_ascii=False), overwrite=args.force)
     print(f"wrote {len(index)} clip{'' if len(index) == 1 else 's'} and {folder / 'quotes.json'}")
 
@@ -598,5 +667,8 @@ def command(args: argparse.Namespace, options) -> int:
         output_format(args.output)  # a wrong suffix is refused before any work
     aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache) if args.text else None
     sound = read_sound(args.audio)
-    {"time": _clip_time, "quote": _clip_quote, "quotes": _clip_quotes}[mode](args, sound, aligned, finish)
+    if mode == "time":
+        _clip_time(args, sound, aligned, finish)
+    else:  # quotes get the accuracy check's verdict, which needs the recognizer's options
+        (_clip_quote if mode == "quote" else _clip_quotes)(args, sound, aligned, finish, options)
     return 0

@@ -161,7 +161,7 @@ def test_every_quote_is_cut_at_the_true_edges_of_its_words(quote_clips):
         assert clip["file"].startswith(f"{clip['number']:02d}-") and clip["file"].endswith(".flac")
         assert abs(duration_of(out / clip["file"]) - (clip["end"] - clip["start"])) <= 0.001
         cues = webvtt.read(str(out / clip["captions"]))
-        shown = " ".join(cue.text.replace("\n", " ") for cue in cues)
+        shown = " ".join(cue.text.replace("\n", " ") for cue in cues).replace("” “", " ")  # closed in each cue
         assert shown == "“" + " ".join(clip["text"].split()) + "”"  # worded as published
         assert abs(cues[0].start_in_seconds - (clip["speech_start"] - clip["start"])) <= 0.3  # timed from the clip
         assert cues[-1].end_in_seconds <= clip["end"] - clip["start"] + 0.001
@@ -198,9 +198,25 @@ def test_a_fragment_in_connected_speech(fragment_clip):
     assert "and" not in heard and "our" not in heard
 
 
+def test_quote_verdicts_agree_with_the_report(quote_clips, broadcast_run):
+    _, index, _ = quote_clips
+    report = json.loads((broadcast_run / "report.json").read_text("utf-8"))
+    verdicts = {q["text"]: q for q in report["quotes"]}
+    for clip in index:
+        quote = verdicts[clip["text"]]
+        assert clip["verbatim"] == (clip["verdict"] == "verbatim")
+        assert clip["verdict"] in ("verbatim", "not verbatim", "uncertain")
+        if clip["verdict"] != "uncertain":
+            assert clip["verbatim"] == quote["verbatim"], clip
+        assert [(d["published"], d["kind"]) for d in clip["differences"]] == \
+            [(d["published"], d["kind"]) for d in quote["differences"]]
+
+
 def test_clips_come_from_the_cached_transcript_in_seconds(quote_clips, tmp_path, monkeypatch, capsys):
+    # besides cutting, a quote clip now runs the accuracy check for its verdict: the model scores the
+    # differences (about 1-2 s with the model loaded once per process), hence the budgets
     _, index, elapsed = quote_clips
-    assert elapsed < 5.0, f"aligner clip --quotes took {elapsed:.1f} s on a transcribed broadcast"
+    assert elapsed < 8.0, f"aligner clip --quotes took {elapsed:.1f} s on a transcribed broadcast"
 
     def no_recognizer(*args, **kwargs):
         raise AssertionError("the broadcast was transcribed again")
@@ -210,7 +226,7 @@ def test_clips_come_from_the_cached_transcript_in_seconds(quote_clips, tmp_path,
     for n, quote in enumerate(["unity of purpose", "to replenish stockpiles", "a just peace", "Indo-Pacific region",
                                "the time to come"]):
         assert main(["clip", str(BROADCAST), str(ARTICLE), quote, "-o", str(tmp_path / f"{n}.mp3")]) == 0
-    assert (time.perf_counter() - started) / 5 < 1.5
+    assert (time.perf_counter() - started) / 5 < 3.0
     assert capsys.readouterr().out.count(".mp3") == 5
 
 

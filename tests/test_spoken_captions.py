@@ -108,3 +108,24 @@ def test_a_changed_quote_is_captioned_as_spoken(changed_quote):
     assert "inaugural" not in text  # the reporter's words were never said
     report = json.loads((changed_quote / "report.json").read_text("utf-8"))
     assert [q["verbatim"] for q in report["quotes"]] == [False]
+
+
+def test_quote_clips_of_a_changed_quote_carry_the_verdict(changed_quote, tmp_path):
+    folder = changed_quote.parent
+    result = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "--quotes", "-o", tmp_path / "clips")
+    assert result.returncode == 0, result.stderr
+    [clip] = json.loads((tmp_path / "clips" / "quotes.json").read_text("utf-8"))
+    assert clip["verdict"] == "not verbatim" and clip["verbatim"] is False
+    assert any(d["kind"] == "wording" and "nation" in d["published"] for d in clip["differences"])
+    assert "NOT VERBATIM" in result.stdout
+    cues = vtt_cues(tmp_path / "clips" / clip["captions"])
+    assert cues and all(balanced(c.text) for c in cues)
+    assert "nation" not in " ".join(c.text for c in cues)  # captions show what was said
+
+    single = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "ask what you can do for the nation",
+                     "-o", tmp_path / "single.wav")
+    assert single.returncode == 0, single.stderr
+    assert "NOT VERBATIM" in single.stdout and "nation" in single.stdout.splitlines()[-1]
+    verbatim = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "my fellow Americans",
+                       "-o", tmp_path / "fellow.wav")
+    assert verbatim.returncode == 0 and "VERBATIM" not in verbatim.stdout
