@@ -271,7 +271,7 @@ def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
 
 def _numbered(keys: list[Hashable]) -> list[int]:
     """Numbers that change exactly where the keys change."""
-    return list(itertools.accumulate((int(a != b) for a, b in itertools.pairwise(keys)), initial=0))
+    return list(itertools.accumulate((int(a != b) for a, b in itertools.pairwise(keys)), initial=0))[:len(keys)]
 
 
 def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted] = (),

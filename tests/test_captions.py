@@ -707,3 +707,47 @@ def test_words_the_check_heard_for_a_published_word_are_not_shown_twice():
     misheard = difference(text, "HIMARS,", "high Mars,", himars.start, himars.end, "recognition")
     assert " ".join(shown(caption_words(words, [stray], [misheard]))) == text
     assert "high" in " ".join(shown(caption_words(words, [stray])))  # without the check it is speech of its own
+
+
+@st.composite
+def said_with_changes(draw):
+    """Published words with offsets, unscripted phrases between them and check differences over them."""
+    words = draw(word_lists())
+    offset, placed = 0, []
+    for w in words:
+        placed.append(dataclasses.replace(w, char_start=offset, char_end=offset + len(w.text)))
+        offset += len(w.text) + 1
+    timed_words = [w for w in placed if w.start is not None]
+    phrases = []
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.floats(0, (timed_words[-1].end if timed_words else 5.0) + 2))
+        texts = draw(st.lists(st.sampled_from(["well,", "you", "know.", "“So", "yes”", "Uh", "right."]),
+                              min_size=1, max_size=5))
+        phrases.append(unscripted(" ".join(texts), round(at, 3), step=draw(st.sampled_from([0.1, 0.3]))))
+    changes = []
+    for _ in range(draw(st.integers(0, 3)) if placed else 0):
+        first = draw(st.integers(0, len(placed) - 1))
+        last = draw(st.integers(first, min(first + 3, len(placed) - 1)))
+        span = placed[first:last + 1]
+        times = [t for w in span for t in (w.start, w.end) if t is not None] or [0.0]
+        heard = draw(st.sampled_from(["", "your country.", "new words", "“x”"]))
+        stable = dict(published=" ".join(w.text for w in span), heard=heard, start=min(times), end=max(times),
+                      char_start=span[0].char_start, char_end=span[-1].char_end,
+                      kind=draw(st.sampled_from(["wording", "recognition", "uncertain"])))
+        required = {f.name: "" for f in dataclasses.fields(Difference) if f.name not in stable
+                    and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        changes.append(Difference(**stable, **required))
+    return placed, phrases, changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(said_with_changes(), st.booleans())
+def test_invariants_hold_for_everything_said(case, with_unscripted):
+    words, phrases, changes = case
+    options = CaptionOptions(unscripted=with_unscripted)
+    said = caption_words(words, phrases, changes, options)
+    cues = build_cues(said, options)
+    check_invariants(said, cues, options)
+    check_round_trip(cues)
+    assert with_unscripted or all(w.origin != UNSCRIPTED for w in said)
+    assert [w.paragraph for w in said] == sorted(w.paragraph for w in said)
