@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .align import AlignedWord, Unscripted
-from .classify import WORDING
+from .report import WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
 from .transcribe import HeardWord
 
 if TYPE_CHECKING:
-    from .check import Difference
+    from .report import Difference
 
 __all__ = ["CaptionOptions", "CaptionWord", "Cue", "caption_words", "build_cues", "to_webvtt", "to_srt",
            "PUBLISHED", "HEARD", "UNSCRIPTED"]

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from .align import similarity
 from .normalize import number_words
+from .report import RECOGNITION, WORDING
 
-__all__ = ["RECOGNITION", "WORDING", "Fit", "classify"]
-
-RECOGNITION, WORDING = "recognition", "wording"
+__all__ = ["Fit", "classify"]
 
 # Classification: the published and the heard wording are read to the model for the same audio. A misheard
 # word costs the published wording little against the heard one; a word that was not said costs about 10 or

@@ -122,7 +122,9 @@ def _print_summary(aligned, n_cues: int, out: Path) -> None:
     spoken = sum(w.spoken for w in words)
     interpolated = sum(w.status == "interpolated" for w in words)
     print(f"{aligned.audio_path}: {aligned.transcript.duration:.1f} s, {len(words)} published words")
-    print(f"  spoken: {spoken} ({interpolated} timed by interpolation), never spoken: {len(words) - spoken}")
+    omitted = sum(w.status == "omitted" for w in words)
+    print(f"  spoken: {spoken} ({interpolated} timed by interpolation), never spoken: {len(words) - spoken - omitted}"
+          f", left out of spoken sentences: {omitted}; the text covers {aligned.alignment.coverage:.0%} of the speech")
     for item in aligned.alignment.unscripted:
         print(f"  unscripted speech {item.start:7.2f}-{item.end:7.2f} s: {item.text}")
     print(f"wrote {n_cues} cues to {out / 'captions.vtt'} and {out / 'captions.srt'}, "

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .align import AlignedWord, Unscripted
+from .align import MATCHED, AlignedWord, Unscripted
 from .errors import AlignerError, InputError
 from .normalize import flatten, word_keys
+from .report import UNCERTAIN, WORDING
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
@@ -552,33 +553,42 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
 
 
 # --- verdicts: was the passage said as published? -------------------------------------------------------
-VERBATIM, NOT_VERBATIM, UNCERTAIN = "verbatim", "not verbatim", "uncertain"
+VERBATIM, NOT_VERBATIM = "verbatim", "not verbatim"  # and UNCERTAIN
 _MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words, left out when they are quoted
 
 
 def _verdict(verbatim: bool, differences: Sequence) -> str:
-    """VERBATIM, NOT_VERBATIM (a wording difference, or words left out) or UNCERTAIN (the evidence
-    disagrees about a difference: listen before signing off)."""
+    """Not verbatim with a wording difference or a word left out; uncertain when only differences the
+    evidence disagrees on remain (listen before quoting)."""
+    if verbatim:
+        return VERBATIM
     kinds = {d.kind for d in differences}
-    if "wording" in kinds:
-        return NOT_VERBATIM
-    if UNCERTAIN in kinds:
-        return UNCERTAIN
-    return VERBATIM if verbatim else NOT_VERBATIM
+    return UNCERTAIN if UNCERTAIN in kinds and WORDING not in kinds else NOT_VERBATIM
 
 
 def _passage_verdict(words: Sequence[AlignedWord], report, match: Match) -> tuple[str, tuple]:
     """The verdict on published words first_word..last_word, and the differences inside them: the check's
-    own verdict when the passage is one of its quotes, else judged from its differences and the words left
-    out."""
+    own verdict when the passage is one of its quotes, else the same rule on the passage."""
     inside = range(match.first_word, match.last_word + 1)
-    char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
     for quote in report.quotes:
         quoted = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
         if quoted == list(inside):
             return _verdict(quote.verbatim, quote.differences), tuple(quote.differences)
+    char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
     found = tuple(d for d in report.differences if d.char_end > char_start and d.char_start < char_end)
-    return _verdict(all(words[k].spoken for k in inside), found), found
+    verbatim = all(words[k].spoken for k in inside) and all(d.kind not in (WORDING, UNCERTAIN) for d in found)
+    return _verdict(verbatim, found), found
+
+
+def _heard_as_published(alignment, match: Match) -> bool:
+    """Every word of the passage heard exactly as published, and nothing else said among them: verbatim
+    with no need to run the check, which finds differences only where the words differ (and takes
+    seconds: the model scores each difference)."""
+    words = alignment.words[match.first_word:match.last_word + 1]
+    if not all(w.status == MATCHED for w in words):
+        return False
+    start, end = words[0].start, words[-1].end
+    return not any(start < (h.start + h.end) / 2 < end for u in alignment.unscripted for h in u.words)
 
 
 def _difference_json(d) -> dict:
@@ -590,7 +600,7 @@ def _changes(differences: Sequence) -> str:
     uncertain (recognition errors are the recognizer's, not the speaker's)."""
     parts = []
     for d in differences:
-        if d.kind not in ("wording", UNCERTAIN):
+        if d.kind not in (WORDING, UNCERTAIN):
             continue
         published = d.published.strip(_MARKS)
         change = (f"said {d.heard!r} for {published!r}" if d.heard and published else
@@ -608,9 +618,13 @@ def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
     text = _published(aligned.document, match)
     path, form = _single_output(args, slug(text))
     _targets([path, path.with_suffix(".vtt")], args.force)
-    report = check(aligned, transcribe_options=options)
-    verdict, differences = _passage_verdict(words, report, match)
-    clip = render_clip(sound, plan, words, form, finish, report.differences, aligned.alignment.unscripted)
+    if _heard_as_published(aligned.alignment, match):
+        verdict, differences, changed = VERBATIM, (), ()
+    else:
+        report = check(aligned, transcribe_options=options)
+        verdict, differences = _passage_verdict(words, report, match)
+        changed = report.differences
+    clip = render_clip(sound, plan, words, form, finish, changed, aligned.alignment.unscripted)
     _write(path, clip, args.force)
     print(_describe(path, clip, text) + ("" if match.score == 1.0 else f"  (closest match, {match.score:.0%})"))
     if verdict != VERBATIM:

@@ -20,8 +20,9 @@ __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
 _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("let", "us"), "ain't": ("aint",),
                  "y'all": ("you", "all"), "ma'am": ("madam",)}
-_ENDINGS = (("n't", "not"), ("'re", "are"), ("'s", "is"), ("'d", "would"), ("'ll", "will"), ("'ve", "have"),
-            ("'m", "am"), ("'t", "not"))
+# Only endings that can mean one thing are expanded: "'s" (is, has, or a possessive) and "'d" (would, had)
+# stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
+_ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
 _TITLES = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
            "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import html
 
-from .check import RECOGNITION, Difference, Report
 from .pipeline import Aligned
+from .report import RECOGNITION, Difference, Report
 from .timefmt import clock, to_ms
 
 __all__ = ["review_page"]

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .captions import CaptionOptions, CaptionWord, Cue, build_cues, caption_words, to_srt, to_webvtt
-from .check import Report, check, report_json
+from .check import check
 from .files import write_atomic
 from .pipeline import Aligned, align_files, alignment_json
+from .render import report_json
+from .report import Report
 from .transcribe import TranscribeOptions
 
 __all__ = ["RunResult", "run_job", "spoken_captions", "OUTPUT_FILES"]

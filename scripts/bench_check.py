@@ -24,8 +24,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from aligner.check import WORDING, CheckOptions, Report, check  # noqa: E402
+from aligner.check import CheckOptions, check  # noqa: E402
 from aligner.pipeline import align_files  # noqa: E402
+from aligner.report import WORDING, Report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT / "tests" / "data" / "check"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from aligner.align import AlignedWord, Unscripted
 from aligner.captions import PUBLISHED, UNSCRIPTED, CaptionOptions, Cue, build_cues, caption_words, to_srt, to_webvtt
-from aligner.check import Difference
+from aligner.report import Difference
 from aligner.text import parse_text
 from aligner.timefmt import to_ms
 from aligner.transcribe import HeardWord
@@ -542,7 +542,7 @@ def published(text, start=0.0, step=0.35, unspoken=()):
 def unscripted(text, start, step=0.35):
     heard = [HeardWord(w, round(start + k * step, 3), round(start + k * step + 0.3, 3), 0.9)
              for k, w in enumerate(text.split())]
-    return Unscripted(text, heard[0].start, heard[-1].end, tuple(heard))
+    return Unscripted(text, heard[0].start, heard[-1].end, words=tuple(heard))
 
 
 def difference(text, published_words, heard, start, end, kind):

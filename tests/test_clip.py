@@ -213,10 +213,11 @@ def test_quote_verdicts_agree_with_the_report(quote_clips, broadcast_run):
 
 
 def test_clips_come_from_the_cached_transcript_in_seconds(quote_clips, tmp_path, monkeypatch, capsys):
-    # besides cutting, a quote clip now runs the accuracy check for its verdict: the model scores the
-    # differences (about 1-2 s with the model loaded once per process), hence the budgets
+    # besides cutting, --quotes runs the accuracy check for the quotes' verdicts: the model and the phonetic
+    # witness score the differences (a few seconds), hence this budget; a passage heard exactly as published
+    # needs no check, so single clips stay fast
     _, index, elapsed = quote_clips
-    assert elapsed < 8.0, f"aligner clip --quotes took {elapsed:.1f} s on a transcribed broadcast"
+    assert elapsed < 15.0, f"aligner clip --quotes took {elapsed:.1f} s on a transcribed broadcast"
 
     def no_recognizer(*args, **kwargs):
         raise AssertionError("the broadcast was transcribed again")
@@ -226,7 +227,7 @@ def test_clips_come_from_the_cached_transcript_in_seconds(quote_clips, tmp_path,
     for n, quote in enumerate(["unity of purpose", "to replenish stockpiles", "a just peace", "Indo-Pacific region",
                                "the time to come"]):
         assert main(["clip", str(BROADCAST), str(ARTICLE), quote, "-o", str(tmp_path / f"{n}.mp3")]) == 0
-    assert (time.perf_counter() - started) / 5 < 3.0
+    assert (time.perf_counter() - started) / 5 < 1.5
     assert capsys.readouterr().out.count(".mp3") == 5
 
 

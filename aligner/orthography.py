@@ -1,0 +1,103 @@
+"""Published words in the recognizer's orthography, so a wording is scored for what it says, not how it was typed.
+
+Whisper never writes curly apostrophes, quotation marks, brackets, dashes or ellipses, and it writes numbers
+in digits. Read to the model as typed, a published word pays for its typography: one curly apostrophe costs
+25-31 log-units of likelihood, more than a real change of wording. So before the published wording of a
+difference is scored against the heard one, it is written the way the recognizer writes: Unicode NFKC, straight
+apostrophes, no quotation marks, brackets, dashes or ellipses, the capital and the final punctuation the
+recognizer used at that place, and numbers in the recognizer's style (digits where it wrote digits).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from .normalize import number_words
+
+__all__ = ["spoken_form", "words_to_digits"]
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+_DROPPED = re.compile(r"[\"“”„«»‹›()\[\]{}<>*_/\\|~^]|\.{2,}|…|(?<!\w)[-–—]+|[-–—]+(?!\w)|[–—]")
+_SENTENCE_MARKS = ",.?!"
+_TRAILING = re.compile(r"[^\w']+$")
+_ONES = {w: n for n, w in enumerate(number_words(str(n))[0] for n in range(20))}
+_TENS = {number_words(str(n))[0]: n for n in range(20, 100, 10)}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def _plain(word: str) -> str:
+    """One word without typography: NFKC, straight apostrophes, no quotation marks, brackets or dashes."""
+    word = _DROPPED.sub(" ", unicodedata.normalize("NFKC", word).translate(_APOSTROPHES))
+    word = re.sub(r"(?<!\w)'", "", word)  # an opening single quotation mark
+    word = re.sub(r"(?<![sS])'(?!\w)", "", word)  # a closing one; "members'" keeps its apostrophe
+    return re.sub(r"[:;]+", ",", word).strip()  # Whisper writes a pause as a comma, rarely as a colon
+
+
+def words_to_digits(tokens: Sequence[str]) -> str | None:
+    """"fifteen thousand" -> "15,000", "two" -> "2"; None when the tokens are not one cardinal number."""
+    if not tokens:
+        return None
+    total = current = 0
+    for token in tokens:
+        if token in _ONES:
+            current += _ONES[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token == "hundred" and current:
+            current *= 100
+        elif token in _SCALES and token != "hundred" and (current or total):
+            total += max(current, 1) * _SCALES[token]
+            current = 0
+        else:
+            return None
+    value = total + current
+    return f"{value:,}" if value >= 10000 else str(value)
+
+
+def _digits_style(words: list[str]) -> list[str]:
+    """Runs of number words written as digits ("fifty" -> "50"), their punctuation kept."""
+    out: list[str] = []
+    k = 0
+    while k < len(words):
+        end = k
+        while end < len(words) and re.sub(r"\W", "", words[end].lower()) in {*_ONES, *_TENS, *_SCALES} \
+                and (end == k or not _TRAILING.search(words[end - 1])):
+            end += 1
+        number = words_to_digits([re.sub(r"\W", "", w.lower()) for w in words[k:end]]) if end > k else None
+        if number is None:
+            out.append(words[k])
+            k += 1
+        else:
+            trailing = _TRAILING.search(words[end - 1])
+            out.append(number + (trailing.group() if trailing else ""))
+            k = end
+    return out
+
+
+def spoken_form(published: Sequence[str], heard: Sequence[str] = ()) -> str:
+    """The published words of a difference as the recognizer would have written them at this place.
+
+    `heard` are the recognizer's words for the same place (empty for words it did not hear): the first
+    letter's case and the closing punctuation follow them, and so does the style of numbers.
+
+    >>> spoken_form(["“We’re", "building"], ["were", "building."])
+    "we're building."
+    """
+    words = [w for w in (_plain(word) for word in published) for w in w.split() if re.search(r"\w", w)]
+    if not words:
+        return ""
+    heard_text = " ".join(heard)
+    if re.search(r"\d", heard_text):
+        words = _digits_style(words)
+    # inner punctuation the recognizer writes is kept; the end follows what it wrote here
+    words[-1] = _TRAILING.sub("", words[-1])
+    if heard:
+        end = _TRAILING.search(heard[-1])
+        words[-1] += "".join(c for c in (end.group() if end else "") if c in _SENTENCE_MARKS)
+        first = heard[0].lstrip("\"'")[:1]
+        initial = words[0][:1]
+        acronym = sum(c.isupper() for c in words[0]) >= 2
+        if first.isalpha() and initial.isalpha() and not acronym and words[0] != "I" and not words[0].startswith("I'"):
+            words[0] = (initial.upper() if first.isupper() else initial.lower()) + words[0][1:]
+    return " ".join(words)

@@ -1,0 +1,33 @@
+"""The published wording is scored in the recognizer's orthography: typography must not look like a change."""
+from __future__ import annotations
+
+import pytest
+
+from aligner.orthography import spoken_form, words_to_digits
+
+
+@pytest.mark.parametrize("published, heard, spoken", [
+    (["“We’re", "building"], ["were", "building."], "we're building."),  # curly marks, the heard case
+    (["“I’m", "confident"], ["him", "confident"], "I'm confident"),  # "I" keeps its capital
+    (["Blinken:"], ["Lincoln."], "Blinken."),  # the recognizer's punctuation at this place
+    (["NATO’s", "collective"], ["NATO", "collected"], "NATO's collective"),
+    (["members’"], ["members"], "members'"),  # a plural possessive keeps its apostrophe
+    (["‘quote’"], ["quote"], "quote"),  # single quotation marks are not apostrophes
+    (["peace", "—", "a"], ["peace,", "a"], "peace a"),
+    (["(FILE)", "U.S."], ["file", "US"], "FILE U.S"),  # an acronym keeps its capitals
+    (["nation.”"], ["country."], "nation."),
+    (["fifteen", "thousand"], ["50,000"], "15,000"),  # numbers as the recognizer writes them
+    (["fifteen", "thousand"], ["fifty", "thousand"], "fifteen thousand"),
+    (["two", "percent"], [], "two percent"),
+    (["…", "..."], ["x"], ""),
+])
+def test_spoken_form(published, heard, spoken):
+    assert spoken_form(published, heard) == spoken
+
+
+@pytest.mark.parametrize("tokens, digits", [
+    ("two", "2"), ("twenty one", "21"), ("fifteen thousand", "15,000"), ("two hundred fifty thousand", "250,000"),
+    ("one million", "1,000,000"), ("nineteen", "19"), ("hundred", None), ("not a number", None), ("", None),
+])
+def test_words_to_digits(tokens, digits):
+    assert words_to_digits(tokens.split()) == digits

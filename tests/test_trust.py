@@ -1,0 +1,109 @@
+"""Verdicts an editor can trust: partial quotes accepted, a reporter's words never counted as errors, verbatim
+quotes full of contractions not flagged, changed quotes flagged, and one answer from every output."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aligner.align import align, align_words
+from aligner.check import check
+from aligner.errors import MismatchError
+from aligner.pipeline import align_files
+from aligner.text import parse_text
+from aligner.transcribe import HeardWord, Transcript
+
+from conftest import MEDIA, REAL, run_cli
+
+SONNET_REVIEW = ("Sonnet review\n\nThe reading opens plainly. In the first lines the reader gives us "
+                 "“From fairest creatures we desire increase, That thereby beauty’s rose might never die,” "
+                 "and the rest follows at the same calm pace.\n")
+JFK_INTRO = "In his inaugural address, the new President told the crowd: "
+
+
+def heard(text: str, start: float = 0.0, step: float = 0.4) -> list[HeardWord]:
+    return [HeardWord(w, round(start + k * step, 3), round(start + k * step + 0.3, 3), 0.9)
+            for k, w in enumerate(text.split())]
+
+
+def test_a_text_quoting_a_small_part_of_a_long_recording_is_accepted():
+    speech = ("good evening and welcome " * 30 + "we choose to go to the moon in this decade and do the other things "
+              + "thank you all " * 30)
+    doc = parse_text("A review. He said “we choose to go to the moon in this decade” the critic wrote.")
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 80.0, "tiny.en", "en"))
+    said = [w.text for w in alignment.words if w.spoken]
+    assert said[:2] == ["“we", "choose"] and said[-1] == "decade”"
+    assert alignment.coverage < 0.2
+
+
+def test_unrelated_text_is_refused_even_when_short_runs_match():
+    doc = parse_text("The end of the world is near, said the man in the street, and then the rain came.")
+    speech = "in the world today the end of all things is near the street in the rain we go"
+    with pytest.raises(MismatchError, match="does not match"):
+        align(doc, Transcript(tuple(heard(speech)), (), 10.0, "tiny.en", "en"))
+
+
+def test_reporters_words_are_unspoken_and_a_word_left_out_of_a_quote_is_omitted():
+    doc = parse_text(JFK_INTRO + "“ask not what your country can do for you, ask what you can do for your nation.”")
+    speech = "ask not what your country can do for you ask what you can do for country"
+    result = align_words(doc.words, heard(speech), 8.0,
+                         quote_of=[None] * 10 + [0] * (len(doc.words) - 10))
+    status = {w.text: w.status for w in result.words}
+    assert all(status[w] == "unspoken" for w in JFK_INTRO.split())
+    assert status["your"] in ("omitted", "matched") and status["ask"] == "matched"
+
+
+@pytest.mark.slow
+def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_quotes(tmp_path):
+    review = tmp_path / "review.txt"
+    review.write_text(SONNET_REVIEW, encoding="utf-8")
+    aligned = align_files(REAL / "p001.mp3", review)
+    report = check(aligned)
+    (quote,) = report.quotes
+    assert quote.spoken and quote.verbatim, quote.differences
+    assert report.coverage < 0.5
+    assert report.spoken_words == sum(w.spoken for w in aligned.alignment.words) < len(aligned.alignment.words) / 2
+    assert any("reading opens plainly" in u.text for u in report.unspoken)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ending, verbatim", [("country.", True), ("nation.", False)])
+def test_jfk_quote_verbatim_or_changed(tmp_path, ending, verbatim):
+    text = tmp_path / "story.txt"
+    text.write_text(JFK_INTRO + "“And so my fellow Americans, ask not what your country can do for you, "
+                    f"ask what you can do for your {ending}”\n", encoding="utf-8")
+    report = check(align_files(REAL / "jfk.flac", text))
+    (quote,) = report.quotes
+    assert quote.verbatim is verbatim
+    assert report.measures.wer < 0.1 if verbatim else report.measures.wer < 0.2  # the reporter's words: not errors
+    assert any("told the crowd" in u.text for u in report.unspoken)
+
+
+@pytest.mark.slow
+def test_contractions_in_a_verbatim_quote_are_not_flagged():
+    """The committed broadcast reads “I’m confident that we’ll continue…” and “We’ve demonstrated…” as written."""
+    report = check(align_files(MEDIA / "broadcast.flac", MEDIA / "article.txt"))
+    contracted = [q for q in report.quotes if "’" in q.text]
+    assert len(contracted) >= 3 and all(q.verbatim for q in contracted)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("audio, text", [(MEDIA / "broadcast.flac", MEDIA / "article.txt"),
+                                         (REAL / "acoustic_corpus.wav", REAL / "acoustic_corpus.lab")])
+def test_run_and_check_agree(tmp_path, audio, text):
+    run = run_cli("run", audio, text, "-o", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    checked = run_cli("check", audio, text, "--json", tmp_path / "check.json")
+    assert checked.returncode == 0, checked.stderr
+    alignment = json.loads((tmp_path / "out" / "alignment.json").read_text("utf-8"))
+    from_run = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    from_check = json.loads((tmp_path / "check.json").read_text("utf-8"))
+    def uncaptioned(passage: dict) -> dict:  # alignment.json also says which unscripted words the captions show
+        return {k: [uncaptioned(w) for w in v] if k == "words" else v for k, v in passage.items() if k != "captioned"}
+
+    assert [uncaptioned(u) for u in alignment["unscripted"]] == from_run["unscripted"] == from_check["unscripted"]
+    spoken = sum(alignment["counts"][s] for s in ("matched", "substituted", "interpolated"))
+    assert from_run["spoken_words"] == from_check["spoken_words"] == spoken
+    assert from_run["omitted_words"] == from_check["omitted_words"] == alignment["counts"]["omitted"]
+    assert from_run["reference_words"] == from_check["reference_words"]
+    assert [q["verbatim"] for q in from_run["quotes"]] == [q["verbatim"] for q in from_check["quotes"]]
