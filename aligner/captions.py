@@ -76,6 +76,7 @@ class CaptionWord:
     paragraph: int  # likewise; a cue never holds two paragraphs
     origin: str  # PUBLISHED, HEARD (said in place of published words) or UNSCRIPTED (said, never published)
     source: HeardWord | None = None  # the recognizer's word an unscripted caption word is
+    word: int | None = None  # the published word shown (PUBLISHED) or the first of those said differently (HEARD)
 
     @property
     def spoken(self) -> bool:
@@ -124,6 +125,7 @@ class _Said:
     origin: str
     source: HeardWord | None = None
     closing: str = ""  # quotation marks of left-out words after it, shown after what was said in their place
+    word: int | None = None
 
 
 def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
@@ -169,7 +171,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
         if k not in replaced:
             start, end = (word.start, word.end) if word.spoken else (None, None)
             said.append(_Said(opening.get(k, "") + word.text, start, end, ("p", word.sentence), ("p", word.paragraph),
-                              ends, PUBLISHED))
+                              ends, PUBLISHED, word=k))
             k += 1
             continue
         last, d = replaced[k]
@@ -185,7 +187,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
             ends = last + 1 == len(words) or words[last + 1].sentence != words[last].sentence
             for n, (text, (a, b)) in enumerate(zip(texts, _spread(texts, d.start, max(d.start, d.end)), strict=True)):
                 said.append(_Said(text, a, b, ("p", word.sentence), ("p", word.paragraph),
-                                  ends and n + 1 == len(texts), HEARD))
+                                  ends and n + 1 == len(texts), HEARD, word=k))
         k = last + 1
     return said
 
@@ -288,7 +290,7 @@ def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted]
         said = _placed(_merge(said, _unscripted_words(unscripted, said, differences)))
     sentences = _numbered([w.sentence for w in said])
     paragraphs = _numbered([w.paragraph for w in said])
-    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.source)
+    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.source, w.word)
             for w, sentence, paragraph in zip(said, sentences, paragraphs, strict=True)]
 
 

@@ -381,7 +381,10 @@ def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form
     captions = None
     if words is not None and plan.first_word is not None:
         duration = len(piece) / 1000
-        inside = words[plan.first_word:plan.last_word + 1]
+        last = plan.last_word  # and the sentence's words after it that were not said: what was said instead goes on
+        while last + 1 < len(words) and not words[last + 1].spoken and words[last + 1].sentence == words[last].sentence:
+            last += 1
+        inside = words[plan.first_word:last + 1]
         changed = [d for d in differences if inside[0].char_start <= d.char_start and d.char_end <= inside[-1].char_end]
         heard = [dataclasses.replace(u, words=tuple(w for w in u.words
                                                     if plan.start <= (w.start + w.end) / 2 <= plan.end))
@@ -591,6 +594,35 @@ def _heard_as_published(alignment, match: Match) -> bool:
     return not any(start < (h.start + h.end) / 2 < end for u in alignment.unscripted for h in u.words)
 
 
+def _said_in_place(alignment, differences: Sequence, match: Match) -> float | None:
+    """When the passage's last words were not said as published, the end of what was said in their place:
+    the words said differently, or speech going on with the passage's sentence ("…do for" + "your
+    country." for "the nation."), so that the clip holds it. None when the passage ends as published."""
+    from .captions import PUBLISHED, UNSCRIPTED, caption_words
+
+    said = caption_words(alignment.words, alignment.unscripted, differences)
+    ours = [c for c, w in enumerate(said) if w.spoken and w.word is not None
+            and match.first_word <= w.word <= match.last_word]
+    if not ours or (said[ours[-1]].origin == PUBLISHED and said[ours[-1]].word == match.last_word):
+        return None
+    last = ours[-1]
+    while (last + 1 < len(said) and said[last + 1].origin == UNSCRIPTED
+           and said[last + 1].sentence == said[last].sentence):
+        last += 1
+    return said[last].end
+
+
+def _plan_quote(sound, aligned, differences: Sequence, match: Match, padding: float) -> ClipPlan:
+    """Cut points for a quoted passage, holding what was said in place of its last words if they were not
+    said as published."""
+    words, heard = aligned.alignment.words, aligned.transcript.words
+    plan = plan_clip(sound, words, heard, match.first_word, match.last_word, padding)
+    until = _said_in_place(aligned.alignment, differences, match) if differences else None
+    if until is not None and until > plan.speech_end + 0.05:
+        plan = plan_time_clip(sound, plan.start, until, words, heard, padding)
+    return plan
+
+
 def _difference_json(d) -> dict:
     return {"published": d.published, "heard": d.heard, "start": d.start, "end": d.end, "kind": d.kind}
 
@@ -614,7 +646,7 @@ def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
 
     match = _choose(aligned, args.quote, args.occurrence, args.text)
     words = aligned.alignment.words
-    plan = plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word, finish.padding)
+    plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word)  # never spoken: refused
     text = _published(aligned.document, match)
     path, form = _single_output(args, slug(text))
     _targets([path, path.with_suffix(".vtt")], args.force)
@@ -624,6 +656,7 @@ def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
         report = check(aligned, transcribe_options=options)
         verdict, differences = _passage_verdict(words, report, match)
         changed = report.differences
+    plan = _plan_quote(sound, aligned, changed, match, finish.padding)
     clip = render_clip(sound, plan, words, form, finish, changed, aligned.alignment.unscripted)
     _write(path, clip, args.force)
     print(_describe(path, clip, text) + ("" if match.score == 1.0 else f"  (closest match, {match.score:.0%})"))
@@ -651,7 +684,7 @@ def _clip_quotes(args, sound, aligned, finish: ClipOptions, options) -> None:
     for number, (quote, name) in enumerate(zip(quotes, names, strict=True), start=1):
         inside = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
         try:
-            plan = plan_clip(sound, words, aligned.transcript.words, inside[0], inside[-1], finish.padding)
+            plan = _plan_quote(sound, aligned, report.differences, Match(inside[0], inside[-1], 1.0), finish.padding)
         except QuoteError:
             print(f"skipped, never spoken: {excerpt(quote.text, 60)}")
             continue

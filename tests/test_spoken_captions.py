@@ -10,6 +10,8 @@ import pytest
 import srt
 import webvtt
 
+from aligner.transcribe import transcribe
+
 from conftest import MEDIA, REAL, run_cli
 
 pytestmark = pytest.mark.slow
@@ -121,11 +123,17 @@ def test_quote_clips_of_a_changed_quote_carry_the_verdict(changed_quote, tmp_pat
     cues = vtt_cues(tmp_path / "clips" / clip["captions"])
     assert cues and all(balanced(c.text) for c in cues)
     assert "nation" not in " ".join(c.text for c in cues)  # captions show what was said
+    assert "for your country" in " ".join(words_of(" ".join(c.text for c in cues)))
+    alignment = json.loads((changed_quote / "alignment.json").read_text("utf-8"))
+    instead = [w for u in alignment["unscripted"] for w in u["words"] if w["start"] > 9.0]
+    assert instead and clip["end"] >= instead[-1]["end"]  # the clip holds what was said in place of "the nation."
 
     single = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "ask what you can do for the nation",
                      "-o", tmp_path / "single.wav")
     assert single.returncode == 0, single.stderr
     assert "NOT VERBATIM" in single.stdout and "nation" in single.stdout.splitlines()[-1]
+    heard = words_of(" ".join(w.text for w in transcribe(tmp_path / "single.wav").words))
+    assert heard[-2:] == ["your", "country"], heard
     verbatim = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "my fellow Americans",
                        "-o", tmp_path / "fellow.wav")
     assert verbatim.returncode == 0 and "VERBATIM" not in verbatim.stdout
