@@ -16,7 +16,7 @@ Quotation marks are balanced in every cue. A quotation that runs on into the nex
 end of the cue and opened again at the start of the next one (the closing mark belongs to the cue that
 holds the quote's last words). A closing mark whose opening one is not shown (its word was left out) gets
 an opening mark at the start of its cue, and a quotation whose closing mark is never shown is closed at
-the end of its paragraph. Only double marks (“ ” « » ") count: single ones double as apostrophes.
+the end of its paragraph. Marks are read in every typography `quotes.find_quotes` knows.
 """
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ class Cue:
 
 
 # --- what is shown --------------------------------------------------------
-_OUTER_PUNCTUATION = ".,;:!?…\"“”«»()[]{}—–-‘"  # around a word; not ’ or ', which end "students’"
+_OUTER_PUNCTUATION = ".,;:!?…\"“”„«»()[]{}—–-‘"  # around a word; not ’ or ', which end "students’"
 _HEARD_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
@@ -383,34 +383,45 @@ def _break_cost(left: str, right: str, sentence_boundary: bool) -> float:
 
 
 # --- quotation marks ------------------------------------------------------
-_CLOSING_MARK = {"“": "”", "«": "»", '"': '"'}
-_OPENING_MARK = {"”": "“", "»": "«", '"': '"'}
+_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}  # the mark that closes each opening one
+_OPENING_MARK = {"”": "“", "»": "«", '"': '"'}  # and the one that opens each closing one that may stand alone
 
 
 def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
                      ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
-    """Walk the double quotation marks of consecutive words, starting with the `carried` ones open.
+    """Walk the quotation marks of consecutive words, starting with the `carried` ones open.
 
     Returns, for each word k and after the last one: the opening marks still open before word k, and the
-    closing marks met before word k that had no opening mark. A straight mark opens at the start of a
-    word and closes at its end; standing alone, it closes an open straight mark or opens one.
+    closing marks met before word k that had no opening mark. Marks are read as `quotes.find_quotes`
+    reads them: “…”, «…», „…“ (a “ closes an open „), "…" (a straight mark opens at the start of a
+    word and closes at its end; standing alone, it closes an open one or opens one) and British ‘…’,
+    whose closing mark is told from an apostrophe by an open ‘ and no letter after it.
     """
     stack, unopened = list(carried), []
     open_before, unopened_before = [tuple(stack)], [()]
     for text in texts:
         for k, mark in enumerate(text):
+            if mark not in _CLOSING_MARK and mark not in _OPENING_MARK and mark != "’":
+                continue
+            before = any(ch.isalnum() for ch in text[:k])
+            after = any(ch.isalnum() for ch in text[k + 1:])
+            top = stack[-1] if stack else None
             if mark == '"':
-                before = any(ch.isalnum() for ch in text[:k])
-                after = any(ch.isalnum() for ch in text[k + 1:])
                 if before and after:
                     continue  # inside a word: inches, a typo
-                opening = after if before != after else not (stack and stack[-1] == '"')
-            elif mark in _CLOSING_MARK:
+                opening = after if before != after else top != '"'
+            elif mark == "“":
+                opening = top != "„"
+            elif mark == "‘":
+                if before:
+                    continue
                 opening = True
-            elif mark in _OPENING_MARK:
+            elif mark == "’":
+                if top != "‘" or after:
+                    continue  # an apostrophe: We’re, Russia’s
                 opening = False
             else:
-                continue
+                opening = mark in _CLOSING_MARK
             if opening:
                 stack.append(mark)
             elif stack:
@@ -453,7 +464,8 @@ class _Run:
         """Quotation marks a cue of words i..j-1 needs before and after its words to balance its own."""
         unopened = self.unopened_quotes[j][len(self.unopened_quotes[i]):]
         before = "".join(_OPENING_MARK[m] for m in reversed(unopened)) + "".join(self.open_quotes[i])
-        return before, "".join(_CLOSING_MARK[m] for m in reversed(self.open_quotes[j]))
+        after = "".join(_CLOSING_MARK[m] for m in reversed(self.open_quotes[j]))
+        return before.replace("«", "« "), after.replace("»", " »")  # French marks stand apart from the words
 
 
 def _captionable(word: AlignedWord | CaptionWord) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .align import OMITTED, UNSPOKEN, similarity
-from .classify import Fit, classify
+from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .errors import InputError
 from .measures import Chunk, measure, standard_tokens
 from .normalize import flatten
@@ -47,6 +47,7 @@ class CheckOptions:
     """How differences are judged."""
 
     rescore: bool = True  # read both wordings to the model; off: judge by sound and confidence only
+    witness: bool = True  # a phonetic forced aligner (pocketsphinx) as a second, independent judge
     second_model: str | None = None  # a larger local CTranslate2 Whisper folder for a second opinion
 
 
@@ -184,8 +185,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     measures, chunks = measure(p_tokens, h_tokens)
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit)
 
-    fits, second, scored_by = _score(aligned, units, regions, options, transcribe_options)
-    differences = [_difference(aligned, units, region, fits[k], second[k]) for k, region in enumerate(regions)]
+    fits, second, acoustic, scored_by = _score(aligned, units, regions, options, transcribe_options)
+    differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k])
+                   for k, region in enumerate(regions)]
     return Report(str(aligned.audio_path), aligned.transcript.duration, measures, tuple(_unspoken(aligned)),
                   aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences)), scored_by,
                   round(aligned.alignment.coverage, 4), sum(w.spoken for w in words),
@@ -193,7 +195,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
 
 
 def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit | None,
-                second: Fit | None) -> Difference:
+                second: Fit | None, acoustic: float | None) -> Difference:
     words = aligned.alignment.words
     heard_units = [units[k] for k in region.units]
     if region.words:
@@ -215,13 +217,15 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
             end = min((u.start for u in units if u.start >= start), default=start)
     probability = (round(sum(u.probability for u in heard_units) / len(heard_units), 3) if heard_units else None)
     timed = all(words[k].spoken for k in region.words)
-    kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed)
+    kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed, acoustic)
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
+    distance = None if best is None else round(whisper_distance(region.p_tokens, region.h_tokens, probability, best), 2)
+    witness = None if acoustic is None else round(acoustic_distance(acoustic, region.p_tokens, region.h_tokens), 2)
     return Difference(published, " ".join(u.text for u in heard_units), start, end, char_start, char_end, kind,
                       reason, None if best is None else round(best.margin, 2), None if best is None else best.pieces,
-                      probability, round(alike, 3))
+                      probability, round(alike, 3), acoustic, distance, witness)
 
 
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
@@ -238,9 +242,10 @@ def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdic
                                       "never said") for w in left_out
                            if not any(a <= w.char_start and w.char_end <= b for a, b in covered))
         verbatim = bool(spoken) and not left_out and all(d.kind == RECOGNITION for d in found)
+        uncertain = bool(spoken) and not left_out and not verbatim and all(d.kind != WORDING for d in found)
         verdicts.append(QuoteVerdict(quote.text, quote.char_start, quote.char_end,
                                      spoken[0].start if spoken else None, spoken[-1].end if spoken else None,
-                                     verbatim, tuple(sorted(found, key=lambda d: d.char_start))))
+                                     verbatim, tuple(sorted(found, key=lambda d: d.char_start)), uncertain))
     return verdicts
 
 
@@ -302,12 +307,24 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
     """Fits per region from the recognizer's model and from the second model (None where not scored)."""
     fits: list[Fit | None] = [None] * len(regions)
     second: list[Fit | None] = [None] * len(regions)
+    acoustic: list[float | None] = [None] * len(regions)
     if not regions or not (options.rescore or options.second_model):
-        return fits, second, ()
+        return fits, second, acoustic, ()
     from .transcribe import load_audio, score_texts
 
     requests, owners = _windows(aligned, units, regions)
     audio = load_audio(aligned.audio_path)
+    if options.witness:
+        from .phonetic import fit as phonetic_fit
+        from .phonetic import in_dictionary
+
+        words = aligned.alignment.words
+        for window, (start, end, texts) in enumerate(requests):
+            witnessed = phonetic_fit(audio, start, end, texts)
+            for w, text, k in owners:
+                known = all(in_dictionary(words[i].text) for i in regions[k].words)  # no guessed pronunciation
+                if w == window and known and witnessed[0] is not None and witnessed[text] is not None:
+                    acoustic[k] = round(witnessed[text].total - witnessed[0].total, 2)
     models = ([(fits, transcribe_options)] if options.rescore else []) + (
         [(second, replace(transcribe_options, model=options.second_model))] if options.second_model else [])
     scored_by = []
@@ -318,7 +335,7 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
         scored_by.append(model_options.model)
         log.info("%s scored %d differences in %d stretches of audio", model_options.model, len(owners),
                  len(requests))
-    return fits, second, tuple(scored_by)
+    return fits, second, acoustic, tuple(scored_by)
 
 
 # -- the command ------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import numpy as np
 
 from .normalize import number_words, word_keys
 
-__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "FRAME_SECONDS"]
+__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "FRAME_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ class _Decoder:
         self.decoder = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL")
         self.lock = threading.Lock()
         self.added: dict[str, str | None] = {}
+        self.guessed: set[str] = set()  # tokens whose pronunciation was guessed, not found in the dictionary
 
     def word(self, token: str) -> str | None:
         """The dictionary entry to align for a token, adding a guessed pronunciation when it is missing."""
@@ -140,6 +141,7 @@ class _Decoder:
             phones = self._possessive(token) or self._spelled(token) or _guess_phones(token.replace("'", ""))
             if phones:
                 self.decoder.add_word(token, " ".join(phones), True)
+                self.guessed.add(token)
             else:
                 name = None
         self.added[token] = name
@@ -201,6 +203,15 @@ def _entries(decoder: _Decoder, word: str) -> list[str] | None:
             return None
         entries.append(entry)
     return entries
+
+
+def in_dictionary(word: str) -> bool:
+    """Is every part of the word in the pronunciation dictionary (not guessed)? A guessed pronunciation
+    ("HIMARS") makes the acoustic witness weak for that word."""
+    decoder = _decoder()
+    with decoder.lock:
+        entries = _entries(decoder, word)
+        return entries is not None and not any(token in decoder.guessed for token in _tokens(word))
 
 
 def pronounce(word: str) -> list[str] | None:

@@ -8,8 +8,9 @@ from .text import Document
 
 __all__ = ["Quote", "find_quotes"]
 
-# “…” pairs, or straight "…" pairs; a quote may run across sentences but not across paragraphs.
-_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"")
+# “…”, "…", «…», „…“ and British single ‘…’ (whose closing mark, unlike an apostrophe, is not followed by a
+# letter: ‘We’re here,’ he said); a quote may run across sentences but not across paragraphs.
+_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|«\s*([^«»\n]+?)\s*»|„([^„“”\n]+)[“”]|(?<!\w)‘([^‘\n]+?)’(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ def find_quotes(document: Document, min_words: int = 2) -> list[Quote]:
     """Every quoted passage of at least `min_words` words (shorter ones are scare quotes or titles)."""
     quotes = []
     for match in _QUOTED.finditer(document.text):
-        group = 1 if match.group(1) is not None else 2
+        group = next(k for k in range(1, 6) if match.group(k) is not None)
         start, end = match.start(group), match.end(group)
         inner = document.text[start:end]
         stripped = inner.strip()

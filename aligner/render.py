@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .files import write_atomic
 from .pipeline import Aligned, unscripted_json
-from .report import RECOGNITION, WORDING, Difference, Report
+from .report import RECOGNITION, UNCERTAIN, WORDING, Difference, Report
 from .text import excerpt
 from .timefmt import clock, to_ms
 
@@ -22,7 +22,8 @@ _QUOTE_MARKS = "“”\"‘’«»()[]"
 def _difference_json(d: Difference) -> dict:
     return {"published": d.published, "heard": d.heard, "start": d.start, "end": d.end, "kind": d.kind,
             "char_start": d.char_start, "char_end": d.char_end, "reason": d.reason, "margin": d.margin,
-            "pieces": d.pieces, "probability": d.probability, "similarity": d.similarity}
+            "pieces": d.pieces, "probability": d.probability, "similarity": d.similarity, "acoustic": d.acoustic,
+            "distance": d.distance, "acoustic_distance": d.acoustic_distance}
 
 
 def report_json(report: Report) -> dict:
@@ -36,7 +37,8 @@ def report_json(report: Report) -> dict:
         "coverage": report.coverage, "spoken_words": report.spoken_words, "omitted_words": report.omitted_words,
         "unscripted": [unscripted_json(u) for u in report.unscripted],
         "differences": [_difference_json(d) for d in report.differences],
-        "quotes": [{"text": q.text, "start": q.start, "end": q.end, "verbatim": q.verbatim, "spoken": q.spoken,
+        "quotes": [{"text": q.text, "start": q.start, "end": q.end, "verbatim": q.verbatim, "verdict": q.verdict,
+                    "spoken": q.spoken,
                     "char_start": q.char_start, "char_end": q.char_end,
                     "differences": [_difference_json(d) for d in q.differences]} for q in report.quotes],
     }
@@ -77,9 +79,15 @@ def print_report(report: Report, console=None) -> None:
     summary.add_row("word error rate", f"{m.wer:.1%} over {m.reference_words} spoken published words "
                     f"({m.substitutions} substituted, {m.deletions} deleted, {m.insertions} inserted)")
     summary.add_row("character error rate", f"{m.cer:.1%}")
+    uncertain = [d for d in report.differences if d.kind == UNCERTAIN]
+    wording -= len(uncertain)
     summary.add_row("differences", f"{wording} in wording, {_count(recognition, 'likely recognition error')}"
+                    + (f", {len(uncertain)} uncertain (listen)" if uncertain else "")
                     + ("" if report.scored_by else " (judged without the model)"))
-    summary.add_row("quotes", f"{len(spoken_quotes) - len(report.misquotes)} of {len(spoken_quotes)} verbatim"
+    verbatim = sum(q.verdict == "verbatim" for q in spoken_quotes)
+    unsure = sum(q.verdict == "uncertain" for q in spoken_quotes)
+    summary.add_row("quotes", f"{verbatim} of {len(spoken_quotes)} verbatim"
+                    + (f", {unsure} uncertain" if unsure else "")
                     + (f", {unspoken_quotes} not spoken" if unspoken_quotes else ""))
     summary.add_row("coverage", f"the text covers {report.coverage:.0%} of the recognized speech")
     summary.add_row("never spoken", f"{_count(len(report.unspoken), 'passage')} of the text")
@@ -95,6 +103,12 @@ def print_report(report: Report, console=None) -> None:
         for d in quote.differences:
             if d.kind == WORDING:
                 console.print(f"  {_at(d.start)}  {change(d)}\n    [dim]{escape(d.reason)}[/]")
+    for quote in (q for q in spoken_quotes if q.verdict == "uncertain"):
+        console.print(f"\n[bold yellow]UNCERTAIN — LISTEN[/] {_at(quote.start)}-{_at(quote.end)}  "
+                      f"“{escape(quote.text)}”")
+        for d in quote.differences:
+            if d.kind == UNCERTAIN:
+                console.print(f"  {_at(d.start)}-{_at(d.end)}  {change(d)}\n    [dim]{escape(d.reason)}[/]")
     outside = [d for d in report.differences if d.kind == WORDING and d not in in_quotes]
     if outside:
         console.print("\n[bold]Wording differences[/]")

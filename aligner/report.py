@@ -27,12 +27,15 @@ class Difference:
     end: float
     char_start: int  # published text offsets; for heard-only words both are the point where they were said
     char_end: int
-    kind: str  # RECOGNITION | WORDING
+    kind: str  # RECOGNITION | WORDING | UNCERTAIN
     reason: str  # why, in a few words, for the editor
     margin: float | None = None  # log P(published | audio) - log P(heard | audio), None when not scored
     pieces: int | None = None  # the model's word pieces that differ
     probability: float | None = None  # the recognizer's confidence in the heard words (mean)
     similarity: float = 0.0  # how alike the two wordings look or sound, 0..1
+    acoustic: float | None = None  # the phonetic witness: published minus heard acoustic log-likelihood
+    distance: float | None = None  # the model's distance from its decision line (>= 0: misheard side)
+    acoustic_distance: float | None = None  # the witness's distance from its line (>= 0: misheard side)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ class QuoteVerdict:
     end: float | None
     verbatim: bool  # spoken, with no wording difference and no word left out
     differences: tuple[Difference, ...]  # every difference inside the quote, recognition errors included
+    uncertain: bool = False  # not verbatim only by differences the witnesses disagree on: listen before judging
+
+    @property
+    def verdict(self) -> str:
+        return "verbatim" if self.verbatim else "uncertain" if self.uncertain else "not verbatim"
 
     @property
     def spoken(self) -> bool:
@@ -75,7 +83,7 @@ class Report:
 
     @property
     def misquotes(self) -> list[QuoteVerdict]:
-        return [q for q in self.quotes if q.spoken and not q.verbatim]
+        return [q for q in self.quotes if q.spoken and q.verdict == "not verbatim"]
 
     def flagged(self, kind: str) -> int:
         """How many items of a --fail-on kind the report holds."""

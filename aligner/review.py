@@ -11,14 +11,15 @@ import bisect
 import html
 
 from .pipeline import Aligned
-from .report import RECOGNITION, Difference, Report
+from .report import RECOGNITION, UNCERTAIN, WORDING, Difference, Report
 from .timefmt import clock, to_ms
 
 __all__ = ["review_page"]
 
 _QUOTE_MARKS = "“”\"‘’«»"
 _CSS = """
-:root { --wording: #c62828; --recognition: #1565c0; --unscripted: #2e7d32; --unspoken: #9e9e9e; }
+:root { --wording: #c62828; --recognition: #1565c0; --unscripted: #2e7d32; --unspoken: #9e9e9e;
+        --uncertain: #ef6c00; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: #212121; }
 header { position: sticky; top: 0; z-index: 2; background: #fafafa; border-bottom: 1px solid #ddd;
@@ -36,6 +37,8 @@ main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 2fr); 
               padding: 0 .25rem; cursor: pointer; font-style: italic; }
 .recognition { text-decoration: underline dotted var(--recognition) 2px; text-underline-offset: 3px; }
 .wording { text-decoration: underline wavy var(--wording) 1.5px; text-underline-offset: 3px; }
+.uncertain { text-decoration: underline double var(--uncertain) 2px; text-underline-offset: 3px; }
+.evidence { color: #757575; font-size: .8em; }
 .heard-only { color: var(--wording); font-size: .85em; cursor: pointer; }
 .heard-only.recognition { color: var(--recognition); }
 aside h2 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
@@ -48,6 +51,7 @@ ol.items li { margin-bottom: .5rem; }
 .verdict.ok { color: var(--unscripted); }
 .verdict.bad { color: var(--wording); }
 .verdict.none { color: var(--unspoken); }
+.verdict.unsure { color: var(--uncertain); }
 .change { font-size: .9em; margin-left: .4rem; }
 button.play { border: 1px solid #bbb; background: #fff; border-radius: 4px; cursor: pointer; padding: 0 .4rem;
               font-size: .8rem; margin-right: .3rem; }
@@ -156,12 +160,27 @@ def _change(d: Difference) -> str:
     published = html.escape(d.published.strip(_QUOTE_MARKS) or "—")
     heard = html.escape(d.heard or "—")
     return (f'published “<span class="{d.kind}">{published}</span>” → heard “{heard}”'
-            f'<span class="time" title="{html.escape(d.reason)}"> ({html.escape(d.reason.split(",")[0])})</span>')
+            f'<span class="time" title="{html.escape(d.reason)}"> ({html.escape(d.reason.split(",")[0])})</span>'
+            f'<span class="evidence"> {html.escape(_evidence(d))}</span>')
+
+
+_KIND_NAMES = {RECOGNITION: "likely a recognition error", WORDING: "a difference in wording",
+               UNCERTAIN: "uncertain: listen"}
+
+
+def _evidence(d: Difference) -> str:
+    """Each witness's distance from its decision line (positive: the published words were said)."""
+    parts = []
+    if d.distance is not None:
+        parts.append(f"model {d.distance:+.1f} from its line")
+    if d.acoustic_distance is not None:
+        parts.append(f"phonetic aligner {d.acoustic_distance:+.1f} from its line")
+    return "; ".join(parts) or "not scored"
 
 
 def _difference_title(d: Difference) -> str:
-    kind = "likely a recognition error" if d.kind == RECOGNITION else "a difference in wording"
-    return f"published: {d.published or '—'}\nheard: {d.heard or '—'}\n{kind}: {d.reason}"
+    return (f"published: {d.published or '—'}\nheard: {d.heard or '—'}\n{_KIND_NAMES[d.kind]}: {d.reason}\n"
+            f"evidence: {_evidence(d)}")
 
 
 def _text_html(aligned: Aligned, report: Report) -> str:
@@ -226,12 +245,16 @@ def _side_html(report: Report) -> str:
     m = report.measures
     recognition = sum(d.kind == RECOGNITION for d in report.differences)
     spoken_quotes = [q for q in report.quotes if q.spoken]
+    uncertain = sum(q.verdict == "uncertain" for q in spoken_quotes)
     rows = [("Word error rate", f"{m.wer:.1%} ({m.substitutions} substituted, {m.deletions} deleted, "
                                 f"{m.insertions} inserted, of {m.reference_words} words)"),
             ("Character error rate", f"{m.cer:.1%}"),
-            ("Quotes verbatim", f"{len(spoken_quotes) - len(report.misquotes)} of {len(spoken_quotes)}"),
-            ("Differences", f"{len(report.differences) - recognition} in wording, {recognition} likely "
-                            f"recognition error{'' if recognition == 1 else 's'}"),
+            ("Quotes verbatim", f"{sum(q.verbatim for q in spoken_quotes)} of {len(spoken_quotes)}"
+                                + (f" ({uncertain} uncertain)" if uncertain else "")),
+            ("Differences", f"{sum(d.kind == WORDING for d in report.differences)} in wording, {recognition} likely "
+                            f"recognition error{'' if recognition == 1 else 's'}, "
+                            f"{sum(d.kind == UNCERTAIN for d in report.differences)} uncertain"),
+            ("Coverage", f"the text covers {report.coverage:.0%} of the recognized speech"),
             ("Never spoken", f"{len(report.unspoken)} passage{'' if len(report.unspoken) == 1 else 's'}"),
             ("Unscripted", f"{len(report.unscripted)} passage{'' if len(report.unscripted) == 1 else 's'}")]
     out = ['<h2>Summary</h2><table id="summary">']
@@ -239,7 +262,7 @@ def _side_html(report: Report) -> str:
     out.append("</table>")
     out.append('<h2>Legend</h2><p class="legend"><span><span class="w now">spoken now</span></span>'
                '<span class="unspoken">never spoken</span> <span class="unscripted">said, not published</span> '
-               '<span class="wording">different wording</span> '
+               '<span class="wording">different wording</span> <span class="uncertain">uncertain: listen</span> '
                '<span class="recognition">likely misheard by the recognizer</span></p>')
     out.append('<h2>Quotes</h2><ol class="items" id="quotes">')
     for q in report.quotes:
@@ -247,15 +270,20 @@ def _side_html(report: Report) -> str:
             verdict = '<span class="verdict none">not spoken</span>'
         elif q.verbatim:
             verdict = '<span class="verdict ok">✓ verbatim</span>'
+        elif q.uncertain:
+            verdict = '<span class="verdict unsure">? uncertain — listen</span>'
         else:
             verdict = '<span class="verdict bad">✗ not verbatim</span>'
         changes = "".join(f'<div class="change">{_change(d)}</div>' for d in q.differences if d.kind != RECOGNITION)
-        out.append(f'<li data-verbatim="{str(q.verbatim).lower()}">{_play(q.start, q.end)}{verdict} {_at(q.start)} '
+        out.append(f'<li data-verbatim="{str(q.verbatim).lower()}" data-verdict="{q.verdict}">'
+                   f'{_play(q.start, q.end)}{verdict} {_at(q.start)} '
                    f'“{html.escape(q.text)}”{changes}</li>')
     out.append("</ol>")
     sections = [
         ("Differences in wording", "wording", [f"{_play(d.start, d.end)}{_at(d.start)} {_change(d)}"
-                                               for d in report.differences if d.kind != RECOGNITION]),
+                                               for d in report.differences if d.kind == WORDING]),
+        ("Uncertain: listen", "uncertain", [f"{_play(d.start, d.end)}{_at(d.start)} {_change(d)}"
+                                            for d in report.differences if d.kind == UNCERTAIN]),
         ("Said, not published", "unscripted", [f"{_play(u.start, u.end)}{_at(u.start)} {html.escape(u.text)}"
                                                for u in report.unscripted]),
         ("Published, never spoken", "unspoken", [f'<span class="unspoken">{html.escape(u.text)}</span>'

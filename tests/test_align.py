@@ -157,3 +157,10 @@ def test_headline_word_said_in_an_intro_sentence_that_runs_into_the_story():
         "Now to sports, the City Football Club won its first championship in 40 years on Saturday night."))
     assert result.words[0].status == "unspoken"
     assert result.unscripted[0].text == "Now to sports,"
+
+
+def test_misheard_name_before_an_ad_lib_is_paired_not_left_out():
+    doc = parse_text("The study was led by researcher Anna Lindqvist. It found more.")
+    result = by_text(align_words(doc.words, heard(
+        "The study was led by researcher on a link fist and I spoke to her today. It found more.")))
+    assert result["Lindqvist."].status == "substituted" and result["Anna"].status == "substituted"

@@ -104,13 +104,13 @@ def spoken_text(words):
     return " ".join(w.text for w in words if w.spoken)
 
 
-OPENING_MARKS, CLOSING_MARKS = "“«\"", "”»\""
+OPENING_MARKS, CLOSING_MARKS = "“«„‘\"", "”»“’\""
 
 
 def words_and_marks(words, cue):
     """The cue's own words joined, and the quotation marks added before and after them."""
     joined, body = " ".join(cue.lines), " ".join(w.text for w in words[cue.first:cue.last + 1])
-    start = len(joined) - len(joined.lstrip(OPENING_MARKS))
+    start = len(joined) - len(joined.lstrip(OPENING_MARKS + " "))  # « and » stand apart
     while start >= 0 and not joined.startswith(body, start):
         start -= 1
     assert start >= 0, (joined, body)
@@ -118,16 +118,19 @@ def words_and_marks(words, cue):
 
 
 def balanced(text):
-    """Every closing quotation mark closes one opened before it, and every opened one is closed."""
-    for opening, closing in ("“”", "«»"):
-        depth = 0
-        for ch in text:
-            depth += (ch == opening) - (ch == closing)
-            if depth < 0:
-                return False
-        if depth:
+    """Every closing quotation mark closes one opened before it, and every opened one is closed (a ’ with
+    a letter after it, or with no ‘ open, is an apostrophe)."""
+    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’"}
+    stack = []
+    for k, ch in enumerate(text):
+        after = text[k + 1:k + 2]
+        if stack and ch in closes[stack[-1]] and not (ch == "’" and after.isalnum()):
+            stack.pop()
+        elif ch in closes:
+            stack.append(ch)
+        elif ch in "”»" or (ch == "’" and not after.isalnum() and "‘" in stack):
             return False
-    return text.count('"') % 2 == 0
+    return not stack and text.count('"') % 2 == 0
 
 
 def lines_of_words(words, cues):
@@ -166,7 +169,8 @@ def check_invariants(words, cues, options=OPTIONS):
     for k, cue in enumerate(cues):
         shown = words[cue.first:cue.last + 1]
         _, before, after = words_and_marks(words, cue)
-        assert set(before) <= set(OPENING_MARKS) and set(after) <= set(CLOSING_MARKS), cue
+        assert set(before) <= set(OPENING_MARKS + " ") and set(after) <= set(CLOSING_MARKS + " "), cue
+        assert not before.startswith(" ") and not after.endswith(" ")
         assert balanced(" ".join(cue.lines)), cue
         assert all(w.spoken for w in shown)
         assert len({w.paragraph for w in shown}) == 1, "a cue never spans a paragraph change"
@@ -751,3 +755,21 @@ def test_invariants_hold_for_everything_said(case, with_unscripted):
     check_round_trip(cues)
     assert with_unscripted or all(w.origin != UNSCRIPTED for w in said)
     assert [w.paragraph for w in said] == sorted(w.paragraph for w in said)
+
+
+@pytest.mark.parametrize("text, opening, closing", [
+    ("Er sagte: „Wir bauen auf dem Versprechen auf, zwei Prozent unserer Wirtschaftsleistung für die "
+     "Verteidigung auszugeben, und wir halten Wort.“ Dann ging er.", "„", "“"),
+    ("He said: ‘We’re building on the pledge to invest two percent of our output in defence, and we’ll "
+     "keep our word to the allies.’ Then he left.", "‘", "’"),
+    ("Il a dit : « Nous bâtissons sur l’engagement d’investir deux pour cent de notre production dans la "
+     "défense, et nous tenons parole. » Puis il est parti.", "«", "»"),
+])
+def test_quotes_in_other_typographies_close_and_reopen(text, opening, closing):
+    texts = shown(published(text, step=0.3))
+    quoted = [t for t in texts if opening in t or closing in t]
+    assert len(quoted) >= 2, texts
+    assert all(t.endswith(closing) for t in quoted[:-1]) and closing in quoted[-1]
+    assert all(t.startswith(opening) for t in quoted[1:])
+    assert texts[-1].endswith(("Dann ging er.", "Then he left.", "Puis il est parti."))
+    assert all(balanced(t) for t in texts)

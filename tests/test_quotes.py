@@ -15,3 +15,10 @@ def test_curly_and_straight_quotes_across_sentences():
 
 def test_apostrophes_are_not_quotes():
     assert find_quotes(parse_text("Russia’s war and Ukraine’s partners can’t rest.")) == []
+
+
+def test_typography_of_other_newsrooms():
+    text = ("Il a dit « nous resterons unis » hier. „Wir bleiben stark“ sagte sie.\n\n"
+            "‘We’re not leaving,’ the minister said, ‘and we won’t.’ The members’ votes counted.")
+    assert [q.text for q in find_quotes(parse_text(text))] == [
+        "nous resterons unis", "Wir bleiben stark", "We’re not leaving,", "and we won’t."]
