@@ -12,9 +12,9 @@ names and article+noun kept together. Choices are made by minimising a penalty o
 (dynamic programming, as in paragraph line breaking) rather than greedily, so one awkward early break
 does not force several later ones.
 
-Quotation marks are balanced in every cue. A quotation that runs on into the next cue is closed at the
-end of the cue and opened again at the start of the next one (the closing mark belongs to the cue that
-holds the quote's last words). A closing mark whose opening one is not shown (its word was left out) gets
+Quotation marks are balanced in every cue, so that each cue reads on its own: a quotation that runs on
+into the next cue is closed at the end of the cue and opened again at the start of the next one (not the
+print convention of reopening without closing; the quote's own closing mark stays with its last words). A closing mark whose opening one is not shown (its word was left out) gets
 an opening mark at the start of its cue, and a quotation whose closing mark is never shown is closed at
 the end of its paragraph. Marks are read in every typography `quotes.find_quotes` knows.
 """
