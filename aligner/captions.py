@@ -14,9 +14,10 @@ does not force several later ones.
 
 Quotation marks are balanced in every cue, so that each cue reads on its own: a quotation that runs on
 into the next cue is closed at the end of the cue and opened again at the start of the next one (not the
-print convention of reopening without closing; the quote's own closing mark stays with its last words). A closing mark whose opening one is not shown (its word was left out) gets
-an opening mark at the start of its cue, and a quotation whose closing mark is never shown is closed at
-the end of its paragraph. Marks are read in every typography `quotes.find_quotes` knows.
+print convention of reopening without closing; the quote's own closing mark stays with its last words).
+A closing mark whose opening one is not shown (its word was left out) gets an opening mark at the start
+of its cue, and a quotation whose closing mark is never shown is closed at the end of its paragraph.
+Marks are read in every typography `quotes.find_quotes` knows.
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ class CaptionWord:
     sentence: int  # numbered in caption order: a change of number is a sentence break
     paragraph: int  # likewise; a cue never holds two paragraphs
     origin: str  # PUBLISHED, HEARD (said in place of published words) or UNSCRIPTED (said, never published)
-    source: HeardWord | None = None  # the recognizer's word an unscripted caption word is
+    heard: tuple[HeardWord, ...] = ()  # the recognizer's words an unscripted caption word is made of
     word: int | None = None  # the published word shown (PUBLISHED) or the first of those said differently (HEARD)
 
     @property
@@ -110,6 +111,10 @@ class Cue:
 # --- what is shown --------------------------------------------------------
 _OUTER_PUNCTUATION = ".,;:!?…\"“”„«»()[]{}—–-‘"  # around a word; not ’ or ', which end "students’"
 _HEARD_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+# The recognizer writes some words in pieces ("all" "-eating", "50" ",000", "U" ".S."): a piece that starts
+# with one of these and follows within _GLUED seconds is shown joined to the word before it.
+_CONTINUES = re.compile(r"[-–,.'’%]\w")
+_GLUED = 0.3
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ class _Said:
     paragraph: Hashable
     ends_sentence: bool
     origin: str
-    source: HeardWord | None = None
+    heard: tuple[HeardWord, ...] = ()
     closing: str = ""  # quotation marks of left-out words after it, shown after what was said in their place
     word: int | None = None
 
@@ -263,8 +268,14 @@ def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
             closing, placed[-1] = before.closing, dataclasses.replace(before, closing="")
         for n, word in enumerate(merged[k:end]):
             ends = bool(_HEARD_SENTENCE_END.search(word.text))
-            placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, word,
-                                closing if ends or k + n + 1 == end else ""))
+            if n and _CONTINUES.match(word.text) and word.start - placed[-1].end < _GLUED:  # "all" "-eating"
+                piece = placed[-1]
+                placed[-1] = dataclasses.replace(
+                    piece, text=piece.text + word.text, end=word.end, ends_sentence=ends, heard=piece.heard + (word,),
+                    closing=piece.closing or (closing if ends or k + n + 1 == end else ""))
+            else:
+                placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, (word,),
+                                    closing if ends or k + n + 1 == end else ""))
             if ends:
                 sentence, closing = ("u", stretch, n + 1), ""
         k = end
@@ -290,7 +301,7 @@ def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted]
         said = _placed(_merge(said, _unscripted_words(unscripted, said, differences)))
     sentences = _numbered([w.sentence for w in said])
     paragraphs = _numbered([w.paragraph for w in said])
-    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.source, w.word)
+    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.heard, w.word)
             for w, sentence, paragraph in zip(said, sentences, paragraphs, strict=True)]
 
 

@@ -51,7 +51,7 @@ def run_job(audio: str | Path, text: str | Path, out: str | Path,
     aligned = align_files(audio, text, options, use_cache=use_cache)
     report = check(aligned, transcribe_options=options)
     said, cues = spoken_captions(aligned, report, captions)
-    captioned = {w.source for w in said if w.source is not None}
+    captioned = {heard for w in said for heard in w.heard}
     # the review page plays the audio by a link as the user sees the paths, relative to the page
     audio_link = Path(os.path.relpath(os.path.abspath(aligned.audio_path), os.path.abspath(out)))
     outputs = {

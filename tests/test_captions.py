@@ -578,7 +578,7 @@ def test_unscripted_speech_is_captioned_in_time_order():
     assert texts[-1] == "That was our report."
     assert " ".join(texts) == " ".join(["This is the world news roundup.", ROUNDUP, "That was our report."])
     assert [w.origin for w in said].count(UNSCRIPTED) == len(intro.words) + len(outro.words)
-    assert {w.source for w in said if w.origin == UNSCRIPTED} == set(intro.words + outro.words)
+    assert {h for w in said if w.origin == UNSCRIPTED for h in w.heard} == set(intro.words + outro.words)
 
 
 def test_the_option_drops_unscripted_speech():
@@ -773,3 +773,11 @@ def test_quotes_in_other_typographies_close_and_reopen(text, opening, closing):
     assert all(t.startswith(opening) for t in quoted[1:])
     assert texts[-1].endswith(("Dann ging er.", "Then he left.", "Puis il est parti."))
     assert all(balanced(t) for t in texts)
+
+
+def test_words_the_recognizer_wrote_in_pieces_are_shown_whole():
+    heard = [HeardWord("an", 1.0, 1.2, 0.9), HeardWord("all", 1.2, 1.4, 0.9), HeardWord("-eating", 1.4, 1.8, 0.9),
+             HeardWord("shame.", 1.8, 2.2, 0.9)]
+    said = caption_words([], [Unscripted("an all -eating shame.", 1.0, 2.2, words=tuple(heard))])
+    assert shown(said) == ["an all-eating shame."]
+    assert said[1].heard == tuple(heard[1:3])
