@@ -137,3 +137,23 @@ def test_quote_clips_of_a_changed_quote_carry_the_verdict(changed_quote, tmp_pat
     verbatim = run_cli("clip", REAL / "jfk.flac", folder / "article.txt", "my fellow Americans",
                        "-o", tmp_path / "fellow.wav")
     assert verbatim.returncode == 0 and "VERBATIM" not in verbatim.stdout
+
+
+def test_a_changed_word_inside_a_quote_is_captioned_as_spoken(tmp_path):
+    """Published "ask not what your nation can do for you", spoken "…your country…": where the check calls
+    it a wording difference, the cue shows the spoken word."""
+    text = tmp_path / "article.txt"
+    text.write_text(CHANGED.replace("your country can do for you", "your nation can do for you")
+                    .replace("for the nation.”", "for your country.”"), "utf-8")
+    result = run_cli("run", REAL / "jfk.flac", text, "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    cues = vtt_cues(tmp_path / "out" / "captions.vtt")
+    assert all(balanced(c.text) for c in cues), [c.text for c in cues]
+    said = " ".join(words_of(" ".join(c.text for c in cues)))
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    called = {d["published"].strip("“”,."): d["kind"] for d in report["differences"]}
+    if called.get("nation") == "wording":
+        assert "what your country can do for you" in said and "nation" not in said
+    else:
+        assert "what your nation can do for you" in said
+    assert said.endswith("ask what you can do for your country")
