@@ -47,12 +47,13 @@ class AlignedWord:
 
 @dataclass(frozen=True)
 class Unscripted:
-    """Recognized speech that has no published text."""
+    """Recognized speech that has no published text, with its words (each with its own times, for captions)."""
 
     text: str
     start: float
     end: float
     inside: bool = False  # said inside a published sentence (between two of its spoken words): an insertion
+    words: tuple[HeardWord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -540,7 +541,7 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int],
         return 0 < k < len(timed) and timed[k].start >= end - 0.05 and timed[k - 1].sentence == timed[k].sentence
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end,
-                            inside(phrase[0].start, phrase[-1].end)) for phrase in phrases)
+                            inside(phrase[0].start, phrase[-1].end), tuple(phrase)) for phrase in phrases)
 
 
 def align(document: Document, transcript: Transcript) -> Alignment:

@@ -1,24 +1,47 @@
-"""Captions from aligned words: segmentation into cues, cue timing, WebVTT and SRT.
+"""Captions of everything that was said: which words the cues show, segmentation into cues, timing,
+WebVTT and SRT.
 
-Cues carry the published words exactly as written (joined by single spaces) and
-are laid out the way a broadcast subtitler would: short lines, breaks at
-sentence and clause ends, names and article+noun kept together. Choices are
-made by minimising a penalty over all segmentations (dynamic programming, as in
-paragraph line breaking) rather than greedily, so one awkward early break does
-not force several later ones.
+What is shown (`caption_words`): the published words as written, joined by single spaces, except where
+the accuracy check is confident that the speaker said other words; there the heard words stand in their
+place, inside the published punctuation, and published words that were left out are not shown. Speech
+with no published text (intro, outro, ad-libs) is captioned from the recognizer's own words, in time
+order, unless the options leave it out.
+
+Cues are laid out the way a broadcast subtitler would: short lines, breaks at sentence and clause ends,
+names and article+noun kept together. Choices are made by minimising a penalty over all segmentations
+(dynamic programming, as in paragraph line breaking) rather than greedily, so one awkward early break
+does not force several later ones.
+
+Quotation marks are balanced in every cue, so that each cue reads on its own: a quotation that runs on
+into the next cue is closed at the end of the cue and opened again at the start of the next one (not the
+print convention of reopening without closing; the quote's own closing mark stays with its last words).
+A closing mark whose opening one is not shown (its word was left out) gets an opening mark at the start
+of its cue, and a quotation whose closing mark is never shown is closed at the end of its paragraph.
+Marks are read in every typography `quotes.find_quotes` knows.
 """
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .align import AlignedWord
+from .align import AlignedWord, Unscripted
+from .report import WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
+from .transcribe import HeardWord
 
-__all__ = ["CaptionOptions", "Cue", "build_cues", "to_webvtt", "to_srt"]
+if TYPE_CHECKING:
+    from .report import Difference
+
+__all__ = ["CaptionOptions", "CaptionWord", "Cue", "caption_words", "build_cues", "to_webvtt", "to_srt",
+           "PUBLISHED", "HEARD", "UNSCRIPTED"]
+
+PUBLISHED, HEARD, UNSCRIPTED = "published", "heard", "unscripted"
 
 
 @dataclass(frozen=True)
@@ -32,6 +55,7 @@ class CaptionOptions:
     max_duration: float = 7.0  # seconds; longer cues are split (a single longer word excepted)
     min_gap: float = 0.083  # seconds between cues, 2 frames at 24 fps; cues never overlap
     max_pause: float = 1.5  # silence (s) between words that always ends a cue
+    unscripted: bool = True  # caption speech that has no published text (FCC: captions are complete)
 
     def __post_init__(self) -> None:
         if self.max_chars_per_line < 1 or self.max_lines < 1:
@@ -40,6 +64,24 @@ class CaptionOptions:
             raise ValueError("need 0 < min_duration <= max_duration")
         if self.max_cps <= 0 or self.min_gap < 0 or self.max_pause < 0:
             raise ValueError("max_cps must be positive; min_gap and max_pause not negative")
+
+
+@dataclass(frozen=True)
+class CaptionWord:
+    """A word as the captions show it, or a published word they skip (no times then: a cue never spans it)."""
+
+    text: str
+    start: float | None
+    end: float | None
+    sentence: int  # numbered in caption order: a change of number is a sentence break
+    paragraph: int  # likewise; a cue never holds two paragraphs
+    origin: str  # PUBLISHED, HEARD (said in place of published words) or UNSCRIPTED (said, never published)
+    heard: tuple[HeardWord, ...] = ()  # the recognizer's words an unscripted caption word is made of
+    word: int | None = None  # the published word shown (PUBLISHED) or the first of those said differently (HEARD)
+
+    @property
+    def spoken(self) -> bool:
+        return self.start is not None and self.end is not None
 
 
 @dataclass(frozen=True)
@@ -64,6 +106,203 @@ class Cue:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+# --- what is shown --------------------------------------------------------
+_OUTER_PUNCTUATION = ".,;:!?…\"“”„«»()[]{}—–-‘"  # around a word; not ’ or ', which end "students’"
+_HEARD_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+# The recognizer writes some words in pieces ("all" "-eating", "50" ",000", "U" ".S."): a piece that starts
+# with one of these and follows within _GLUED seconds is shown joined to the word before it.
+_CONTINUES = re.compile(r"[-–,.'’%]\w")
+_GLUED = 0.3
+
+
+@dataclass(frozen=True)
+class _Said:
+    """A word of the captions before sentences and paragraphs are numbered: keys, not numbers yet."""
+
+    text: str
+    start: float | None
+    end: float | None
+    sentence: Hashable
+    paragraph: Hashable
+    ends_sentence: bool
+    origin: str
+    heard: tuple[HeardWord, ...] = ()
+    closing: str = ""  # quotation marks of left-out words after it, shown after what was said in their place
+    word: int | None = None
+
+
+def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
+    """Heard words inside the published punctuation: `nation.”` heard as `country.` shows `country.”`."""
+    lead = first[:len(first) - len(first.lstrip(_OUTER_PUNCTUATION))]
+    trail = last[len(last.rstrip(_OUTER_PUNCTUATION)):]
+    words = list(heard)
+    words[0] = lead + (words[0].lstrip(_OUTER_PUNCTUATION) or words[0])
+    words[-1] = (words[-1].rstrip(_OUTER_PUNCTUATION) or words[-1]) + trail
+    return words
+
+
+def _spread(texts: list[str], start: float, end: float) -> list[tuple[float, float]]:
+    """Share [start, end] among words in proportion to their length."""
+    lengths = [max(1, len(text)) for text in texts]
+    total, done, times = sum(lengths), 0, []
+    for length in lengths:
+        a = start + (end - start) * done / total
+        done += length
+        times.append((round(a, 3), round(start + (end - start) * done / total, 3)))
+    return times
+
+
+def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) -> list[_Said]:
+    """The published words in order, with confident wording differences said as they were said."""
+    starts = [w.char_start for w in words]
+    replaced: dict[int, tuple[int, Difference]] = {}  # first word -> (last word, difference)
+    for d in differences:
+        if d.kind != WORDING:
+            continue  # a recognition error (or an uncertain one) shows the published words
+        first = max(0, bisect.bisect_right(starts, d.char_start) - 1)
+        while first < len(words) and words[first].char_end <= d.char_start:
+            first += 1
+        last = bisect.bisect_left(starts, d.char_end) - 1
+        if first <= last and not any(a <= last and first <= b for a, (b, _) in replaced.items()):
+            replaced[first] = (last, d)
+    said: list[_Said] = []
+    opening: dict[int, str] = {}  # opening marks of left-out words, carried to the word after them
+    k = 0
+    while k < len(words):
+        word = words[k]
+        ends = k + 1 == len(words) or words[k + 1].sentence != word.sentence
+        if k not in replaced:
+            start, end = (word.start, word.end) if word.spoken else (None, None)
+            said.append(_Said(opening.get(k, "") + word.text, start, end, ("p", word.sentence), ("p", word.paragraph),
+                              ends, PUBLISHED, word=k))
+            k += 1
+            continue
+        last, d = replaced[k]
+        heard = d.heard.split()
+        if not heard:  # left out: not shown, and no break in the cue either; its quotation marks stay
+            unclosed, unopened = (marks[-1] for marks in _quotation_marks([w.text for w in words[k:last + 1]], ()))
+            if unopened and said and said[-1].paragraph == ("p", word.paragraph):
+                said[-1] = dataclasses.replace(said[-1], closing=said[-1].closing + "".join(unopened))
+            if unclosed and last + 1 < len(words) and words[last + 1].paragraph == words[last].paragraph:
+                opening[last + 1] = "".join(unclosed)
+        else:
+            texts = _in_punctuation(word.text, words[last].text, heard)
+            ends = last + 1 == len(words) or words[last + 1].sentence != words[last].sentence
+            for n, (text, (a, b)) in enumerate(zip(texts, _spread(texts, d.start, max(d.start, d.end)), strict=True)):
+                said.append(_Said(text, a, b, ("p", word.sentence), ("p", word.paragraph),
+                                  ends and n + 1 == len(texts), HEARD, word=k))
+        k = last + 1
+    return said
+
+
+def _merge(published: list[_Said], heard: list[HeardWord]) -> list[_Said | HeardWord]:
+    """Published and unscripted words in time order. Published words without times stay where they are
+    in the text, just before the next timed one, so speech said in their place ("your country." for the
+    unspoken "the nation.") follows the words said before it."""
+    merged: list[_Said | HeardWord] = []
+    untimed: list[_Said] = []
+    j = 0
+    for word in published:
+        if word.start is None:
+            untimed.append(word)
+            continue
+        while j < len(heard) and heard[j].start < word.start:
+            merged.append(heard[j])
+            j += 1
+        merged += untimed + [word]
+        untimed = []
+    return merged + heard[j:] + untimed
+
+
+def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said],
+                      differences: Sequence[Difference]) -> list[HeardWord]:
+    """The unscripted words not already shown: a word said where a published word is timed (a misheard
+    name the aligner did not pair), or that the check heard in place of published words ("high Mars" for
+    "HIMARS"), is that word, heard differently."""
+    spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]
+                   + [(d.start, d.end) for d in differences if d.published and d.heard])
+    starts = [a for a, _ in spans]
+    longest = max((b - a for a, b in spans), default=0.0)
+    words = []
+    for word in sorted((w for u in unscripted for w in u.words), key=lambda w: (w.start, w.end)):
+        middle = (word.start + word.end) / 2
+        k = bisect.bisect_right(starts, middle)
+        covered = any(a <= middle <= b for a, b in spans[bisect.bisect_left(starts, middle - longest):k])
+        if not covered:
+            words.append(word)
+    return words
+
+
+def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
+    """Each stretch of unscripted words gets its sentence and paragraph: inside a paragraph it belongs
+    to that paragraph; right after a published word that does not end its sentence ("…do for" + "your
+    country.") it goes on with that sentence; anywhere else it is a paragraph of its own, so it never
+    shares a cue with published words of another paragraph. The recognizer's end punctuation ends its
+    sentences."""
+    placed: list[_Said] = []
+    k = 0
+    stretch = 0
+    while k < len(merged):
+        if isinstance(merged[k], _Said):
+            placed.append(merged[k])
+            k += 1
+            continue
+        end = k
+        while end < len(merged) and isinstance(merged[end], HeardWord):
+            end += 1
+        before = merged[k - 1] if k and merged[k - 1].start is not None else None
+        after = merged[end] if end < len(merged) and merged[end].start is not None else None
+        stretch += 1
+        if before is not None and after is not None and before.paragraph == after.paragraph:
+            paragraph = before.paragraph
+        elif before is not None and not before.ends_sentence:
+            paragraph = before.paragraph
+        else:
+            paragraph = ("u", stretch)
+        goes_on = before is not None and not before.ends_sentence and paragraph == before.paragraph
+        sentence = before.sentence if goes_on else ("u", stretch, 0)
+        closing = ""
+        if goes_on and before.closing:  # said in place of left-out words: their closing marks come after it
+            closing, placed[-1] = before.closing, dataclasses.replace(before, closing="")
+        for n, word in enumerate(merged[k:end]):
+            ends = bool(_HEARD_SENTENCE_END.search(word.text))
+            if n and _CONTINUES.match(word.text) and word.start - placed[-1].end < _GLUED:  # "all" "-eating"
+                piece = placed[-1]
+                placed[-1] = dataclasses.replace(
+                    piece, text=piece.text + word.text, end=word.end, ends_sentence=ends, heard=piece.heard + (word,),
+                    closing=piece.closing or (closing if ends or k + n + 1 == end else ""))
+            else:
+                placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, (word,),
+                                    closing if ends or k + n + 1 == end else ""))
+            if ends:
+                sentence, closing = ("u", stretch, n + 1), ""
+        k = end
+    return placed
+
+
+def _numbered(keys: list[Hashable]) -> list[int]:
+    """Numbers that change exactly where the keys change."""
+    return list(itertools.accumulate((int(a != b) for a, b in itertools.pairwise(keys)), initial=0))[:len(keys)]
+
+
+def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted] = (),
+                  differences: Sequence[Difference] = (), options: CaptionOptions = CaptionOptions()
+                  ) -> list[CaptionWord]:
+    """Everything that was said, in order, as the captions show it (see the module docstring).
+
+    `differences` come from the accuracy check; only confident wording differences change what is shown
+    (recognition errors and uncertain ones show the published words). Unscripted speech is left out when
+    `options.unscripted` is off. Published words that are not shown stay in the list without times.
+    """
+    said = _published(words, differences)
+    if options.unscripted:
+        said = _placed(_merge(said, _unscripted_words(unscripted, said, differences)))
+    sentences = _numbered([w.sentence for w in said])
+    paragraphs = _numbered([w.paragraph for w in said])
+    return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.heard, w.word)
+            for w, sentence, paragraph in zip(said, sentences, paragraphs, strict=True)]
 
 
 # --- break quality --------------------------------------------------------
@@ -154,6 +393,57 @@ def _break_cost(left: str, right: str, sentence_boundary: bool) -> float:
     return _PLAIN
 
 
+# --- quotation marks ------------------------------------------------------
+_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}  # the mark that closes each opening one
+_OPENING_MARK = {"”": "“", "»": "«", '"': '"'}  # and the one that opens each closing one that may stand alone
+
+
+def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
+                     ) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Walk the quotation marks of consecutive words, starting with the `carried` ones open.
+
+    Returns, for each word k and after the last one: the opening marks still open before word k, and the
+    closing marks met before word k that had no opening mark. Marks are read as `quotes.find_quotes`
+    reads them: “…”, «…», „…“ (a “ closes an open „), "…" (a straight mark opens at the start of a
+    word and closes at its end; standing alone, it closes an open one or opens one) and British ‘…’,
+    whose closing mark is told from an apostrophe by an open ‘ and no letter after it.
+    """
+    stack, unopened = list(carried), []
+    open_before, unopened_before = [tuple(stack)], [()]
+    for text in texts:
+        for k, mark in enumerate(text):
+            if mark not in _CLOSING_MARK and mark not in _OPENING_MARK and mark != "’":
+                continue
+            before = any(ch.isalnum() for ch in text[:k])
+            after = any(ch.isalnum() for ch in text[k + 1:])
+            top = stack[-1] if stack else None
+            if mark == '"':
+                if before and after:
+                    continue  # inside a word: inches, a typo
+                opening = after if before != after else top != '"'
+            elif mark == "“":
+                opening = top != "„"
+            elif mark == "‘":
+                if before:
+                    continue
+                opening = True
+            elif mark == "’":
+                if top != "‘" or after:
+                    continue  # an apostrophe: We’re, Russia’s
+                opening = False
+            else:
+                opening = mark in _CLOSING_MARK
+            if opening:
+                stack.append(mark)
+            elif stack:
+                stack.pop()
+            else:
+                unopened.append(mark)
+        open_before.append(tuple(stack))
+        unopened_before.append(tuple(unopened))
+    return tuple(open_before), tuple(unopened_before)
+
+
 # --- segmentation ---------------------------------------------------------
 
 
@@ -170,6 +460,8 @@ class _Run:
     starts_sentence: bool  # the run's first word opens a sentence
     lengths: tuple[int, ...]  # lengths[k]: characters in texts[:k]
     sentence_counts: tuple[int, ...]  # sentence_counts[k]: sentence ends in texts[:k]
+    open_quotes: tuple[tuple[str, ...], ...]  # open_quotes[k]: quotation marks open before word k
+    unopened_quotes: tuple[tuple[str, ...], ...]  # unopened_quotes[k]: closing marks before word k with no opening
 
     def width(self, i: int, j: int) -> int:
         """Characters of words i..j-1 joined by single spaces."""
@@ -179,12 +471,19 @@ class _Run:
         """Sentence ends among words i..j-2, i.e. inside words i..j-1."""
         return self.sentence_counts[j - 1] - self.sentence_counts[i]
 
+    def marks(self, i: int, j: int) -> tuple[str, str]:
+        """Quotation marks a cue of words i..j-1 needs before and after its words to balance its own."""
+        unopened = self.unopened_quotes[j][len(self.unopened_quotes[i]):]
+        before = "".join(_OPENING_MARK[m] for m in reversed(unopened)) + "".join(self.open_quotes[i])
+        after = "".join(_CLOSING_MARK[m] for m in reversed(self.open_quotes[j]))
+        return before.replace("«", "« "), after.replace("»", " »")  # French marks stand apart from the words
 
-def _captionable(word: AlignedWord) -> bool:
+
+def _captionable(word: AlignedWord | CaptionWord) -> bool:
     return word.spoken and word.start is not None and word.end is not None
 
 
-def _runs(words: Sequence[AlignedWord], options: CaptionOptions) -> list[_Run]:
+def _runs(words: Sequence[AlignedWord | CaptionWord], options: CaptionOptions) -> list[_Run]:
     """Split the spoken words where a cue must end."""
     max_pause = to_ms(options.max_pause)
     groups: list[list[int]] = []
@@ -202,10 +501,19 @@ def _runs(words: Sequence[AlignedWord], options: CaptionOptions) -> list[_Run]:
     def new_sentence(i: int) -> bool:  # a sentence starts at word i
         return i == 0 or words[i].sentence != words[i - 1].sentence
 
-    runs = []
+    runs: list[_Run] = []
     for group in groups:
         texts = tuple(words[i].text for i in group)
         sentence_ends = tuple(i + 1 == len(words) or new_sentence(i + 1) for i in group)
+        # a quotation goes on over a pause and over words not shown (their marks count), and ends with its
+        # paragraph
+        carried = runs[-1].open_quotes[-1] if runs else ()
+        for i in range(runs[-1].indices[-1] + 1 if runs else 0, group[0] + 1):
+            if i == 0 or words[i].paragraph != words[i - 1].paragraph:
+                carried = ()
+            if i < group[0]:
+                carried = _quotation_marks([words[i].text], carried)[0][-1]
+        open_quotes, unopened_quotes = _quotation_marks(texts, carried)
         runs.append(_Run(
             indices=tuple(group),
             texts=texts,
@@ -216,6 +524,8 @@ def _runs(words: Sequence[AlignedWord], options: CaptionOptions) -> list[_Run]:
             starts_sentence=new_sentence(group[0]),
             lengths=tuple(itertools.accumulate(map(len, texts), initial=0)),
             sentence_counts=tuple(itertools.accumulate(sentence_ends, initial=0)),
+            open_quotes=open_quotes,
+            unopened_quotes=unopened_quotes,
         ))
     return runs
 
@@ -225,14 +535,23 @@ def _layout(run: _Run, i: int, j: int, options: CaptionOptions) -> tuple[float, 
 
     Uses the fewest lines that fit; with several lines, no line may hold a
     sentence end inside it, and the breaks minimise break cost plus imbalance.
+    Quotation marks that balance the cue go before its first word and after its last.
     """
-    total = run.width(i, j)
+    before, after = run.marks(i, j)
+
+    def width(a: int, b: int) -> int:
+        return run.width(a, b) + (len(before) if a == i else 0) + (len(after) if b == j else 0)
+
+    def line(a: int, b: int) -> str:
+        return (before if a == i else "") + " ".join(run.texts[a:b]) + (after if b == j else "")
+
+    total = width(i, j)
     if total <= options.max_chars_per_line or j - i == 1:
-        return 0.0, (" ".join(run.texts[i:j]),)
+        return 0.0, (line(i, j),)
 
     def fits(a: int, b: int) -> bool:  # words a..b-1 as one line of a multi-line cue
         single = b - a == 1
-        return (single or run.width(a, b) <= options.max_chars_per_line) and not run.inner_sentence_ends(a, b)
+        return (single or width(a, b) <= options.max_chars_per_line) and not run.inner_sentence_ends(a, b)
 
     for n_lines in range(2, options.max_lines + 1):
         mean = (total - (n_lines - 1)) / n_lines
@@ -244,7 +563,7 @@ def _layout(run: _Run, i: int, j: int, options: CaptionOptions) -> tuple[float, 
                 for b in range(a + 1, j):
                     if not fits(a, b):
                         break  # longer lines do not fit either
-                    over = run.width(a, b) - mean
+                    over = width(a, b) - mean
                     step = run.breaks[b - 1] + (_TOP_HEAVY if over > 0 else _BOTTOM_HEAVY) * over**2
                     if b not in next_row or cost + step < next_row[b][0]:
                         next_row[b] = (cost + step, starts + (a,))
@@ -253,7 +572,7 @@ def _layout(run: _Run, i: int, j: int, options: CaptionOptions) -> tuple[float, 
         if ends:
             cost, starts = min(ends)
             bounds = starts + (j,)
-            return cost, tuple(" ".join(run.texts[a:b]) for a, b in itertools.pairwise(bounds))
+            return cost, tuple(line(a, b) for a, b in itertools.pairwise(bounds))
     return None
 
 
@@ -340,13 +659,14 @@ def _retime(spans: list[tuple[int, int]], chars: list[int], options: CaptionOpti
     return [(start, end) for start, end in times]
 
 
-def build_cues(words: Sequence[AlignedWord], options: CaptionOptions = CaptionOptions(),
+def build_cues(words: Sequence[AlignedWord | CaptionWord], options: CaptionOptions = CaptionOptions(),
                duration: float | None = None) -> list[Cue]:
-    """Cues showing every spoken word, in order, worded exactly as published.
+    """Cues showing every spoken word of `words` (`caption_words`, or published words as they are), in order.
 
     `duration` of the media, when given, keeps the last cue from being lengthened past its end.
     Unspoken words (and words without times) are never shown; a cue never
     spans them, a paragraph change or a pause longer than `options.max_pause`.
+    Quotation marks are balanced in every cue (see the module docstring).
     """
     pieces = []  # (first, last, lines)
     for run in _runs(words, options):

@@ -57,6 +57,8 @@ def _caption_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-cps", type=float, default=17.0,
                         help="reading rate limit in characters per second where timing allows (default: 17)")
     parser.add_argument("--max-chars", type=int, default=42, help="characters per caption line (default: 42)")
+    parser.add_argument("--no-unscripted", action="store_true",
+                        help="leave speech that has no published text (intro, outro, ad-libs) out of the captions")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,13 +110,14 @@ def _caption_options(args: argparse.Namespace):
 
     if args.max_cps <= 0 or args.max_chars < 10:
         raise InputError("--max-cps must be positive and --max-chars at least 10")
-    return CaptionOptions(max_chars_per_line=args.max_chars, max_cps=args.max_cps)
+    return CaptionOptions(max_chars_per_line=args.max_chars, max_cps=args.max_cps, unscripted=not args.no_unscripted)
 
 
 def _cues(aligned, args):
-    from .captions import build_cues
+    from .check import check
+    from .run import spoken_captions
 
-    return build_cues(aligned.alignment.words, _caption_options(args), aligned.transcript.duration)
+    return spoken_captions(aligned, check(aligned, transcribe_options=_options(args)), _caption_options(args))[1]
 
 
 def _command_run(args: argparse.Namespace) -> int:

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .align import AlignedWord
+from .align import MATCHED, AlignedWord, Unscripted
 from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
+from .report import UNCERTAIN, WORDING
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
@@ -362,10 +363,13 @@ class Clip:
     loudness: float | None  # LUFS reached, when normalized
 
 
-def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form, options: ClipOptions) -> Clip:
-    """Cut, fade, normalize and encode the clip; caption its published words, timed from the clip's start."""
+def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form, options: ClipOptions,
+                differences: Sequence = (), unscripted: Sequence[Unscripted] = ()) -> Clip:
+    """Cut, fade, normalize and encode the clip; caption what was said in it, timed from the clip's start:
+    its published words, the spoken ones where the check (`differences`) is confident other words were
+    said, and `unscripted` speech inside the cut."""
     from . import audio
-    from .captions import CaptionOptions, build_cues, to_webvtt
+    from .captions import CaptionOptions, build_cues, caption_words, to_webvtt
 
     piece = audio.cut(sound, plan.start, plan.end, options.fade, options.fade)
     reached = None
@@ -375,10 +379,18 @@ def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form
     captions = None
     if words is not None and plan.first_word is not None:
         duration = len(piece) / 1000
+        last = plan.last_word  # and the sentence's words after it that were not said: what was said instead goes on
+        while last + 1 < len(words) and not words[last + 1].spoken and words[last + 1].sentence == words[last].sentence:
+            last += 1
+        inside = words[plan.first_word:last + 1]
+        changed = [d for d in differences if inside[0].char_start <= d.char_start and d.char_end <= inside[-1].char_end]
+        heard = [dataclasses.replace(u, words=tuple(w for w in u.words
+                                                    if plan.start <= (w.start + w.end) / 2 <= plan.end))
+                 for u in unscripted]
         shifted = [dataclasses.replace(w, start=min(max(w.start - plan.start, 0.0), duration),
                                        end=min(max(w.end - plan.start, 0.0), duration))
                    if w.start is not None and w.end is not None else w
-                   for w in words[plan.first_word:plan.last_word + 1]]
+                   for w in caption_words(inside, heard, changed)]
         captions = to_webvtt(build_cues(shifted, CaptionOptions(), duration))
     return Clip(plan, audio.encode(piece, form), captions, reached)
 
@@ -565,48 +577,160 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
     print(_describe(path, clip, None) + ("" if aligned else "  (no TEXT given, so no captions)"))
 
 
-def _clip_quote(args, sound, aligned, finish: ClipOptions) -> None:
+# --- verdicts: was the passage said as published? -------------------------------------------------------
+VERBATIM, NOT_VERBATIM = "verbatim", "not verbatim"  # and UNCERTAIN
+_MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words, left out when they are quoted
+
+
+def _verdict(verbatim: bool, differences: Sequence) -> str:
+    """Not verbatim with a wording difference or a word left out; uncertain when only differences the
+    evidence disagrees on remain (listen before quoting)."""
+    if verbatim:
+        return VERBATIM
+    kinds = {d.kind for d in differences}
+    return UNCERTAIN if UNCERTAIN in kinds and WORDING not in kinds else NOT_VERBATIM
+
+
+def _passage_verdict(words: Sequence[AlignedWord], report, match: Match) -> tuple[str, tuple]:
+    """The verdict on published words first_word..last_word, and the differences inside them: the check's
+    own verdict when the passage is one of its quotes, else the same rule on the passage."""
+    inside = range(match.first_word, match.last_word + 1)
+    for quote in report.quotes:
+        quoted = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
+        if quoted == list(inside):
+            return quote.verdict, tuple(quote.differences)
+    char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
+    found = tuple(d for d in report.differences if d.char_end > char_start and d.char_start < char_end)
+    verbatim = all(words[k].spoken for k in inside) and all(d.kind not in (WORDING, UNCERTAIN) for d in found)
+    return _verdict(verbatim, found), found
+
+
+def _heard_as_published(alignment, match: Match) -> bool:
+    """Every word of the passage heard exactly as published, and nothing else said among them: verbatim
+    with no need to run the check, which finds differences only where the words differ (and takes
+    seconds: the model scores each difference)."""
+    words = alignment.words[match.first_word:match.last_word + 1]
+    if not all(w.status == MATCHED for w in words):
+        return False
+    start, end = words[0].start, words[-1].end
+    return not any(start < (h.start + h.end) / 2 < end for u in alignment.unscripted for h in u.words)
+
+
+def _said_in_place(alignment, differences: Sequence, match: Match) -> float | None:
+    """When the passage's last words were not said as published, the end of what was said in their place:
+    the words said differently, or speech going on with the passage's sentence ("…do for" + "your
+    country." for "the nation."), so that the clip holds it. None when the passage ends as published."""
+    from .captions import PUBLISHED, UNSCRIPTED, caption_words
+
+    said = caption_words(alignment.words, alignment.unscripted, differences)
+    ours = [c for c, w in enumerate(said) if w.spoken and w.word is not None
+            and match.first_word <= w.word <= match.last_word]
+    if not ours or (said[ours[-1]].origin == PUBLISHED and said[ours[-1]].word == match.last_word):
+        return None
+    last = ours[-1]
+    while (last + 1 < len(said) and said[last + 1].origin == UNSCRIPTED
+           and said[last + 1].sentence == said[last].sentence):
+        last += 1
+    return said[last].end
+
+
+def _plan_quote(sound, aligned, differences: Sequence, match: Match, padding: float) -> ClipPlan:
+    """Cut points for a quoted passage, holding what was said in place of its last words if they were not
+    said as published."""
+    words, heard = aligned.alignment.words, aligned.transcript.words
+    plan = plan_clip(sound, words, heard, match.first_word, match.last_word, padding)
+    until = _said_in_place(aligned.alignment, differences, match) if differences else None
+    if until is not None and until > plan.speech_end + 0.05:
+        plan = plan_time_clip(sound, plan.start, until, words, heard, padding)
+    return plan
+
+
+def _difference_json(d) -> dict:
+    return {"published": d.published, "heard": d.heard, "start": d.start, "end": d.end, "kind": d.kind}
+
+
+def _changes(differences: Sequence) -> str:
+    """What was said differently, for the terminal: the differences that make a passage not verbatim or
+    uncertain (recognition errors are the recognizer's, not the speaker's)."""
+    parts = []
+    for d in differences:
+        if d.kind not in (WORDING, UNCERTAIN):
+            continue
+        published = d.published.strip(_MARKS)
+        change = (f"said {d.heard!r} for {published!r}" if d.heard and published else
+                  f"{published!r} not said" if published else f"{d.heard!r} said, not published")
+        parts.append(f"{change} at {clock(to_ms(d.start))}" + (" (uncertain: listen)" if d.kind == UNCERTAIN else ""))
+    return "; ".join(parts)
+
+
+def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
+    from .check import check
     from .files import Outputs
 
     match = _choose(aligned, args.quote, args.occurrence, args.text)
     words = aligned.alignment.words
-    plan = plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word, finish.padding)
+    plan_clip(sound, words, aligned.transcript.words, match.first_word, match.last_word)  # never spoken: refused
     text = _published(aligned.document, match)
     path, form = _single_output(args, slug(text))
-    clip = render_clip(sound, plan, words, form, finish)
+    if _heard_as_published(aligned.alignment, match):
+        verdict, differences, changed = VERBATIM, (), ()
+    else:
+        report = check(aligned, transcribe_options=options)
+        verdict, differences = _passage_verdict(words, report, match)
+        changed = report.differences
+    plan = _plan_quote(sound, aligned, changed, match, finish.padding)
+    clip = render_clip(sound, plan, words, form, finish, changed, aligned.alignment.unscripted)
     with Outputs(_inputs(args)) as outputs:
         _stage(outputs, path, clip)
     print(_describe(path, clip, text) + ("" if match.score == 1.0 else f"  (closest match, {match.score:.0%})"))
+    if verdict != VERBATIM:
+        print(f"{verdict.upper()}: this passage was not said as published"
+              + (" (listen before quoting)" if verdict == UNCERTAIN else "") + f"; {_changes(differences)}")
 
 
-def _clip_quotes(args, sound, aligned, finish: ClipOptions) -> None:
-    from .audio import FORMATS
+def _clip_quotes(args, sound, aligned, finish: ClipOptions, options) -> None:
+    from .check import check
     from .files import Outputs
-    from .quotes import find_quotes
 
     folder = args.output or Path("clips")
-    quotes = find_quotes(aligned.document)
+    report = check(aligned, transcribe_options=options)
+    quotes = report.quotes
     if not quotes:
         raise QuoteError(f"{args.text} has no quoted passages (text in “…” or \"…\")")
     names = [f"{n:02d}-{slug(q.text)}.{args.format}" for n, q in enumerate(quotes, start=1)]
-    words, index, done = aligned.alignment.words, [], []
+    index: list[dict] = []
+    done: list[str] = []
     with Outputs(_inputs(args)) as outputs:  # every clip and the index appear together, or none does
-        for number, (quote, name) in enumerate(zip(quotes, names, strict=True), start=1):
-            try:
-                plan = plan_clip(sound, words, aligned.transcript.words, quote.first_word, quote.last_word,
-                                 finish.padding)
-            except QuoteError:
-                done.append(f"skipped, never spoken: {excerpt(quote.text, 60)}")
-                continue
-            clip = render_clip(sound, plan, words, FORMATS[f".{args.format}"], finish)
-            _stage(outputs, folder / name, clip)
-            done.append(_describe(folder / name, clip, quote.text))
-            index.append({"number": number, "text": quote.text, "start": plan.start, "end": plan.end,
-                          "speech_start": plan.speech_start, "speech_end": plan.speech_end, "file": name,
-                          "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness})
-        outputs.add(folder / "quotes.json", json.dumps(index, indent=1, ensure_ascii=False))
+        _stage_quotes(outputs, folder, sound, aligned, report, names, finish, index, done)
     print("\n".join(done))
     print(f"wrote {len(index)} clip{'' if len(index) == 1 else 's'} and {folder / 'quotes.json'}")
+
+
+def _stage_quotes(outputs, folder: Path, sound, aligned, report, names: list[str], finish: ClipOptions,
+                  index: list[dict], done: list[str]) -> None:
+    """One clip per quote with its verdict, and the index quotes.json, staged in `outputs`."""
+    from .audio import FORMATS
+
+    words = aligned.alignment.words
+    for number, (quote, name) in enumerate(zip(report.quotes, names, strict=True), start=1):
+        inside = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
+        try:
+            plan = _plan_quote(sound, aligned, report.differences, Match(inside[0], inside[-1], 1.0), finish.padding)
+        except QuoteError:
+            done.append(f"skipped, never spoken: {excerpt(quote.text, 60)}")
+            continue
+        clip = render_clip(sound, plan, words, FORMATS[Path(name).suffix], finish, report.differences,
+                           aligned.alignment.unscripted)
+        _stage(outputs, folder / name, clip)
+        verdict = quote.verdict
+        done.append(_describe(folder / name, clip, quote.text)
+                    + ("" if verdict == VERBATIM else f"  {verdict.upper()}: {_changes(quote.differences)}"))
+        index.append({"number": number, "text": quote.text, "start": plan.start, "end": plan.end,
+                      "speech_start": plan.speech_start, "speech_end": plan.speech_end, "file": name,
+                      "captions": Path(name).with_suffix(".vtt").name, "loudness": clip.loudness,
+                      "verdict": verdict, "verbatim": verdict == VERBATIM,
+                      "differences": [_difference_json(d) for d in quote.differences]})
+    outputs.add(folder / "quotes.json", json.dumps(index, indent=1, ensure_ascii=False))
 
 
 def command(args: argparse.Namespace, options) -> int:
@@ -632,5 +756,8 @@ def command(args: argparse.Namespace, options) -> int:
     if mode == "time":
         _span(args, sound)  # refused before the recognizer runs
     aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache) if args.text else None
-    {"time": _clip_time, "quote": _clip_quote, "quotes": _clip_quotes}[mode](args, sound, aligned, finish)
+    if mode == "time":
+        _clip_time(args, sound, aligned, finish)
+    else:  # quotes get the accuracy check's verdict, which needs the recognizer's options
+        (_clip_quote if mode == "quote" else _clip_quotes)(args, sound, aligned, finish, options)
     return 0

@@ -1,12 +1,13 @@
 """From two files to one alignment: the steps every command shares, and the alignment's JSON form."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, Unscripted, align
 from .text import Document, read_text
-from .transcribe import TranscribeOptions, Transcript, transcribe
+from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 
 __all__ = ["Aligned", "align_files", "alignment_json", "unscripted_json"]
 
@@ -27,8 +28,9 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     return Aligned(Path(audio_path), document, transcript, align(document, transcript))
 
 
-def alignment_json(aligned: Aligned) -> dict:
-    """The documented alignment.json: published words with times and status, and unscripted speech."""
+def alignment_json(aligned: Aligned, captioned: Collection[HeardWord] | None = None) -> dict:
+    """The documented alignment.json: published words with times and status, and unscripted speech (said,
+    never published) with its words' times and whether the captions show them (`captioned` words do)."""
     words = aligned.alignment.words
     counts = {status: sum(w.status == status for w in words)
               for status in ("matched", "substituted", "interpolated", "unspoken", "omitted")}
@@ -42,10 +44,17 @@ def alignment_json(aligned: Aligned) -> dict:
                    "char_start": w.char_start, "char_end": w.char_end, "sentence": w.sentence,
                    "paragraph": w.paragraph} for w in words],
         "coverage": round(aligned.alignment.coverage, 4),
-        "unscripted": [unscripted_json(u) for u in aligned.alignment.unscripted],
+        "unscripted": [unscripted_json(u, captioned) for u in aligned.alignment.unscripted],
     }
 
 
-def unscripted_json(item: Unscripted) -> dict:
-    """Speech never published, as alignment.json and report.json both list it."""
-    return {"text": item.text, "start": item.start, "end": item.end, "inside_sentence": item.inside}
+def unscripted_json(item: Unscripted, captioned: Collection[HeardWord] | None = None) -> dict:
+    """Speech never published, as alignment.json and report.json both list it, with its words' times; given
+    the words the captions show (`captioned`), whether the passage and each of its words is captioned."""
+    entry = {"text": item.text, "start": item.start, "end": item.end, "inside_sentence": item.inside,
+             "words": [{"text": w.text, "start": w.start, "end": w.end} for w in item.words]}
+    if captioned is not None:
+        entry["captioned"] = any(w in captioned for w in item.words)
+        for word, heard in zip(entry["words"], item.words, strict=True):
+            word["captioned"] = heard in captioned
+    return entry

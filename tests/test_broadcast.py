@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 
@@ -36,13 +37,18 @@ def caption_text(cues) -> str:
     return " ".join(c.text.replace("\n", " ") for c in cues)
 
 
+def unquoted(text: str) -> str:
+    """Without double quotation marks: a quote running over several cues is closed and reopened in each."""
+    return re.sub("[“”\"]", "", text)
+
+
 def test_every_spoken_sentence_is_captioned_in_order(alignment, cues):
     spoken = [s for s in TRUTH["sentences"] if s["source"] == "article"]
     assert len(spoken) >= 15
-    text = caption_text(cues)
+    text = unquoted(caption_text(cues))
     position = 0
     for sentence in spoken:
-        published = " ".join(ARTICLE[sentence["char_start"]:sentence["char_end"]].split())
+        published = unquoted(" ".join(ARTICLE[sentence["char_start"]:sentence["char_end"]].split()))
         found = text.find(published, position)
         assert found >= 0, published
         position = found + len(published)

@@ -1,6 +1,7 @@
 """Caption segmentation, timing and writers: realistic paragraphs, inline cases, invariant properties."""
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import itertools
@@ -13,9 +14,12 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.align import AlignedWord
-from aligner.captions import CaptionOptions, Cue, build_cues, to_srt, to_webvtt
+from aligner.align import AlignedWord, Unscripted
+from aligner.captions import PUBLISHED, UNSCRIPTED, CaptionOptions, Cue, build_cues, caption_words, to_srt, to_webvtt
+from aligner.report import Difference
+from aligner.text import parse_text
 from aligner.timefmt import to_ms
+from aligner.transcribe import HeardWord
 
 OPTIONS = CaptionOptions()
 
@@ -100,11 +104,40 @@ def spoken_text(words):
     return " ".join(w.text for w in words if w.spoken)
 
 
+OPENING_MARKS, CLOSING_MARKS = "“«„‘\"", "”»“’\""
+
+
+def words_and_marks(words, cue):
+    """The cue's own words joined, and the quotation marks added before and after them."""
+    joined, body = " ".join(cue.lines), " ".join(w.text for w in words[cue.first:cue.last + 1])
+    start = len(joined) - len(joined.lstrip(OPENING_MARKS + " "))  # « and » stand apart
+    while start >= 0 and not joined.startswith(body, start):
+        start -= 1
+    assert start >= 0, (joined, body)
+    return body, joined[:start], joined[start + len(body):]
+
+
+def balanced(text):
+    """Every closing quotation mark closes one opened before it, and every opened one is closed (a ’ with
+    a letter after it, or with no ‘ open, is an apostrophe)."""
+    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’"}
+    stack = []
+    for k, ch in enumerate(text):
+        after = text[k + 1:k + 2]
+        if stack and ch in closes[stack[-1]] and not (ch == "’" and after.isalnum()):
+            stack.pop()
+        elif ch in closes:
+            stack.append(ch)
+        elif ch in "”»" or (ch == "’" and not after.isalnum() and "‘" in stack):
+            return False
+    return not stack and text.count('"') % 2 == 0
+
+
 def lines_of_words(words, cues):
     """Map each captioned word index to its (cue, line) position."""
     where = {}
     for c, cue in enumerate(cues):
-        line, pos = 0, 0
+        line, pos = 0, len(words_and_marks(words, cue)[1])
         for index in range(cue.first, cue.last + 1):
             text = words[index].text
             if pos > 0 and pos >= len(cue.lines[line]):
@@ -128,14 +161,17 @@ def room_before(cues, k, options=OPTIONS):
 
 def check_invariants(words, cues, options=OPTIONS):
     """The rules every cue list must keep, whatever the input."""
-    # Nothing lost, nothing reworded, unspoken words never shown.
-    assert " ".join(" ".join(cue.lines) for cue in cues) == spoken_text(words)
+    # Nothing lost, nothing reworded, unspoken words never shown; only quotation marks added, to balance.
+    assert " ".join(words_and_marks(words, cue)[0] for cue in cues) == spoken_text(words)
     covered = [i for cue in cues for i in range(cue.first, cue.last + 1)]
     assert covered == [i for i, w in enumerate(words) if w.spoken]
     gap, pause = to_ms(options.min_gap), to_ms(options.max_pause)
     for k, cue in enumerate(cues):
         shown = words[cue.first:cue.last + 1]
-        assert " ".join(cue.lines) == " ".join(w.text for w in shown)
+        _, before, after = words_and_marks(words, cue)
+        assert set(before) <= set(OPENING_MARKS + " ") and set(after) <= set(CLOSING_MARKS + " "), cue
+        assert not before.startswith(" ") and not after.endswith(" ")
+        assert balanced(" ".join(cue.lines)), cue
         assert all(w.spoken for w in shown)
         assert len({w.paragraph for w in shown}) == 1, "a cue never spans a paragraph change"
         assert all(to_ms(b.start) - to_ms(a.end) <= pause for a, b in itertools.pairwise(shown)), "nor a long pause"
@@ -143,7 +179,8 @@ def check_invariants(words, cues, options=OPTIONS):
         assert 1 <= len(cue.lines) <= options.max_lines
         for line in cue.lines:
             assert line and line == line.strip() and "  " not in line
-            assert len(line) <= options.max_chars_per_line or line in {w.text for w in shown}
+            assert len(line) <= options.max_chars_per_line or line.strip(OPENING_MARKS + CLOSING_MARKS) in {
+                w.text.strip(OPENING_MARKS + CLOSING_MARKS) for w in shown}
         # Timing: whole milliseconds, positive, no overlap, the gap kept, at most max_duration.
         assert to_ms(cue.start) / 1000 == cue.start and to_ms(cue.end) / 1000 == cue.end
         assert 0 <= cue.start < cue.end
@@ -487,3 +524,260 @@ def test_last_cue_is_not_lengthened_past_the_media():
     words = [AlignedWord("Thanks.", 10.0, 10.3, "matched", "Thanks.", 0, 7, 0, 0)]
     assert build_cues(words)[0].end > 10.5  # lengthened toward the minimum duration
     assert build_cues(words, duration=10.4)[0].end == 10.4
+
+
+# --- what the captions show: unscripted speech, spoken wording, quotation marks ------------------------
+
+def published(text, start=0.0, step=0.35, unspoken=()):
+    """AlignedWords of a published text (offsets, sentences and paragraphs as the parser makes them),
+    each said for 0.3 s every `step` seconds from `start`; words in `unspoken` (indices) never said."""
+    words, t = [], start
+    for k, word in enumerate(parse_text(text).words):
+        if k in unspoken:
+            words.append(AlignedWord(word.text, None, None, "unspoken", None, word.char_start, word.char_end,
+                                     word.sentence, word.paragraph))
+            continue
+        words.append(AlignedWord(word.text, round(t, 3), round(t + 0.3, 3), "matched", word.text,
+                                 word.char_start, word.char_end, word.sentence, word.paragraph))
+        t += step
+    return words
+
+
+def unscripted(text, start, step=0.35):
+    heard = [HeardWord(w, round(start + k * step, 3), round(start + k * step + 0.3, 3), 0.9)
+             for k, w in enumerate(text.split())]
+    return Unscripted(text, heard[0].start, heard[-1].end, words=tuple(heard))
+
+
+def difference(text, published_words, heard, start, end, kind):
+    """A check Difference over the published words `published_words` (text of them, as in `text`)."""
+    char_start = text.index(published_words)
+    stable = dict(published=published_words, heard=heard, start=start, end=end, char_start=char_start,
+                  char_end=char_start + len(published_words), kind=kind)
+    required = {f.name: "" for f in dataclasses.fields(Difference) if f.name not in stable
+                and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    return Difference(**stable, **required)
+
+
+def shown(words, options=OPTIONS):
+    cues = build_cues(words, options)
+    check_invariants(words, cues, options)
+    return [" ".join(cue.lines) for cue in cues]
+
+
+ROUNDUP = "Ministers met in Brussels on Tuesday. They agreed on a new plan."
+
+
+def test_unscripted_speech_is_captioned_in_time_order():
+    words = published(ROUNDUP, start=5.0)
+    intro = unscripted("This is the world news roundup.", 0.5)
+    outro = unscripted("That was our report.", 11.0)
+    said = caption_words(words, [outro, intro])
+    texts = shown(said)
+    assert texts[0] == "This is the world news roundup."  # its own cue: never with the published words
+    assert texts[-1] == "That was our report."
+    assert " ".join(texts) == " ".join(["This is the world news roundup.", ROUNDUP, "That was our report."])
+    assert [w.origin for w in said].count(UNSCRIPTED) == len(intro.words) + len(outro.words)
+    assert {h for w in said if w.origin == UNSCRIPTED for h in w.heard} == set(intro.words + outro.words)
+
+
+def test_the_option_drops_unscripted_speech():
+    words = published(ROUNDUP, start=5.0)
+    options = CaptionOptions(unscripted=False)
+    said = caption_words(words, [unscripted("This is the world news roundup.", 0.5)], options=options)
+    assert " ".join(shown(said, options)) == ROUNDUP
+    assert all(w.origin == PUBLISHED for w in said)
+
+
+def test_unscripted_words_never_share_a_cue_with_another_paragraph():
+    text = "Ministers met in Brussels.\nThey agreed on a plan."
+    words = published(text, start=0.0, step=0.3)
+    ad_lib = unscripted("Right.", words[3].end + 0.1)
+    later = [dataclasses.replace(w, start=w.start + 0.5, end=w.end + 0.5) if w.paragraph else w for w in words]
+    said = caption_words(later, [ad_lib])
+    cues = build_cues(said)
+    check_invariants(said, cues)
+    for cue in cues:
+        paragraphs = {said[k].paragraph for k in range(cue.first, cue.last + 1)}
+        origins = {said[k].origin for k in range(cue.first, cue.last + 1)}
+        assert len(paragraphs) == 1
+        assert origins == {PUBLISHED} or "Right." not in " ".join(cue.lines) or len(cue.lines) == 1
+
+
+def test_an_ad_lib_inside_a_sentence_is_captioned_where_it_was_said():
+    text = "The ministers, all of them, agreed on a plan."
+    words = published(text, step=0.35)
+    # "you know" said between "them," and "agreed": later published words move on by 0.7 s
+    words = [dataclasses.replace(w, start=w.start + 0.7, end=w.end + 0.7) if k >= 5 else w
+             for k, w in enumerate(words)]
+    said = caption_words(words, [unscripted("you know,", words[4].end + 0.05)])
+    assert shown(said) == ["The ministers, all of them, you know, agreed on a plan."]  # one sentence, one cue
+
+
+def test_a_misheard_word_the_aligner_left_unpaired_is_not_shown_twice():
+    text = "We spoke to researcher Anna Lindqvist today."
+    words = published(text)
+    words[5] = dataclasses.replace(words[5], status="interpolated", heard=None)
+    heard = unscripted("Link was", words[5].start, step=0.15)
+    said = caption_words(words, [heard])
+    assert " ".join(shown(said)) == text
+
+
+QUOTED = ("He said: “Ask not what your country can do for you. Ask what you can do for the nation.” "
+          "Then he sat down.")
+
+
+def test_wording_differences_show_the_spoken_words_in_the_published_punctuation():
+    words = published(QUOTED)
+    nation = next(w for w in words if w.text == "nation.”")
+    change = difference(QUOTED, "the nation.”", "your country.", nation.start - 0.35, nation.end, "wording")
+    texts = shown(caption_words(words, differences=[change]))
+    joined = " ".join(texts)
+    assert "for your country.”" in joined and "nation" not in joined and "the" not in joined.split()
+    assert all(balanced(t) for t in texts)
+
+
+@pytest.mark.parametrize("kind", ["recognition", "uncertain"])
+def test_recognition_errors_show_the_published_words(kind):
+    words = published(QUOTED)
+    nation = next(w for w in words if w.text == "nation.”")
+    change = difference(QUOTED, "the nation.”", "your country.", nation.start - 0.35, nation.end, kind)
+    assert " ".join(shown(caption_words(words, differences=[change]))).endswith("for the nation.” Then he sat down.")
+
+
+def test_words_left_out_are_not_shown_and_the_quote_still_closes():
+    words = published(QUOTED)
+    nation = next(w for w in words if w.text == "nation.”")
+    words = [dataclasses.replace(w, status="interpolated") for w in words]
+    left_out = difference(QUOTED, "the nation.”", "", nation.start, nation.start, "wording")
+    texts = shown(caption_words(words, differences=[left_out]))
+    assert "nation" not in " ".join(texts)
+    quote_end = next(t for t in texts if "can do for" in t and "you can" in t)
+    assert "can do for”" in quote_end and all(balanced(t) for t in texts)
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_the_spoken_end_of_a_changed_quote_joins_its_sentence(checked):
+    """The recognizer's "your country." in place of the unspoken "the nation.”" (jfk.flac), with or without
+    the check's verdict that "the nation.”" was left out."""
+    k = parse_text(QUOTED).words
+    unspoken = {i for i, w in enumerate(k) if w.text in ("the", "nation.”")}
+    words = published(QUOTED, unspoken=unspoken)
+    said_for = [w for w in words if w.text == "for"][-1]
+    spoken_end = unscripted("your country.", said_for.end + 0.05)
+    then = [dataclasses.replace(w, start=w.start + 0.7, end=w.end + 0.7) if w.start and w.start > said_for.start
+            else w for w in words]
+    left_out = [difference(QUOTED, "the nation.”", "", said_for.end, said_for.end, "wording")] if checked else []
+    texts = shown(caption_words(then, [spoken_end], left_out))
+    assert any(t.endswith("can do for your country.”") for t in texts), texts
+    assert all(balanced(t) for t in texts)
+
+
+def test_quotation_marks_are_balanced_in_every_cue():
+    quote = ("Officials said: “We are building on the pledge to invest two percent of our output in defense. "
+             "It is critical that we have the means to replenish stockpiles and to increase readiness.” "
+             "The meeting ended.")
+    words = published(quote, step=0.3)
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    texts = [" ".join(cue.lines) for cue in cues]
+    inside = [t for t in texts if "percent" in t or "critical" in t or "stockpiles" in t]
+    assert len(inside) >= 3
+    assert all(t.startswith("“") and t.endswith("”") for t in inside[1:-1])
+    assert texts[-1] == "The meeting ended."
+    assert all(balanced(t) for t in texts)
+
+
+def test_a_closing_mark_without_its_opening_word_gets_an_opening_one():
+    text = "She said “never again, not now and not ever.” It ended."
+    words = published(text, unspoken={2})  # “never left unspoken
+    texts = shown(words)
+    assert texts[0] == "She said"
+    assert texts[1].startswith("“again,") and balanced(texts[1])
+
+
+def test_a_quote_left_open_is_closed_at_its_paragraph_end():
+    text = "“Thank you all for coming today.\n“We will meet again next week.”"
+    texts = shown(published(text))
+    assert texts == ["“Thank you all for coming today.”", "“We will meet again next week.”"]
+
+
+def test_words_the_check_heard_for_a_published_word_are_not_shown_twice():
+    text = "They sent ammunition for HIMARS, and more."
+    words = published(text)
+    himars = words[4]
+    words[4] = dataclasses.replace(himars, start=himars.start + 0.2)  # the aligner paired "Mars," only
+    stray = unscripted("high", himars.start, step=0.2)
+    misheard = difference(text, "HIMARS,", "high Mars,", himars.start, himars.end, "recognition")
+    assert " ".join(shown(caption_words(words, [stray], [misheard]))) == text
+    assert "high" in " ".join(shown(caption_words(words, [stray])))  # without the check it is speech of its own
+
+
+@st.composite
+def said_with_changes(draw):
+    """Published words with offsets, unscripted phrases between them and check differences over them."""
+    words = draw(word_lists())
+    offset, placed = 0, []
+    for w in words:
+        placed.append(dataclasses.replace(w, char_start=offset, char_end=offset + len(w.text)))
+        offset += len(w.text) + 1
+    timed_words = [w for w in placed if w.start is not None]
+    phrases = []
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.floats(0, (timed_words[-1].end if timed_words else 5.0) + 2))
+        texts = draw(st.lists(st.sampled_from(["well,", "you", "know.", "“So", "yes”", "Uh", "right."]),
+                              min_size=1, max_size=5))
+        phrases.append(unscripted(" ".join(texts), round(at, 3), step=draw(st.sampled_from([0.1, 0.3]))))
+    changes = []
+    for _ in range(draw(st.integers(0, 3)) if placed else 0):
+        first = draw(st.integers(0, len(placed) - 1))
+        last = draw(st.integers(first, min(first + 3, len(placed) - 1)))
+        span = placed[first:last + 1]
+        times = [t for w in span for t in (w.start, w.end) if t is not None] or [0.0]
+        heard = draw(st.sampled_from(["", "your country.", "new words", "“x”"]))
+        stable = dict(published=" ".join(w.text for w in span), heard=heard, start=min(times), end=max(times),
+                      char_start=span[0].char_start, char_end=span[-1].char_end,
+                      kind=draw(st.sampled_from(["wording", "recognition", "uncertain"])))
+        required = {f.name: "" for f in dataclasses.fields(Difference) if f.name not in stable
+                    and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        changes.append(Difference(**stable, **required))
+    return placed, phrases, changes
+
+
+@settings(max_examples=300, deadline=None)
+@given(said_with_changes(), st.booleans())
+def test_invariants_hold_for_everything_said(case, with_unscripted):
+    words, phrases, changes = case
+    options = CaptionOptions(unscripted=with_unscripted)
+    said = caption_words(words, phrases, changes, options)
+    cues = build_cues(said, options)
+    check_invariants(said, cues, options)
+    check_round_trip(cues)
+    assert with_unscripted or all(w.origin != UNSCRIPTED for w in said)
+    assert [w.paragraph for w in said] == sorted(w.paragraph for w in said)
+
+
+@pytest.mark.parametrize("text, opening, closing", [
+    ("Er sagte: „Wir bauen auf dem Versprechen auf, zwei Prozent unserer Wirtschaftsleistung für die "
+     "Verteidigung auszugeben, und wir halten Wort.“ Dann ging er.", "„", "“"),
+    ("He said: ‘We’re building on the pledge to invest two percent of our output in defence, and we’ll "
+     "keep our word to the allies.’ Then he left.", "‘", "’"),
+    ("Il a dit : « Nous bâtissons sur l’engagement d’investir deux pour cent de notre production dans la "
+     "défense, et nous tenons parole. » Puis il est parti.", "«", "»"),
+])
+def test_quotes_in_other_typographies_close_and_reopen(text, opening, closing):
+    texts = shown(published(text, step=0.3))
+    quoted = [t for t in texts if opening in t or closing in t]
+    assert len(quoted) >= 2, texts
+    assert all(t.endswith(closing) for t in quoted[:-1]) and closing in quoted[-1]
+    assert all(t.startswith(opening) for t in quoted[1:])
+    assert texts[-1].endswith(("Dann ging er.", "Then he left.", "Puis il est parti."))
+    assert all(balanced(t) for t in texts)
+
+
+def test_words_the_recognizer_wrote_in_pieces_are_shown_whole():
+    heard = [HeardWord("an", 1.0, 1.2, 0.9), HeardWord("all", 1.2, 1.4, 0.9), HeardWord("-eating", 1.4, 1.8, 0.9),
+             HeardWord("shame.", 1.8, 2.2, 0.9)]
+    said = caption_words([], [Unscripted("an all -eating shame.", 1.0, 2.2, words=tuple(heard))])
+    assert shown(said) == ["an all-eating shame."]
+    assert said[1].heard == tuple(heard[1:3])
