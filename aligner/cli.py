@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import check, clip
+from . import batch, check, clip
 from .errors import AlignerError, InputError
 from .files import write_atomic
 from .transcribe import EMBEDDED_MODEL, TranscribeOptions
@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=summary, description=summary)
         module.add_arguments(sub)
         _recognizer_arguments(sub)
+
+    batch_parser = commands.add_parser("batch", help="run many audio files with their texts; resumable, in parallel",
+                                       description="Each manifest item gets a folder of the files aligner run "
+                                                   "writes; summary.csv and summary.json list every item.")
+    batch.add_arguments(batch_parser)
+    _recognizer_arguments(batch_parser)
+    _caption_arguments(batch_parser)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
     transcribe.add_argument("audio", type=Path)
@@ -156,9 +163,14 @@ def _command_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_batch(args: argparse.Namespace) -> int:
+    return batch.command(args, _options(args), _caption_options(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
+    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe,
+                "batch": _command_batch}
     try:
         if args.command in _MODULE_COMMANDS:
             return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
