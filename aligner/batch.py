@@ -198,8 +198,10 @@ def _settings_key(job: _Job) -> dict:
             "captions": dataclasses.asdict(job.captions), "aligner": __version__}
 
 
-def _item_key(audio_sha: str, text_sha: str, job: _Job) -> str:
-    payload = json.dumps({"audio": audio_sha, "text": text_sha, "settings": _settings_key(job)}, sort_keys=True)
+def _item_key(item: Item, audio_sha: str, text_sha: str, job: _Job) -> str:
+    """The contents, the settings, and where the inputs are: the outputs name the audio and link to it."""
+    payload = json.dumps({"audio": audio_sha, "text": text_sha, "settings": _settings_key(job),
+                          "paths": [str(item.audio_path), str(item.text_path)]}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -232,7 +234,7 @@ def process_item(item: Item, job: _Job) -> ItemResult:
     started = time.perf_counter()
     final = job.out / item.id
     audio_sha, text_sha = _digest(item.audio_path), _digest(item.text_path)
-    key = _item_key(audio_sha, text_sha, job) if audio_sha and text_sha else None
+    key = _item_key(item, audio_sha, text_sha, job) if audio_sha and text_sha else None
     marker = _read_marker(final) if key else None
     if marker and marker.get("key") == key and (marker.get("status") == DONE or not job.retry_failed):
         return _from_marker(item, marker, started)
