@@ -309,18 +309,21 @@ def _in_process(items: Sequence[Item], job: _Job) -> Iterator[ItemResult]:
         yield process_item(item, job)
 
 
-def _local_pool(items: Sequence[Item], job: _Job, workers: int) -> Iterator[ItemResult]:
+_Work = Callable[[Item, _Job], ItemResult]
+
+
+def _local_pool(items: Sequence[Item], job: _Job, workers: int, work: _Work = process_item) -> Iterator[ItemResult]:
     """A process pool; a worker that dies (a crash in a decoder, the kernel's OOM killer) breaks the pool, so
     the items it was running are tried again, each alone, and fail only if they kill their worker again."""
     queue, suspects = deque(items), []
     while queue:
-        suspects += yield from _pool_pass(queue, job, workers)
+        suspects += yield from _pool_pass(queue, job, workers, work)
     for item in suspects:
-        if (yield from _pool_pass(deque([item]), job, 1)):
+        if (yield from _pool_pass(deque([item]), job, 1, work)):
             yield _failed(item, "its worker process died while processing it (twice)")
 
 
-def _pool_pass(queue: deque[Item], job: _Job, workers: int) -> Generator[ItemResult, None, list[Item]]:
+def _pool_pass(queue: deque[Item], job: _Job, workers: int, work: _Work) -> Generator[ItemResult, None, list[Item]]:
     """Run items from `queue` with at most `workers` in flight; return the items in flight if the pool broke."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -332,7 +335,7 @@ def _pool_pass(queue: deque[Item], job: _Job, workers: int) -> Generator[ItemRes
         while queue or running:
             while queue and len(running) < workers:
                 item = queue.popleft()
-                running[pool.submit(process_item, item, job)] = item
+                running[pool.submit(work, item, job)] = item
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             broken = []
             for future in finished:

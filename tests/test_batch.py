@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from aligner.batch import MARKER, BatchOptions, _plan, read_manifest, run_batch
+from aligner.batch import MARKER, BatchOptions, Item, ItemResult, _Job, _local_pool, _plan, read_manifest, run_batch
+from aligner.captions import CaptionOptions
 from aligner.errors import InputError
 from aligner.run import OUTPUT_FILES
+from aligner.transcribe import TranscribeOptions
 
 from conftest import DATA, run_cli
 
@@ -100,6 +103,23 @@ def test_cli_bad_manifest_is_one_line_and_exit_2(tmp_path):
     result = run_cli("batch", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith("aligner: error: manifest not found")
+
+
+def _exit_on_crash_items(item, job):
+    """Stands in for process_item in a worker: an item whose id starts with "crash" kills its process."""
+    if item.id.startswith("crash"):
+        os._exit(1)
+    return ItemResult(item.id, "done")
+
+
+def test_a_worker_that_dies_costs_only_its_item(tmp_path):
+    items = [Item(name, "a", "t", tmp_path / "a", tmp_path / "t", line)
+             for line, name in enumerate(["one", "crash", "two", "three", "four"], 2)]
+    job = _Job(tmp_path, TranscribeOptions(model=str(tmp_path)), CaptionOptions(), True, str(tmp_path), False)
+    results = {r.id: r for r in _local_pool(items, job, 2, _exit_on_crash_items)}
+    assert sorted(results) == sorted(i.id for i in items)
+    assert results.pop("crash").error == "its worker process died while processing it (twice)"
+    assert {r.status for r in results.values()} == {"done"}
 
 
 # -- both engines on real audio ------------------------------------------------------------------------------------
