@@ -16,8 +16,8 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -49,7 +49,6 @@ class Item:
     text: str
     audio_path: Path  # absolute, so every worker finds it whatever its working folder
     text_path: Path
-    line: int
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def read_manifest(path: str | Path) -> tuple[Item, ...]:
             raise InputError(f"{path}, line {line}: id {item_id!r} repeats line {seen[item_id]}{hint}")
         seen[item_id] = line
         items.append(Item(item_id, audio, text, Path(os.path.normpath(base / audio)),
-                          Path(os.path.normpath(base / text)), line))
+                          Path(os.path.normpath(base / text))))
     if not items:
         raise InputError(f"manifest {path} lists no items")
     return tuple(items)
@@ -239,9 +238,8 @@ def process_item(item: Item, job: _Job) -> ItemResult:
     if marker and marker.get("key") == key and (marker.get("status") == DONE or not job.retry_failed):
         return _from_marker(item, marker, started)
 
-    partial = Path(tempfile.mkdtemp(prefix=f".{item.id}.partial-", dir=job.out))  # beside the final folder, so
-    try:  # the review page's relative link to the audio is already right
-        os.chmod(partial, 0o777 & ~_umask())
+    partial = _new_folder(job.out, f".{item.id}.partial")  # beside the final folder, so the review page's
+    try:  # relative link to the audio is already right
         try:
             ran = run_job(item.audio_path, item.text_path, partial, job.transcribe, job.captions, job.use_cache)
             report = ran.report
@@ -251,7 +249,7 @@ def process_item(item: Item, job: _Job) -> ItemResult:
         except AlignerError as error:
             result = ItemResult(item.id, FAILED, error=str(error))
         except Exception as error:  # a bug, or a library's surprise: still only this item fails
-            _log.exception("item %s", item.id)
+            _log.debug("item %s", item.id, exc_info=True)
             result = ItemResult(item.id, FAILED, error=f"unexpected {type(error).__name__}: {error}")
         if result.status == FAILED:  # no partial outputs: the folder keeps only the marker
             for leftover in partial.iterdir():
@@ -268,16 +266,17 @@ def process_item(item: Item, job: _Job) -> ItemResult:
     return dataclasses.replace(result, wall_seconds=round(time.perf_counter() - started, 3))
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a name no other worker on any machine picks; the usual permissions (not mkdtemp's)."""
+    folder = parent / f"{prefix}-{uuid.uuid4().hex}"
+    folder.mkdir()
+    return folder
 
 
 def _replace_folder(new: Path, final: Path) -> None:
     """Rename `new` to `final`; an older `final` is moved aside first and then deleted."""
     if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        old = _new_folder(final.parent, f".{final.name}.old")
         os.replace(final, old / final.name)
         os.replace(new, final)
         shutil.rmtree(old)
@@ -304,6 +303,17 @@ def _failed(item: Item, message: str) -> ItemResult:
 
 
 # -- engines: each yields one result per item, in any order ---------------------------------------------------------
+def _largest_first(items: Sequence[Item]) -> list[Item]:
+    """Biggest audio files first, so the batch does not end with one long item running alone."""
+    def size(item: Item) -> int:
+        try:
+            return item.audio_path.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(items, key=size, reverse=True)
+
+
 def _in_process(items: Sequence[Item], job: _Job) -> Iterator[ItemResult]:
     for item in items:
         yield process_item(item, job)
@@ -413,7 +423,9 @@ def _plan(cores: int, requested: int, items: int) -> tuple[int, int]:
 def run_batch(manifest: str | Path, out: str | Path, options: TranscribeOptions = TranscribeOptions(),
               captions: CaptionOptions = CaptionOptions(), batch: BatchOptions = BatchOptions(),
               progress: Callable[[Progress], None] | None = None) -> BatchReport:
-    """Every manifest item into OUT/ID/ (the files of `aligner run`), then OUT/summary.csv and summary.json."""
+    """Every manifest item into OUT/ID/ (the files of `aligner run`), then OUT/summary.csv and summary.json.
+    The local pool starts fresh interpreters, so a script calling this needs the `if __name__ == "__main__":`
+    guard of every multiprocessing program."""
     if batch.engine not in ENGINES:
         raise InputError(f"unknown engine {batch.engine!r}; choose one of {', '.join(ENGINES)}")
     if batch.address and batch.engine != "ray":
@@ -439,11 +451,13 @@ def run_batch(manifest: str | Path, out: str | Path, options: TranscribeOptions 
             ray.init(address=batch.address, logging_level=logging.WARNING, **extra)
             started_ray = True
         workers, threads = _plan(int(ray.cluster_resources().get("CPU", 1)), batch.workers, len(items))
-        results = _ray_actors(items, job, ray, workers, threads)
+        largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=1)
+        threads = max(1, min(threads, int(largest)))  # an actor runs on one machine
+        results = _ray_actors(_largest_first(items), job, ray, workers, threads)
     else:
         workers, threads = _plan(_local_cores(), batch.workers, len(items))
         job = dataclasses.replace(job, transcribe=dataclasses.replace(options, cpu_threads=threads))
-        results = _in_process(items, job) if workers == 1 else _local_pool(items, job, workers)
+        results = _in_process(items, job) if workers == 1 else _local_pool(_largest_first(items), job, workers)
 
     finished: dict[str, ItemResult] = {}
     tally = Progress(batch.engine, workers, threads, len(items), 0, 0, 0.0, None)

@@ -113,8 +113,7 @@ def _exit_on_crash_items(item, job):
 
 
 def test_a_worker_that_dies_costs_only_its_item(tmp_path):
-    items = [Item(name, "a", "t", tmp_path / "a", tmp_path / "t", line)
-             for line, name in enumerate(["one", "crash", "two", "three", "four"], 2)]
+    items = [Item(name, "a", "t", tmp_path / "a", tmp_path / "t") for name in ["one", "crash", "two", "three", "four"]]
     job = _Job(tmp_path, TranscribeOptions(model=str(tmp_path)), CaptionOptions(), True, str(tmp_path), False)
     results = {r.id: r for r in _local_pool(items, job, 2, _exit_on_crash_items)}
     assert sorted(results) == sorted(i.id for i in items)
@@ -165,6 +164,8 @@ def test_local_engine_records_the_corrupt_item_and_does_the_rest(local_batch):
     assert (summary["items"], summary["done"], summary["failed"]) == (5, 4, 1)
     assert [r["id"] for r in summary["rows"]] == [r["id"] for r in _summary(out)]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folders left
+    (out.parent / "plain").mkdir(exist_ok=True)
+    assert (out / "short").stat().st_mode == (out.parent / "plain").stat().st_mode  # the usual permissions
 
 
 @pytest.mark.slow
