@@ -99,6 +99,19 @@ def test_ray_engine_without_ray_says_how_to_install_it(tmp_path, monkeypatch):
         run_batch(manifest, tmp_path / "out", batch=BatchOptions(engine="ray"))
 
 
+@pytest.mark.parametrize("options, message", [
+    (BatchOptions(engine="spark"), "unknown engine 'spark'; choose one of local, ray"),
+    (BatchOptions(address="head:6379"), "--address names a Ray cluster; use it with --engine ray"),
+    (BatchOptions(workers=-1), "--workers must be at least 1"),
+])
+def test_bad_batch_options_are_refused_before_any_work(tmp_path, options, message):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("audio,text\na.flac,a.txt\n", "utf-8")
+    with pytest.raises(InputError, match=message):
+        run_batch(manifest, tmp_path / "out", batch=options)
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_bad_manifest_is_one_line_and_exit_2(tmp_path):
     result = run_cli("batch", tmp_path / "missing.csv", "-o", tmp_path / "out")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
