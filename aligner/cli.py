@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, check, clip
+from . import __version__, batch, check, clip
 from .errors import AlignerError, ExitCode, InputError, OutputError
 from .files import ensure_writable, write_atomic
 from .transcribe import EMBEDDED_MODEL, TranscribeOptions
@@ -92,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=summary, description=summary)
         module.add_arguments(sub)
         _recognizer_arguments(sub)
+
+    batch_parser = commands.add_parser("batch", help="run many audio files with their texts; resumable, in parallel",
+                                       description="Each manifest item gets a folder of the files aligner run "
+                                                   "writes; summary.csv and summary.json list every item.")
+    batch.add_arguments(batch_parser)
+    _recognizer_arguments(batch_parser)
+    _caption_arguments(batch_parser)
 
     transcribe = commands.add_parser("transcribe", help="print what the recognizer hears, with times")
     transcribe.add_argument("audio", type=Path, help="the recording (any format PyAV decodes)")
@@ -186,6 +193,10 @@ def _command_transcribe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command_batch(args: argparse.Namespace) -> int:
+    return batch.command(args, _options(args), _caption_options(args))
+
+
 class _Notes(logging.Formatter):
     """Log records as the CLI's other lines: `aligner: note: ...`, `aligner: warning: ...`."""
 
@@ -248,7 +259,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 ensure_writable(path, inputs=[args.audio, args.text])
     if args.command in _MODULE_COMMANDS:
         return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
-    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe}
+    commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe,
+                "batch": _command_batch}
     return commands[args.command](args)
 
 

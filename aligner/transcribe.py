@@ -79,7 +79,7 @@ class Transcript:
 
 @dataclass(frozen=True)
 class TranscribeOptions:
-    """Recognizer settings; everything here is part of the cache key."""
+    """Recognizer settings; all but the thread count are part of the cache key."""
 
     model: str = EMBEDDED_MODEL  # "tiny.en" (embedded), a local CTranslate2 folder, or a hub model name
     language: str = "en"
@@ -164,7 +164,9 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
                 digest.update(block)
     except OSError as error:
         raise InputError(f"cannot read audio file {audio_path}: {error.strerror or error}") from error
-    settings = dataclasses.asdict(options) | {"model": _model_identity(location),
+    # the thread count changes speed, not words (same transcripts with 1 and 2 threads on three files), so a
+    # batch worker with one thread and `aligner run` with all cores share their cached transcripts
+    settings = dataclasses.asdict(options) | {"cpu_threads": None, "model": _model_identity(location),
                                                "faster_whisper": faster_whisper.__version__,
                                                "version": _CACHE_VERSION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
