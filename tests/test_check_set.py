@@ -1,0 +1,65 @@
+"""The labelled set's specification (tests/data/check_set/stories.txt) says what the bench assumes of it."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+import make_check_set as mcs  # noqa: E402  (a script, not a package)
+
+SPECS = mcs.read_specs()
+WRITTEN = [s for s in SPECS if s.lines]
+
+
+@pytest.mark.parametrize("spec", WRITTEN, ids=lambda s: s.name)
+def test_edits_point_at_their_words(spec):
+    compiled = mcs.compile_spec(spec)
+    for edit in compiled.edits:
+        assert compiled.published[edit.p0:edit.p1] == edit.published
+        assert compiled.spoken[edit.s0:edit.s1] == edit.said
+        assert edit.published.strip() == edit.published and edit.said.strip() == edit.said
+    for a, b, _ in compiled.unspoken:
+        assert compiled.published[a:b].strip() == compiled.published[a:b] != ""
+
+
+@pytest.mark.parametrize("spec", WRITTEN, ids=lambda s: s.name)
+def test_a_quote_is_verbatim_exactly_when_no_edit_is_inside(spec):
+    compiled = mcs.compile_spec(spec)
+    truth = mcs.truth(spec, compiled)
+    for quote in truth["quotes"]:
+        inside = [e for e in compiled.edits if quote["char_start"] <= e.p0 and e.p1 <= quote["char_end"]]
+        assert quote["verbatim"] == (not inside)
+
+
+def test_edit_kinds_are_read_off_the_words():
+    assert mcs.edit_kind("fifteen", "fifty") == "number"
+    assert mcs.edit_kind("2,500", "1,500") == "number"
+    assert mcs.edit_kind("can", "can’t") == "negation"
+    assert mcs.edit_kind("not", "") == "negation"
+    assert mcs.edit_kind("really", "") == "omission"
+    assert mcs.edit_kind("", "still") == "insertion"
+    assert mcs.edit_kind("priceless", "irreplaceable") == "substitution"
+
+
+def _sentences(split: str) -> set[str]:
+    spoken = " ".join(mcs.compile_spec(s).spoken for s in WRITTEN if s.split == split)
+    return {re.sub(r"\W+", " ", s).strip().lower() for s in re.split(r"(?<=[.!?])[”\"]?\s+", spoken) if s.strip()}
+
+
+def test_calibration_and_test_share_no_sentence_and_no_voice():
+    assert not _sentences("calibration") & _sentences("test")
+    voices = {split: {v.label() for s in mcs.SETTINGS[split] for v in (s.narrator, s.quote)}
+              for split in mcs.SYNTHETIC}
+    assert not voices["calibration"] & voices["test"]
+    noise = {split: {(s.snr, s.music_below) for s in mcs.SETTINGS[split]} for split in mcs.SYNTHETIC}
+    assert not noise["calibration"] & noise["test"]
+
+
+def test_the_guard_has_six_of_each():
+    guard = [s for s in SPECS if s.split == "guard"]
+    assert sum(s.keys.get("expect") == "accept" for s in guard) >= 6
+    assert sum(s.keys.get("expect") == "refuse" for s in guard) >= 6
