@@ -304,19 +304,21 @@ def agreement(case: Case) -> str | None:
     with tempfile.TemporaryDirectory() as tmp:
         out, checked = Path(tmp) / "run", Path(tmp) / "check.json"
         run = _aligner("run", str(case.audio), str(case.text), "-o", str(out))
-        if run.returncode != 0:
-            return f"run failed: {(run.stderr.strip().splitlines() or ['?'])[-1]}"
         done = _aligner("check", str(case.audio), str(case.text), "--json", str(checked))
-        if done.returncode != 0:
-            return f"check failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
+        failed = {name: (p.stderr.strip().splitlines() or ["?"])[-1] for name, p in (("run", run), ("check", done))
+                  if p.returncode != 0}
+        if len(failed) == 2 and failed["run"] == failed["check"] and run.returncode == done.returncode:
+            return None  # both refuse, with the same message
+        if failed:
+            return "; ".join(f"{name} failed: {message}" for name, message in failed.items())
         by_run = _summary(json.loads((out / "report.json").read_text("utf-8")))
         by_check = _summary(json.loads(checked.read_text("utf-8")))
         alignment = json.loads((out / "alignment.json").read_text("utf-8"))
     why = [f"{key} differ" for key in by_run if by_run[key] != by_check[key]]
     unscripted = [(u.get("text"), round(u["start"], 2), round(u["end"], 2)) for u in alignment.get("unscripted", [])]
     if unscripted != by_run["unscripted"]:
-        why.append(f"alignment.json lists {len(unscripted)} unscripted passages, report.json "
-                   f"{len(by_run['unscripted'])}")
+        why.append(f"alignment.json and report.json list different unscripted passages ({len(unscripted)} and "
+                   f"{len(by_run['unscripted'])})")
     counts = alignment.get("counts", {})
     spoken = sum(counts.get(k, 0) for k in ("matched", "substituted", "interpolated"))
     if by_run["measures"].get("spoken_words") is not None and by_run["measures"]["spoken_words"] != spoken:
