@@ -71,11 +71,12 @@ class Setting:
     music_below: float | None  # music bed this many dB below speech; None: no music
 
 
-# Each split cycles through its own settings; no voice setting appears in both.
+# Each split cycles through its own settings; no voice setting appears in both. espeak-ng variants with
+# "breath" (f2, f3, f5, Alicia) add unseeded noise, so they would make the audio differ from run to run.
 SETTINGS = {
     "calibration": (
         Setting(Voice("hibari", "us", 0.90), Voice("espeak", "en-us+m6", 125), 45.0, None),
-        Setting(Voice("hibari", "us", 1.00), Voice("espeak", "en+f3", 150), 35.0, 22.0),
+        Setting(Voice("hibari", "us", 1.00), Voice("espeak", "en+Annie", 150), 35.0, 22.0),
         Setting(Voice("espeak", "en-us+m3", 140), Voice("hibari", "us", 0.95), 40.0, None),
         Setting(Voice("hibari", "us", 0.90), Voice("espeak", "en-gb-x-rp+m4", 135), 30.0, 26.0),
     ),

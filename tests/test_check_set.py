@@ -63,3 +63,25 @@ def test_the_guard_has_six_of_each():
     guard = [s for s in SPECS if s.split == "guard"]
     assert sum(s.keys.get("expect") == "accept" for s in guard) >= 6
     assert sum(s.keys.get("expect") == "refuse" for s in guard) >= 6
+
+
+def test_the_bench_labels_a_difference_by_what_it_touches():
+    from types import SimpleNamespace
+
+    import bench_check
+
+    truth = {"edits": [{"char_start": 10, "char_end": 15}, {"char_start": 30, "char_end": 30}],
+             "unspoken": [{"char_start": 0, "char_end": 8}],
+             "unscripted": [{"char_at": 50, "start": 12.0, "end": 14.0}]}
+
+    def diff(published, a, b, start=1.0):
+        return SimpleNamespace(published=published, heard="x", char_start=a, char_end=b, start=start, end=start + 0.3)
+
+    assert bench_check.label(diff("fifteen", 10, 17), truth) == ("wording", 0)  # grown over the next word
+    assert bench_check.label(diff("", 31, 31), truth) == ("wording", 1)  # heard-only, next to an insertion
+    assert bench_check.label(diff("words", 29, 34), truth) == ("wording", 1)  # around an insertion
+    assert bench_check.label(diff("Page", 2, 6), truth) == ("unspoken", None)
+    assert bench_check.label(diff("", 60, 60, start=13.0), truth) == ("unscripted", None)
+    assert bench_check.label(diff("", 51, 51), truth) == ("unscripted", None)
+    assert bench_check.label(diff("Ukraine", 18, 25), truth) == ("recognition", None)
+    assert bench_check.label(diff("", 20, 20), truth) == ("recognition", None)
