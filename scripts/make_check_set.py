@@ -86,6 +86,11 @@ SETTINGS = {
         Setting(Voice("espeak", "en-us+klatt", 150), Voice("hibari", "gb", 0.92), 32.0, None),
         Setting(Voice("hibari", "gb", 1.00), Voice("espeak", "en-gb-x-gbclan+f1", 120), 22.0, 20.0),
     ),
+    "holdout": (  # a reserve test split, for when the test split has been used to change something
+        Setting(Voice("hibari", "gb", 0.95), Voice("espeak", "en-us+m7", 135), 27.0, None),
+        Setting(Voice("espeak", "en-gb-x-gbcwmd+m5", 145), Voice("hibari", "us", 1.05), 33.0, 16.0),
+        Setting(Voice("hibari", "us", 0.97), Voice("espeak", "en-us+steph", 140), 24.0, 24.0),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 
@@ -120,7 +125,8 @@ def read_specs(path: Path = STORIES) -> list[Spec]:
         if header:
             keys = dict(kv.split("=", 1) for kv in header.group(2).split())
             if keys.get("split") not in (*SYNTHETIC, "real", "guard"):
-                sys.exit(f"make_check_set: {path}:{number}: split= must be calibration, test, real or guard")
+                splits = ", ".join((*SYNTHETIC, "real", "guard"))
+                sys.exit(f"make_check_set: {path}:{number}: split= must be one of {splits}")
             if any(s.name == header.group(1) for s in specs):
                 sys.exit(f"make_check_set: {path}:{number}: a second case named {header.group(1)}")
             specs.append(Spec(header.group(1), keys))
@@ -384,7 +390,7 @@ def main(argv=None) -> int:
     out: Path = args.out
     manifest, by_name = [], {}
     counters = dict.fromkeys(SYNTHETIC, 0)
-    for index, spec in enumerate(specs):
+    for spec in specs:
         folder = out / spec.split
         folder.mkdir(parents=True, exist_ok=True)
         entry = {"name": spec.name, "split": spec.split}
@@ -394,7 +400,7 @@ def main(argv=None) -> int:
             setting = settings[counters[spec.split] % len(settings)]
             counters[spec.split] += 1
             audio = folder / f"{spec.name}.flac"
-            seed = args.seed + 100 * index
+            seed = args.seed + int(hashlib.sha256(spec.name.encode()).hexdigest()[:6], 16)  # not by position
             if args.only is None or spec.name in args.only:
                 chunks, duration = render_audio(compiled, setting, seed, audio, voices)
                 data = truth(spec, compiled, chunks, setting)

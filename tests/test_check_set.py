@@ -50,13 +50,13 @@ def _sentences(split: str) -> set[str]:
     return {re.sub(r"\W+", " ", s).strip().lower() for s in re.split(r"(?<=[.!?])[”\"]?\s+", spoken) if s.strip()}
 
 
-def test_calibration_and_test_share_no_sentence_and_no_voice():
-    assert not _sentences("calibration") & _sentences("test")
-    voices = {split: {v.label() for s in mcs.SETTINGS[split] for v in (s.narrator, s.quote)}
-              for split in mcs.SYNTHETIC}
-    assert not voices["calibration"] & voices["test"]
-    noise = {split: {(s.snr, s.music_below) for s in mcs.SETTINGS[split]} for split in mcs.SYNTHETIC}
-    assert not noise["calibration"] & noise["test"]
+@pytest.mark.parametrize("one,other", [("calibration", "test"), ("calibration", "holdout"), ("test", "holdout")])
+def test_synthetic_splits_share_no_sentence_and_no_voice(one, other):
+    assert not _sentences(one) & _sentences(other)
+    voices = {split: {v.label() for s in mcs.SETTINGS[split] for v in (s.narrator, s.quote)} for split in (one, other)}
+    assert not voices[one] & voices[other]
+    noise = {split: {(s.snr, s.music_below) for s in mcs.SETTINGS[split]} for split in (one, other)}
+    assert not noise[one] & noise[other]
 
 
 def test_the_guard_has_six_of_each():
