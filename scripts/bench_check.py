@@ -18,6 +18,7 @@ uncertain; and whether `aligner run` and `aligner check` (run as commands) repor
     python scripts/make_check_set.py && python scripts/bench_check.py
     python scripts/bench_check.py --dump calibration.jsonl     # one row per calibration difference, for fitting
     python scripts/bench_check.py --only test,guard --no-agreement
+    python scripts/bench_check.py --only calibration --case nato_ministers --no-agreement
 """
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ def load_cases(folder: Path) -> list[Case]:
 def differences_of(report) -> list:
     """Every difference the report holds, once: the list and those only attached to a quote."""
     seen, found = set(), []
-    for d in [*report.differences, *(d for q in report.quotes for d in q.differences)]:
+    for d in [*report.differences, *(d for q in report.quotes for d in getattr(q, "differences", ()))]:
         key = (d.char_start, d.char_end, d.published, d.heard, round(d.start, 2))
         if key not in seen:
             seen.add(key)
@@ -163,7 +164,7 @@ class Table:
             self.quotes_fn += changed and not flagged
             self.quotes_tn += not changed and not flagged
             if flagged != changed:
-                why = "; ".join(f"{d.published!r}->{d.heard!r} {d.kind}" for d in verdict.differences
+                why = "; ".join(f"{d.published!r}->{d.heard!r} {d.kind}" for d in getattr(verdict, "differences", ())
                                 if d.kind != RECOGNITION)
                 self.mistakes.append(f"{name}: quote {'wrongly flagged' if flagged else 'misquote missed'}: "
                                      f"“{tq['text'][:60]}”" + (f" [{why}]" if why else ""))
@@ -179,7 +180,7 @@ class Table:
                 self.misheard_uncertain += d.kind == UNCERTAIN
                 if d.kind == WORDING:
                     self.mistakes.append(f"{name}: mishearing called wording: {d.published!r} -> {d.heard!r} "
-                                         f"({d.reason})")
+                                         f"({getattr(d, 'reason', '')})")
             elif truth_label == WORDING:
                 self.real += 1
                 self.real_recognition += d.kind == RECOGNITION
@@ -272,6 +273,9 @@ def flat_numbers(d) -> dict:
         elif isinstance(value, (list, tuple)):
             if all(isinstance(v, (int, float)) for v in value):
                 row[prefix[:-1]] = list(value)
+            else:  # e.g. several pieces of evidence: evidence.0.margin, evidence.1.margin, ...
+                for k, v in enumerate(value):
+                    walk(f"{prefix}{k}.", v)
         elif value is None or isinstance(value, (int, float, bool, str)):
             row[prefix[:-1]] = value
 
@@ -378,6 +382,7 @@ def main() -> int:
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help=f"the rendered set (default: {DEFAULT_SET})")
     parser.add_argument("--only", default=",".join(DEFAULT_TABLES),
                         help=f"tables to make, of {', '.join(TABLES)} (default: {','.join(DEFAULT_TABLES)})")
+    parser.add_argument("--case", action="append", metavar="NAME", help="only these cases (repeatable)")
     parser.add_argument("--dump", type=Path, metavar="FILE",
                         help="write one JSON row per calibration difference: its label and every numeric field")
     parser.add_argument("--no-agreement", action="store_true", help="skip running `aligner run` and `aligner check`")
@@ -387,6 +392,10 @@ def main() -> int:
     if unknown := set(tables) - set(TABLES):
         parser.error(f"--only: unknown table {', '.join(sorted(unknown))}")
     cases = load_cases(args.set)
+    if args.case:
+        if unknown := set(args.case) - {c.name for c in cases}:
+            parser.error(f"--case: no case named {', '.join(sorted(unknown))} in {args.set}")
+        cases = [c for c in cases if c.name in args.case]
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None  # noqa: SIM115 (closed below)
     disagreements: list[str] = []
     try:
