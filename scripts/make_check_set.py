@@ -1,0 +1,453 @@
+"""Render the labelled set of differences for the accuracy check (tests/data/check_set/stories.txt).
+
+Why this exists: to fit the check's decision constants on one part of a labelled set and measure them on
+another part nobody tuned to. The truth comes from how each case is made: the AUDIO says the original
+words and the PUBLISHED text is the original with edits applied, so every difference at an edit is a real
+change of wording (a substitution, omission, insertion, negation or changed number) and every other
+difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
+inside them. Page lines and the reporter's own words around a quote are published and never spoken.
+
+Synthesized cases (splits "calibration" and "test") are read by hibari (neural, the only voice that ships
+in its wheel, with American or British spelling-to-sound rules and several speeds) and espeak-ng voices,
+over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py. The two splits
+share no sentence and no voice setting: each split draws from its own list below. Real cases (split
+"real") put edited published texts on the real recordings; guard cases pair a recording with a text that
+quotes a small part of it (to accept) or belongs to another recording (to refuse).
+
+Everything is deterministic (fixed seeds, espeak-ng in a fresh process per sentence), so the audio is not
+committed: it is rendered into a build folder, with a manifest the bench reads.
+
+    python scripts/make_check_set.py                    # build/check_set/
+    python scripts/make_check_set.py --out DIR --only nato_ministers
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_broadcast as mb  # noqa: E402  (a sibling script, not a package)
+
+ROOT = mb.ROOT
+STORIES = ROOT / "tests" / "data" / "check_set" / "stories.txt"
+OUT = ROOT / "build" / "check_set"
+OUT_SR = 16000
+PEAK_DB = -3.0
+SEED = 20261129
+# Real recordings: the repository's copies first, then the shared collection (REAL_SPEECH_DIR).
+REAL_DIRS = (ROOT / "tests" / "data" / "real", Path(os.environ.get("REAL_SPEECH_DIR", "/work/shared/real-speech")))
+# The spontaneous "cold corpus" is channel 2 of this file from 26.72325 s (see the real-speech README).
+COLD_SOURCE, COLD_CHANNEL, COLD_START = "michaelandsickmichael.wav", 1, 26.72325
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One synthetic voice setting: hibari (speed, British rules or not) or an espeak-ng voice and rate."""
+
+    engine: str  # hibari | espeak
+    name: str  # hibari: "us" or "gb"; espeak: voice+variant
+    rate: float  # hibari: speed factor; espeak: words per minute
+
+    def label(self) -> str:
+        return f"{self.engine}:{self.name}:{self.rate:g}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How a case sounds: a narrator voice, a voice for the quoted speaker, noise and music under speech."""
+
+    narrator: Voice
+    quote: Voice
+    snr: float  # speech level above the room noise, dB
+    music_below: float | None  # music bed this many dB below speech; None: no music
+
+
+# Each split cycles through its own settings; no voice setting appears in both. espeak-ng variants with
+# "breath" (f2, f3, f5, Alicia) add unseeded noise, so they would make the audio differ from run to run.
+SETTINGS = {
+    "calibration": (
+        Setting(Voice("hibari", "us", 0.90), Voice("espeak", "en-us+m6", 125), 45.0, None),
+        Setting(Voice("hibari", "us", 1.00), Voice("espeak", "en+Annie", 150), 35.0, 22.0),
+        Setting(Voice("espeak", "en-us+m3", 140), Voice("hibari", "us", 0.95), 40.0, None),
+        Setting(Voice("hibari", "us", 0.90), Voice("espeak", "en-gb-x-rp+m4", 135), 30.0, 26.0),
+    ),
+    "test": (
+        Setting(Voice("hibari", "gb", 1.05), Voice("espeak", "en-gb-scotland+m2", 145), 25.0, None),
+        Setting(Voice("hibari", "us", 1.10), Voice("espeak", "en-029+f4", 130), 28.0, 18.0),
+        Setting(Voice("espeak", "en-us+klatt", 150), Voice("hibari", "gb", 0.92), 32.0, None),
+        Setting(Voice("hibari", "gb", 1.00), Voice("espeak", "en-gb-x-gbclan+f1", 120), 22.0, 20.0),
+    ),
+    "holdout": (  # a reserve test split, for when the test split has been used to change something
+        Setting(Voice("hibari", "gb", 0.95), Voice("espeak", "en-us+m7", 135), 27.0, None),
+        Setting(Voice("espeak", "en-gb-x-gbcwmd+m5", 145), Voice("hibari", "us", 1.05), 33.0, 16.0),
+        Setting(Voice("hibari", "us", 0.97), Voice("espeak", "en-us+steph", 140), 24.0, 24.0),
+    ),
+}
+SYNTHETIC = tuple(SETTINGS)
+
+_HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
+_MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
+_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"")  # as aligner.quotes finds them
+_NUMBER_WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                 "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                 "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+                 "thousand", "million", "billion", "first", "second", "third", "fourth", "fifth"}
+_NEGATIONS = {"not", "no", "never", "nobody", "nothing", "none", "neither", "nor"}
+
+
+# -- the stories file -------------------------------------------------------------------------------------------
+@dataclass
+class Spec:
+    name: str
+    keys: dict[str, str]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def split(self) -> str:
+        return self.keys["split"]
+
+
+def read_specs(path: Path = STORIES) -> list[Spec]:
+    specs: list[Spec] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        header = _HEADER.match(line)
+        if header:
+            keys = dict(kv.split("=", 1) for kv in header.group(2).split())
+            if keys.get("split") not in (*SYNTHETIC, "real", "guard"):
+                splits = ", ".join((*SYNTHETIC, "real", "guard"))
+                sys.exit(f"make_check_set: {path}:{number}: split= must be one of {splits}")
+            if any(s.name == header.group(1) for s in specs):
+                sys.exit(f"make_check_set: {path}:{number}: a second case named {header.group(1)}")
+            specs.append(Spec(header.group(1), keys))
+        elif not specs:
+            sys.exit(f"make_check_set: {path}:{number}: text before the first '== NAME' header")
+        else:
+            specs[-1].lines.append(line.strip())
+    return specs
+
+
+# -- published text and spoken script ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Edit:
+    """published[p0:p1] was said as spoken[s0:s1] (either may be empty)."""
+
+    p0: int
+    p1: int
+    s0: int
+    s1: int
+    published: str
+    said: str
+    kind: str  # substitution | omission | insertion | negation | number
+
+
+@dataclass
+class Compiled:
+    published: str
+    spoken: str  # one paragraph per line, as the synthesizer reads it
+    edits: list[Edit]
+    unspoken: list[tuple[int, int, str]]  # published spans never said: (start, end, page | skipped | framing)
+    unscripted: list[tuple[int, int, int]]  # spoken spans never published: (s0, s1, published anchor)
+
+
+def edit_kind(published: str, said: str) -> str:
+    """What kind of change an edit is, read off its words: a number or a negation changed wins over the form."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+(?:[’'][a-z]+)?", text.lower())
+
+    def numbers(text: str) -> list[str]:
+        return [w for w in re.split(r"[\s-]+", text.lower().replace(",", "")) if re.search(r"\d", w)
+                or w.strip(".,;:") in _NUMBER_WORDS]
+
+    def negations(text: str) -> set[str]:
+        return {w for w in words(text) if w in _NEGATIONS or w.endswith(("n’t", "n't"))}
+
+    if numbers(published) != numbers(said):
+        return "number"
+    if bool(negations(published)) != bool(negations(said)):  # "won’t" for "can’t" is not a negation
+        return "negation"
+    if not said.strip():
+        return "omission"
+    if not published.strip():
+        return "insertion"
+    return "substitution"
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) without whitespace at either end; an empty span moves back to the end of the word before."""
+    if not text[a:b].strip():
+        while a > 0 and text[a - 1].isspace():
+            a -= 1
+        return a, a
+    return a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip())
+
+
+def compile_spec(spec: Spec) -> Compiled:
+    published, spoken = "", ""
+    edits, unspoken, unscripted = [], [], []
+    for line in spec.lines:
+        if line.startswith("page:"):
+            text = line[len("page:"):].strip()
+            unspoken.append((len(published), len(published) + len(text), "page"))
+            published += text + "\n\n"
+            continue
+        mark, body = (line[0], line[1:]) if line[0] in "+-" else ("", line)
+        if mark == "+":
+            if _MARK.search(body):
+                sys.exit(f"make_check_set: {spec.name}: no edits inside a paragraph that is never published")
+            unscripted.append((len(spoken), len(spoken) + len(body), _trim(published, len(published),
+                                                                            len(published))[0]))
+            spoken += body + "\n"
+            continue
+        p_start = len(published)
+        pos = 0
+        for match in _MARK.finditer(body):
+            between = body[pos:match.start()]
+            published += between
+            spoken += between if mark != "-" else ""
+            if match.group(3) is not None:  # {{reporter's words}}
+                a, b = _trim(published + match.group(3), len(published), len(published) + len(match.group(3)))
+                unspoken.append((a, b, "framing"))
+                published += match.group(3)
+            else:
+                written, said = match.group(1), match.group(2)
+                p0, p1 = _trim(published + written, len(published), len(published) + len(written))
+                s0, s1 = _trim(spoken + said, len(spoken), len(spoken) + len(said))
+                if mark != "-":
+                    edits.append(Edit(p0, p1, s0, s1, (published + written)[p0:p1], (spoken + said)[s0:s1],
+                                      edit_kind(written, said)))
+                    spoken += said
+                published += written
+            pos = match.end()
+        published += body[pos:]
+        if mark == "-":
+            unspoken.append((p_start, len(published), "skipped"))
+        else:
+            spoken += body[pos:] + "\n"
+        published += "\n\n"
+    return Compiled(published.rstrip("\n") + "\n", spoken, edits, unspoken, unscripted)
+
+
+def find_quotes(published: str) -> list[tuple[int, int]]:
+    """(start, end) of the words between each pair of quotation marks, two words or more."""
+    spans = []
+    for match in _QUOTED.finditer(published):
+        group = 1 if match.group(1) is not None else 2
+        a, b = _trim(published, match.start(group), match.end(group))
+        if len(re.findall(r"\w+", published[a:b])) >= 2:
+            spans.append((a, b))
+    return spans
+
+
+# -- rendering -----------------------------------------------------------------------------------------------------
+class Voices:
+    """Renders chunks of the spoken script with the voice settings, one hibari session per setting."""
+
+    def __init__(self) -> None:
+        self._narrators: dict[tuple[str, float], mb.Narrator] = {}
+
+    def _hibari(self, voice: Voice) -> mb.Narrator:
+        key = (voice.name, voice.rate)
+        if key not in self._narrators:
+            narrator = mb.Narrator(voice.rate)
+            if voice.name == "gb":  # the same neural voice with British spelling-to-sound rules
+                from hibari import Hibari
+                from hibari.g2p import G2P
+
+                narrator.tts = Hibari(g2p=G2P(british=True))
+            self._narrators[key] = narrator
+        return self._narrators[key]
+
+    def render(self, chunks, voice_of, seed: int) -> None:
+        for i, chunk in enumerate(chunks):
+            voice = voice_of(chunk)
+            if voice.engine == "hibari":
+                self._hibari(voice).render(chunk, seed + i)
+        for voice in sorted({voice_of(c) for c in chunks if voice_of(c).engine == "espeak"}, key=Voice.label):
+            mb.QUOTE_VOICE, mb.QUOTE_RATE = voice.name, int(voice.rate)  # read by each fresh espeak process
+            mb.render_quotes([c for c in chunks if voice_of(c) == voice])
+        for voice in {voice_of(c) for c in chunks}:  # every voice at the same speech level
+            mine = [c for c in chunks if voice_of(c) == voice]
+            db = mb.frame_db(np.concatenate([c.audio for c in mine]))
+            level = 10 * np.log10(np.mean(10 ** (db[db > db.max() - 40] / 10)))
+            for c in mine:
+                c.audio = c.audio * 10 ** ((mb.SPEECH_RMS_DB - level) / 20)
+
+
+def span_time(chunks, s0: int, s1: int) -> tuple[float, float] | None:
+    """Start and end (s) of spoken-script characters [s0, s1) from word times, else from the sentences;
+    for an empty span, the end of the word before it."""
+    times = []
+    for chunk in chunks:
+        c0, c1 = chunk.char_start, chunk.char_start + len(chunk.text)
+        if s0 == s1:
+            ends = [mb.ms(chunk.at + b) for _, _, b, w0, w1 in chunk.words if c0 + w1 <= s0]
+            if c0 <= s0 <= c1 and ends:
+                return ends[-1], ends[-1]
+            continue
+        if c1 <= s0 or c0 >= s1:
+            continue
+        words = [(a, b) for _, a, b, w0, w1 in chunk.words if c0 + w1 > s0 and c0 + w0 < s1]
+        a, b = (words[0][0], words[-1][1]) if words else (chunk.onset, chunk.offset)
+        times += [mb.ms(chunk.at + a), mb.ms(chunk.at + b)]
+    return (min(times), max(times)) if times else None
+
+
+def render_audio(compiled: Compiled, setting: Setting, seed: int, path: Path, voices: Voices):
+    """Write the case's FLAC; the rendered chunks (for times) and the duration."""
+    from scipy.signal import resample_poly
+
+    chunks = mb.plan_body(compiled.spoken, 0)
+    voices.render(chunks, lambda c: setting.quote if c.voice == "quote" else setting.narrator, seed)
+    gaps, n, _ = mb.pause_lengths(chunks, lead=0.5, tail=0.6, total=None, seed=seed, scale=0.75)
+    track = mb.assemble(chunks, gaps, n)
+    if setting.music_below is not None:
+        track = track + mb.fade(mb.music_bed(n), 1.0, 1.0) * 10 ** ((mb.SPEECH_RMS_DB - setting.music_below) / 20)
+    track = track + mb.room_noise(n, seed) * 10 ** ((mb.SPEECH_RMS_DB - setting.snr) / 20)
+    track = resample_poly(track * 10 ** (PEAK_DB / 20) / np.max(np.abs(track)), OUT_SR, mb.SR)
+    pcm = np.clip(np.round(track * 32767), -32768, 32767).astype(np.int16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, pcm, OUT_SR, format="FLAC", subtype="PCM_16")
+    return chunks, round(len(pcm) / OUT_SR, 3)
+
+
+# -- truth -----------------------------------------------------------------------------------------------------
+def truth(spec: Spec, compiled: Compiled, chunks=None, setting: Setting | None = None) -> dict:
+    text = compiled.published
+    quotes = []
+    for a, b in find_quotes(text):
+        inside = [k for k, e in enumerate(compiled.edits) if a <= e.p0 and e.p1 <= b]
+        never = any(u0 <= a and b <= u1 for u0, u1, _ in compiled.unspoken)
+        quotes.append({"text": text[a:b], "char_start": a, "char_end": b, "spoken": not never,
+                       "verbatim": not inside, "edits": inside})
+    edits = []
+    for e in compiled.edits:
+        when = span_time(chunks, e.s0, e.s1) if chunks else None
+        edits.append({"published": e.published, "said": e.said, "kind": e.kind, "char_start": e.p0,
+                      "char_end": e.p1, "start": when and when[0], "end": when and when[1],
+                      "quote": next((k for k, q in enumerate(quotes) if q["char_start"] <= e.p0
+                                     and e.p1 <= q["char_end"]), None)})
+    unscripted = []
+    for s0, s1, anchor in compiled.unscripted:
+        when = span_time(chunks, s0, s1) if chunks else None
+        unscripted.append({"text": compiled.spoken[s0:s1], "char_at": anchor, "start": when and when[0],
+                           "end": when and when[1]})
+    data = {"name": spec.name, "split": spec.split,
+            "unspoken": [{"text": text[a:b], "char_start": a, "char_end": b, "kind": kind}
+                         for a, b, kind in compiled.unspoken],
+            "unscripted": unscripted, "edits": edits, "quotes": quotes}
+    if setting is not None:
+        data["voices"] = {"narrator": setting.narrator.label(), "quote": setting.quote.label(), "snr_db": setting.snr,
+                          "music_below_db": setting.music_below}
+    if chunks:
+        data["sentences"] = [{"text": c.text, "voice": c.voice, "start": mb.ms(c.at + c.onset),
+                              "end": mb.ms(c.at + c.offset)} for c in chunks]
+    return data
+
+
+# -- real recordings ----------------------------------------------------------------------------------------------
+def real_audio(name: str, out: Path) -> Path:
+    """A real recording by file name; the cold corpus is cut out of its two-channel source into `out`."""
+    if name == "cold_corpus.flac":
+        target = out / "real" / name
+        if not target.is_file():
+            source = real_audio(COLD_SOURCE, out)
+            pcm, rate = sf.read(source, dtype="int16")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            sf.write(target, pcm[int(round(COLD_START * rate)):, COLD_CHANNEL], rate, format="FLAC",
+                     subtype="PCM_16")
+        return target
+    for folder in REAL_DIRS:
+        found = sorted(folder.rglob(name)) if folder.is_dir() else []
+        if found:
+            return found[0]
+    sys.exit(f"make_check_set: real recording {name} not found in {', '.join(map(str, REAL_DIRS))}")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT})")
+    parser.add_argument("--stories", type=Path, default=STORIES, help="the case specifications")
+    parser.add_argument("--only", action="append", metavar="NAME", help="render only these cases (repeatable)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    specs = read_specs(args.stories)
+    voices = Voices()
+    out: Path = args.out
+    manifest, by_name = [], {}
+    counters = dict.fromkeys(SYNTHETIC, 0)
+    for spec in specs:
+        folder = out / spec.split
+        folder.mkdir(parents=True, exist_ok=True)
+        entry = {"name": spec.name, "split": spec.split}
+        compiled = compile_spec(spec) if spec.lines else None
+        if spec.split in SYNTHETIC:
+            settings = SETTINGS[spec.split]
+            setting = settings[counters[spec.split] % len(settings)]
+            counters[spec.split] += 1
+            audio = folder / f"{spec.name}.flac"
+            seed = args.seed + int(hashlib.sha256(spec.name.encode()).hexdigest()[:6], 16)  # not by position
+            if args.only is None or spec.name in args.only:
+                chunks, duration = render_audio(compiled, setting, seed, audio, voices)
+                data = truth(spec, compiled, chunks, setting)
+                data["duration"] = duration
+                print(f"{spec.split}/{spec.name}: {duration:.1f} s, {len(compiled.edits)} edits, "
+                      f"{setting.narrator.label()} / {setting.quote.label()}", flush=True)
+            elif (folder / f"{spec.name}.truth.json").is_file():
+                data = json.loads((folder / f"{spec.name}.truth.json").read_text("utf-8"))
+            else:
+                continue
+        else:
+            reference = spec.keys.get("audio", "")
+            if reference.startswith("case:"):
+                if reference[5:] not in by_name:
+                    continue  # a case left out with --only
+                audio = Path(by_name[reference[5:]]["audio"])
+            else:
+                audio = real_audio(reference, out)
+            data = truth(spec, compiled) if compiled else {"name": spec.name, "split": spec.split}
+            if "expect" in spec.keys:
+                data["expect"] = spec.keys["expect"]
+        text_path = folder / f"{spec.name}.txt"
+        if compiled is not None:
+            text_path.write_text(compiled.published, encoding="utf-8")
+        else:
+            reference = spec.keys.get("text", "")
+            if reference.startswith("case:") and reference[5:] not in by_name and args.only:
+                continue
+            if not reference.startswith("case:") or reference[5:] not in by_name:
+                sys.exit(f"make_check_set: {spec.name}: give paragraphs or text=case:NAME of an earlier case")
+            text_path.write_text(Path(by_name[reference[5:]]["text"]).read_text("utf-8"), encoding="utf-8")
+        (folder / f"{spec.name}.truth.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+                                                      encoding="utf-8")
+        entry.update({"audio": str(audio.resolve()), "text": str(text_path.resolve()),
+                      "truth": str((folder / f"{spec.name}.truth.json").resolve()),
+                      "audio_sha256": sha256(audio)})
+        if "expect" in spec.keys:
+            entry["expect"] = spec.keys["expect"]
+        by_name[spec.name] = entry
+        manifest.append(entry)
+    (out / "manifest.json").write_text(json.dumps({"stories": str(args.stories.resolve()), "seed": args.seed,
+                                                   "cases": manifest}, indent=1) + "\n", encoding="utf-8")
+    seconds = sum(json.loads(Path(e["truth"]).read_text("utf-8")).get("duration", 0) for e in manifest
+                  if e["split"] in SYNTHETIC)
+    print(f"{len(manifest)} cases, {seconds / 60:.1f} min synthesized; manifest in {out / 'manifest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
