@@ -449,10 +449,10 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
     second: list[Fit | None] = [None] * len(regions)
     if not regions or not (options.rescore or options.second_model):
         return fits, second, ()
-    from .transcribe import load_audio, score_texts
+    from .transcribe import score_texts
 
     requests, owners = _windows(aligned, units, regions)
-    audio = load_audio(aligned.audio_path)
+    audio = aligned.audio_path  # read window by window: a long programme is never held whole
     models = ([(fits, transcribe_options)] if options.rescore else []) + (
         [(second, replace(transcribe_options, model=options.second_model))] if options.second_model else [])
     scored_by = []
