@@ -7,9 +7,10 @@ piece went, so the synthesizer's word times (media/broadcast.truth.json, tests/d
 the true start of most words anywhere in the programme.
 
 For each length it prints the wall time, the real-time factor and the peak memory (maximum resident set of
-the child process) of `aligner transcribe --no-cache`, and the same for bare faster-whisper transcribing
-the same file with the same settings in the same run; then the word-start error in the first and the last
-five minutes. Runs are `nice`d: the machine is shared.
+the child process) of `aligner transcribe` (into an empty cache), and the same for bare faster-whisper
+transcribing the same file with the same settings in the same run; then the word-start error in the first
+and the last five minutes; then the time and memory of `aligner run` with the programme's text once the
+transcript is cached (alignment, captions and the accuracy check). Runs are `nice`d: the machine is shared.
 
     python scripts/bench_long.py                   # 15 min, 30 min, 1 h
     python scripts/bench_long.py --minutes 15 30   # just these
@@ -55,6 +56,7 @@ class Piece:
     name: str
     samples: np.ndarray  # mono float32 at RATE
     truth: tuple[tuple[str, float], ...]  # (word, start in the piece) where the synthesizer reported it
+    text: str = ""  # what is said, as published (for `aligner run`)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Measured:
     peak_mb: float
 
 
-def _read(path: Path, truth: Path | None = None) -> Piece:
+def _read(path: Path, text: Path, truth: Path | None = None) -> Piece:
     samples, rate = sf.read(path, dtype="float32", always_2d=True)
     samples = samples.mean(axis=1)
     if rate != RATE:
@@ -78,7 +80,7 @@ def _read(path: Path, truth: Path | None = None) -> Piece:
     if truth is not None:
         words = tuple((w["text"], w["start"]) for w in json.loads(truth.read_text("utf-8"))["words"]
                       if w.get("start") is not None)
-    return Piece(path.name, samples, words)
+    return Piece(path.name, samples, words, text.read_text("utf-8"))
 
 
 def _music(seconds: float, rng: np.random.Generator) -> Piece:
@@ -103,11 +105,14 @@ def _pause(seconds: float, rng: np.random.Generator) -> Piece:
 
 
 def build(path: Path, seconds: float, seed: int = 0) -> list[Placed]:
-    """Write a programme of exactly `seconds` to `path` (24 kHz mono FLAC), a piece at a time."""
+    """Write a programme of exactly `seconds` to `path` (24 kHz mono FLAC), a piece at a time, and what
+    is said in it, as published, beside it (`path` with suffix .txt)."""
     rng = np.random.default_rng(seed)
-    broadcast = _read(ROOT / "media/broadcast.flac", ROOT / "media/broadcast.truth.json")
-    short = _read(ROOT / "tests/data/short.flac", ROOT / "tests/data/short.truth.json")
-    real = [_read(ROOT / "tests/data/real" / name) for name in ("jfk.flac", "p001.mp3", "acoustic_corpus.wav")]
+    broadcast = _read(ROOT / "media/broadcast.flac", ROOT / "media/article.txt", ROOT / "media/broadcast.truth.json")
+    short = _read(ROOT / "tests/data/short.flac", ROOT / "tests/data/short.txt", ROOT / "tests/data/short.truth.json")
+    real = [_read(ROOT / "tests/data/real" / audio, ROOT / "tests/data/real" / text) for audio, text in
+            (("jfk.flac", "jfk.txt"), ("p001.mp3", "sonnet001_plain.txt"),
+             ("acoustic_corpus.wav", "acoustic_corpus.lab"))]
     cycle = [broadcast, "music", short, *real[:1], "music", real[1], short, real[2]]
     placed: list[Placed] = []
     position = 0.0
@@ -133,6 +138,7 @@ def build(path: Path, seconds: float, seed: int = 0) -> list[Placed]:
         add(_pause(1.0, rng))
         add(broadcast)
         add(_pause(seconds - position, rng))
+    path.with_suffix(".txt").write_text("\n\n".join(p.piece.text.strip() for p in placed if p.piece.text), "utf-8")
     return placed
 
 
@@ -187,7 +193,7 @@ def _error_line(label: str, errors: list[float], total: int) -> str:
             f"max {max(ms):.0f} ms")
 
 
-def bench(seconds: float, folder: Path, bare: bool) -> dict:
+def bench(seconds: float, folder: Path, bare: bool, run: bool) -> dict:
     audio = folder / f"programme_{seconds / 60:.0f}min.flac"
     started = time.perf_counter()
     placed = build(audio, seconds)
@@ -198,7 +204,8 @@ def bench(seconds: float, folder: Path, bare: bool) -> dict:
           f"built in {built:.0f} s", flush=True)
     out = folder / "transcript.json"
     with open(out, "w") as stdout:
-        ours = measure([sys.executable, "-m", "aligner", "transcribe", str(audio), "--json", "--no-cache"], stdout)
+        # the cache folder is new: this transcribes, and leaves the transcript for `aligner run` below
+        ours = measure([sys.executable, "-m", "aligner", "transcribe", str(audio), "--json"], stdout)
     words = json.loads(out.read_text("utf-8"))["words"]
     print(f"  aligner transcribe:   wall {ours.wall:7.1f} s, real-time factor {ours.wall / seconds:.3f}, "
           f"peak memory {ours.peak_mb:5.0f} MB", flush=True)
@@ -210,6 +217,11 @@ def bench(seconds: float, folder: Path, bare: bool) -> dict:
               f"peak memory {theirs.peak_mb:5.0f} MB", flush=True)
     print(_error_line("first 5 min", *word_errors(words, placed, 0.0, EDGE)))
     print(_error_line("last 5 min", *word_errors(words, placed, seconds - EDGE, seconds)), flush=True)
+    if run:
+        after = measure([sys.executable, "-m", "aligner", "run", str(audio), str(audio.with_suffix(".txt")),
+                         "-o", str(folder / "out")], subprocess.DEVNULL)
+        print(f"  aligner run after it (alignment, captions, check; transcript cached): wall {after.wall:.1f} s "
+              f"({after.wall / ours.wall:.0%} of transcribing), peak memory {after.peak_mb:.0f} MB", flush=True)
     audio.unlink()
     return row
 
@@ -219,13 +231,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, nargs="+", default=[15, 30, 60], help="programme lengths")
     parser.add_argument("--hours", type=float, help="one programme this many hours long, without bare faster-whisper")
     parser.add_argument("--no-bare", action="store_true", help="skip bare faster-whisper")
+    parser.add_argument("--no-run", action="store_true", help="skip `aligner run` on the cached transcript")
     args = parser.parse_args()
     lengths = [args.hours * 3600] if args.hours else [m * 60 for m in args.minutes]
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench_long.") as folder:
         os.environ["ALIGNER_CACHE_DIR"] = folder  # nothing from these runs lands in the user's cache
         for seconds in lengths:
-            rows.append(bench(seconds, Path(folder), bare=not (args.no_bare or args.hours)))
+            rows.append(bench(seconds, Path(folder), bare=not (args.no_bare or args.hours), run=not args.no_run))
     if len(rows) > 1:
         print("peak memory (MB) by length: " + ", ".join(
             f"{r['minutes']:.0f} min: {r['ours'].peak_mb:.0f}"
