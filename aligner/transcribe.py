@@ -159,7 +159,7 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
     return digest.hexdigest()
 
 
-def _progress(total: float | None):
+def _progress(total: float | None, doing: str = "transcribing"):
     """A progress bar over seconds of audio on a terminal; nothing when stderr is redirected. Without a
     stated duration it counts seconds done."""
     if not sys.stderr.isatty():
@@ -169,7 +169,7 @@ def _progress(total: float | None):
     size = os.get_terminal_size(sys.stderr.fileno())  # a new pseudo-terminal may report 0 x 0
     shape = ("{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]" if total
              else "{desc}: {n:.0f} s audio [{elapsed}]")
-    return tqdm(total=round(total, 1) if total else None, unit="s", desc="transcribing", leave=False,
+    return tqdm(total=round(total, 1) if total else None, unit="s", desc=doing, leave=False,
                 ncols=size.columns or 80, nrows=size.lines or 24, bar_format=shape)
 
 
@@ -222,6 +222,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
         bar.close()
     voiced = _voiced(np.concatenate(loudness))
     gaps = _skipped_speech(voiced, words)
+    bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
     for index, window in decode.read_spans(audio_path, gaps):
         again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                     word_timestamps=True, condition_on_previous_text=False)
@@ -229,6 +230,10 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
             heard, heard_words = _heard(segment, gaps[index][0])
             kept.append(heard)
             words += heard_words
+        if bar is not None:
+            bar.update(round(gaps[index][1] - gaps[index][0], 1))
+    if bar is not None:
+        bar.close()
     words = _refine_times(voiced, sorted(words, key=lambda w: w.start))
     kept.sort(key=lambda s: s.start)
     return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language)
