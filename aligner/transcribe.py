@@ -216,6 +216,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
                 bar.update(round(min(heard.end, offset + len(piece) / SAMPLE_RATE) - bar.n, 1))
         loudness.append(decode.frame_loudness(piece))
         samples = first + len(piece)
+        _give_back_freed_memory()
         if bar is not None:
             bar.update(round(samples / SAMPLE_RATE - bar.n, 1))
     if bar is not None:
@@ -237,6 +238,18 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
     words = _refine_times(voiced, sorted(words, key=lambda w: w.start))
     kept.sort(key=lambda s: s.start)
     return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language)
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap freed by the last piece to the system. glibc keeps it, fragmented, and the resident
+    size between pieces crept up (171, 270, 281, 316 MB over the pieces of a 15-minute programme, measured
+    with scripts/bench_long.py's programme); each piece's features then came on top of that."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to trim
 
 
 def _voiced(loudness: np.ndarray) -> np.ndarray:

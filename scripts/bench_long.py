@@ -100,6 +100,21 @@ def _music(seconds: float, rng: np.random.Generator) -> Piece:
     return Piece("music", ((0.3 * bed + 0.4 * melody) * fade * 0.1).astype(np.float32), ())
 
 
+def _ident(number: int, folder: Path) -> Piece | None:
+    """A spoken line that is different in every round of the pieces (espeak-ng), so that a programme whose
+    stories repeat still has words that occur once, as the aligner's anchors need; None without espeak-ng."""
+    text = f"This is bulletin {number} of the archive."
+    wav = folder / "ident.wav"
+    try:
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    samples, rate = sf.read(wav, dtype="float32")
+    samples = resample_poly(samples, RATE, rate).astype(np.float32)
+    return Piece("ident", samples * (0.3 / max(1e-6, float(np.abs(samples).max()))), (), text)
+
+
 def _pause(seconds: float, rng: np.random.Generator) -> Piece:
     return Piece("pause", (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(np.float32), ())
 
@@ -128,6 +143,9 @@ def build(path: Path, seconds: float, seed: int = 0) -> list[Placed]:
         k = 0
         while True:
             item = cycle[k % len(cycle)]
+            if k % len(cycle) == 0 and (ident := _ident(k // len(cycle) + 1, path.parent)) is not None:
+                add(ident)
+                add(_pause(0.8, rng))
             piece = _music(8 + 12 * rng.random(), rng) if item == "music" else item
             if position + len(piece.samples) / RATE + 3.0 > seconds - reserve:
                 break
@@ -142,6 +160,10 @@ def build(path: Path, seconds: float, seed: int = 0) -> list[Placed]:
     return placed
 
 
+class Failed(Exception):
+    """A measured command ended with an error."""
+
+
 def measure(command: list[str], stdout) -> Measured:
     """Wall time and peak resident memory of one child process (os.wait4 reports the child's own rusage)."""
     with tempfile.TemporaryFile() as stderr:
@@ -153,7 +175,7 @@ def measure(command: list[str], stdout) -> Measured:
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             stderr.seek(0)
-            raise SystemExit(f"{' '.join(command[:4])}... failed ({process.returncode}): "
+            raise Failed(f"{' '.join(command[2:4])} failed ({process.returncode}): "
                              f"{stderr.read().decode(errors='replace').strip()[-500:]}")
     return Measured(wall, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
@@ -198,7 +220,7 @@ def bench(seconds: float, folder: Path, bare: bool, run: bool) -> dict:
     started = time.perf_counter()
     placed = build(audio, seconds)
     built = time.perf_counter() - started
-    speech = sum(1 for p in placed if p.piece.name not in ("music", "pause"))
+    speech = sum(1 for p in placed if p.piece.name not in ("music", "pause", "ident"))
     print(f"programme of {seconds / 60:.0f} min ({seconds:.0f} s): {speech} spoken pieces, "
           f"{sum(1 for p in placed if p.piece.name == 'music')} music beds, {audio.stat().st_size / 1e6:.0f} MB FLAC, "
           f"built in {built:.0f} s", flush=True)
@@ -218,10 +240,13 @@ def bench(seconds: float, folder: Path, bare: bool, run: bool) -> dict:
     print(_error_line("first 5 min", *word_errors(words, placed, 0.0, EDGE)))
     print(_error_line("last 5 min", *word_errors(words, placed, seconds - EDGE, seconds)), flush=True)
     if run:
-        after = measure([sys.executable, "-m", "aligner", "run", str(audio), str(audio.with_suffix(".txt")),
-                         "-o", str(folder / "out")], subprocess.DEVNULL)
-        print(f"  aligner run after it (alignment, captions, check; transcript cached): wall {after.wall:.1f} s "
-              f"({after.wall / ours.wall:.0%} of transcribing), peak memory {after.peak_mb:.0f} MB", flush=True)
+        try:
+            after = measure([sys.executable, "-m", "aligner", "run", str(audio), str(audio.with_suffix(".txt")),
+                             "-o", str(folder / f"out_{seconds:.0f}")], subprocess.DEVNULL)
+            print(f"  aligner run after it (alignment, captions, check; transcript cached): wall {after.wall:.1f} s "
+                  f"({after.wall / ours.wall:.0%} of transcribing), peak memory {after.peak_mb:.0f} MB", flush=True)
+        except Failed as failure:
+            print(f"  aligner run after it: {failure}", flush=True)
     audio.unlink()
     return row
 
@@ -238,7 +263,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_long.") as folder:
         os.environ["ALIGNER_CACHE_DIR"] = folder  # nothing from these runs lands in the user's cache
         for seconds in lengths:
-            rows.append(bench(seconds, Path(folder), bare=not (args.no_bare or args.hours), run=not args.no_run))
+            try:
+                rows.append(bench(seconds, Path(folder), bare=not (args.no_bare or args.hours), run=not args.no_run))
+            except Failed as failure:
+                raise SystemExit(f"bench_long: {failure}") from None
     if len(rows) > 1:
         print("peak memory (MB) by length: " + ", ".join(
             f"{r['minutes']:.0f} min: {r['ours'].peak_mb:.0f}"
