@@ -25,6 +25,13 @@ FRAME = SAMPLE_RATE // 100  # 10 ms: chunk borders fall on whole frames, so per-
 _QUIET_FRAMES = 20  # 200 ms: a border goes in the middle of the quietest stretch this long (a short pause)
 
 
+def _decoding_errors() -> tuple[type[Exception], ...]:
+    """What PyAV raises for a file it cannot read or decode (its own errors, or OS errors such as no access)."""
+    import av
+
+    return av.error.FFmpegError, OSError, ValueError
+
+
 def _unreadable(path: Path, error: Exception) -> InputError:
     if isinstance(error, PermissionError):
         return InputError(f"cannot read audio file {path}: permission denied")
@@ -43,9 +50,7 @@ def duration_hint(path: str | Path) -> float | None:
             if stream.duration is not None and stream.time_base is not None:
                 return float(stream.duration * stream.time_base)
             return container.duration / av.time_base if container.duration else None
-    except InputError:
-        raise
-    except Exception as error:  # PyAV raises many kinds; all mean the same to the user
+    except _decoding_errors() as error:
         raise _unreadable(Path(path), error) from None
 
 
@@ -56,10 +61,12 @@ def blocks(path: str | Path) -> Iterator[np.ndarray]:
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     try:
         container = av.open(str(path), metadata_errors="ignore")
-        frames = container.decode(audio=0)
-    except Exception as error:
+    except _decoding_errors() as error:
         raise _unreadable(Path(path), error) from None
     with container:
+        if not container.streams.audio:
+            raise InputError(f"cannot decode audio file {path}: it has no audio track")
+        frames = container.decode(audio=0)
         while True:
             try:
                 frame = next(frames)
@@ -67,7 +74,7 @@ def blocks(path: str | Path) -> Iterator[np.ndarray]:
                 frame = None
             except av.error.InvalidDataError:
                 frame = None  # like faster_whisper.decode_audio: a damaged tail ends the audio
-            except Exception as error:
+            except _decoding_errors() as error:
                 raise _unreadable(Path(path), error) from None
             if frame is not None:
                 frame.pts = None  # the resampler need not check timestamps
