@@ -76,6 +76,22 @@ def test_a_text_file_is_not_audio(tmp_path):
         list(decode.chunks(text, 300.0, 30.0))
 
 
+def test_a_video_without_sound_says_so(tmp_path):
+    import av
+
+    video = tmp_path / "silent.mp4"
+    with av.open(str(video), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for _ in range(5):
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")))
+        container.mux(stream.encode())
+    with pytest.raises(InputError, match="no audio track"):
+        decode.duration_hint(video)
+    with pytest.raises(InputError, match="no audio track"):
+        list(decode.blocks(video))
+
+
 @pytest.mark.slow
 def test_small_pieces_lose_double_and_shift_no_word(monkeypatch):
     """short.flac in 6 s pieces against the synthesizer's word times: every spoken word is heard where it
