@@ -325,7 +325,7 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
         for window, text, k in owners:
             target[k] = _fit(scores[window][text], scores[window][0])
         scored_by.append(model_options.model)
-        log.info("%s scored %d differences in %d stretches of audio", model_options.model, len(owners),
+        log.debug("%s scored %d differences in %d stretches of audio", model_options.model, len(owners),
                  len(requests))
     return fits, second, acoustic, tuple(scored_by)
 
