@@ -1,0 +1,313 @@
+"""Phonetic forced alignment (pocketsphinx): where known words sound in a short window, and how well a wording fits.
+
+This is the only module that imports pocketsphinx. It serves two needs with one decoder: precise word
+times for stretches that were really spoken (aligner.refine), and an acoustic witness that does not share
+Whisper's errors when published and heard wordings differ (the accuracy check). Words are brought to the
+pronunciation dictionary shipped in the pocketsphinx wheel (CMUdict): lowercase, straight apostrophes,
+numbers and symbols spelled, hyphenated words split, accents dropped; a word missing from the dictionary
+gets a pronunciation from gruut's English letter-to-sound model (a CRF shipped in the gruut-lang-en
+wheel), chosen over the alternatives by measurement (see `_guess_phones`). Odd text never raises: a word
+that cannot be pronounced is simply not placed (None).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .normalize import number_words, word_keys
+
+__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "FRAME_SECONDS"]
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+FRAME_SECONDS = 0.01  # pocketsphinx's frame step
+_SCORE_SHIFT = 1024  # pocketsphinx keeps path scores shifted down by 10 bits; hypothesis scores are undone by it
+_MIN_SECONDS = 0.1  # a window shorter than this holds no word worth aligning
+_ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """Where one given word sounds, in absolute seconds, and how well its sound fits its pronunciation."""
+
+    word: str  # as given
+    start: float
+    end: float
+    score: float  # acoustic log-likelihood of the word's frames (unit as in TextFit.total)
+
+
+@dataclass(frozen=True)
+class TextFit:
+    """How well one wording fits a window of audio.
+
+    `total` is the acoustic log-likelihood of the best forced alignment of the wording over every frame of
+    the window (optional silences included), in natural-log units, each frame scored against the best
+    senone of that frame. Fits of different wordings of the same window cover the same frames, so their
+    difference is a log-likelihood ratio: the larger total fits the sound better."""
+
+    text: str
+    total: float
+    frames: int  # 10 ms frames in the window
+    words: tuple[WordTiming, ...]  # the text's whitespace-separated words that carry sound, in order
+
+    @property
+    def per_frame(self) -> float:
+        return self.total / max(1, self.frames)
+
+
+# gruut's phonemes (IPA, US English) as CMUdict / pocketsphinx phones; stress and length marks dropped
+_IPA_TO_ARPABET = {
+    "aɪ": "AY", "aʊ": "AW", "eɪ": "EY", "oʊ": "OW", "ɔɪ": "OY", "tʃ": "CH", "dʒ": "JH", "ɑ": "AA", "ɒ": "AA",
+    "a": "AA", "æ": "AE", "ʌ": "AH", "ə": "AH", "ɐ": "AH", "ɔ": "AO", "ɛ": "EH", "e": "EY", "ɚ": "ER",
+    "ɝ": "ER", "ɜ": "ER", "ɪ": "IH", "ᵻ": "IH", "i": "IY", "o": "OW", "ʊ": "UH", "u": "UW", "b": "B",
+    "d": "D", "ð": "DH", "f": "F", "ɡ": "G", "g": "G", "h": "HH", "k": "K", "l": "L", "ɫ": "L", "m": "M",
+    "n": "N", "ŋ": "NG", "p": "P", "ɹ": "R", "r": "R", "ɾ": "T", "s": "S", "ʃ": "SH", "t": "T", "θ": "TH",
+    "v": "V", "w": "W", "j": "Y", "z": "Z", "ʒ": "ZH", "x": "K",
+}
+
+
+def _arpabet(ipa: Sequence[str]) -> list[str]:
+    phones = []
+    for phoneme in ipa:
+        rest = "".join(c for c in unicodedata.normalize("NFD", phoneme) if c not in "ˈˌː" and
+                       not unicodedata.combining(c))
+        while rest:
+            for size in (2, 1):
+                if rest[:size] in _IPA_TO_ARPABET:
+                    phones.append(_IPA_TO_ARPABET[rest[:size]])
+                    rest = rest[size:]
+                    break
+            else:
+                rest = rest[1:]  # a symbol the acoustic model has no phone for
+    return phones
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_to_sound():
+    """gruut's English grapheme-to-phoneme CRF, or None when gruut is not installed."""
+    try:
+        import gruut_lang_en
+        from gruut.g2p import GraphemesToPhonemes
+    except ImportError:
+        log.warning("gruut is not installed: words missing from the pronunciation dictionary are not aligned")
+        return None
+    from pathlib import Path
+
+    return GraphemesToPhonemes(Path(gruut_lang_en.get_lang_dir()) / "g2p" / "model.crf")
+
+
+def _guess_phones(token: str) -> list[str]:
+    """A pronunciation for a word missing from the dictionary.
+
+    Chosen by measurement (scripts/bench_timing.py --g2p): on 1,000 random CMUdict words, gruut's CRF
+    gives the dictionary's exact pronunciation for 50% and gets 87% of phones right (optimistic: the CRF
+    may have seen them in training). It ships in a wheel and needs no download; g2p-en downloads NLTK
+    data when imported, and espeak-ng would be a system program."""
+    model = _letter_to_sound()
+    if model is None:
+        return []
+    try:
+        return _arpabet(model(token))
+    except Exception:  # a model that cannot read a word leaves it unpronounced, never crashes the caller
+        return []
+
+
+class _Decoder:
+    """The process's one pocketsphinx decoder (in alignment mode), and the words added to its dictionary."""
+
+    def __init__(self) -> None:
+        from pocketsphinx import Decoder
+
+        self.decoder = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL")
+        self.lock = threading.Lock()
+        self.added: dict[str, str | None] = {}
+
+    def word(self, token: str) -> str | None:
+        """The dictionary entry to align for a token, adding a guessed pronunciation when it is missing."""
+        if token in self.added:
+            return self.added[token]
+        name: str | None = token
+        if self.decoder.lookup_word(token) is None:
+            phones = self._possessive(token) or self._spelled(token) or _guess_phones(token.replace("'", ""))
+            if phones:
+                self.decoder.add_word(token, " ".join(phones), True)
+            else:
+                name = None
+        self.added[token] = name
+        return name
+
+    def phones(self, token: str) -> str | None:
+        return self.decoder.lookup_word(token)
+
+    def _possessive(self, token: str) -> list[str]:
+        """"biden's" from "biden": the stem, then s, z or iz as English voices it."""
+        stem = self.decoder.lookup_word(token[:-2]) if token.endswith("'s") else None
+        if not stem:
+            return []
+        last = stem.split()[-1]
+        ending = ["IH", "Z"] if last in ("S", "Z", "SH", "ZH", "CH", "JH") else ["S"] if last in "P T K F TH" else ["Z"]
+        return stem.split() + ending
+
+    def _spelled(self, token: str) -> list[str]:
+        """A short abbreviation without vowels, missing from the dictionary, read letter by letter ("nhs")."""
+        if len(token) > 5 or re.search(r"[aeiouy']", token):
+            return []
+        letters = [self.decoder.lookup_word(letter) for letter in token]
+        return [] if None in letters else " ".join(letters).split()
+
+
+@functools.lru_cache(maxsize=1)
+def _decoder() -> _Decoder:
+    return _Decoder()
+
+
+def _tokens(word: str) -> list[str]:
+    """Dictionary tokens of one published word: "U.S." -> u s; "2%" -> two percent; "rules-based" -> two."""
+    text = unicodedata.normalize("NFKD", word)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    bare = text.lower().strip(".,;:!?\"'()[]{}“”‘’«»")
+    if _ACRONYM.match(bare):
+        return bare.replace(".", " ").split()
+    tokens = []
+    for key in word_keys(text):
+        for part in re.findall(r"[a-z']+|\d+", key):  # "x86": x eighty six
+            part = part.strip("'")
+            if part.isdigit():
+                tokens += number_words(part)
+            elif part:
+                tokens.append(part)
+    return tokens
+
+
+def _entries(decoder: _Decoder, word: str) -> list[str] | None:
+    """Dictionary entries for a word: none for punctuation, None when the word or a part of it has no
+    pronunciation (a word in another script)."""
+    tokens = _tokens(word)
+    if not tokens and any(c.isalnum() for c in word):
+        return None
+    entries = []
+    for token in tokens:
+        entry = decoder.word(token)
+        if entry is None:
+            return None
+        entries.append(entry)
+    return entries
+
+
+def pronounce(word: str) -> list[str] | None:
+    """The phones the aligner will expect for a published word (for inspection and tests)."""
+    decoder = _decoder()
+    with decoder.lock:
+        entries = _entries(decoder, word)
+        return None if entries is None else [p for e in entries for p in (decoder.phones(e) or "").split()]
+
+
+def _pcm(audio: np.ndarray, start: float, end: float) -> tuple[bytes, float]:
+    first = max(0, int(round(start * SAMPLE_RATE)))
+    last = min(len(audio), int(round(end * SAMPLE_RATE)))
+    piece = np.clip(np.asarray(audio[first:last], dtype=np.float32), -1.0, 1.0)
+    return (piece * 32767).astype("<i2").tobytes(), first / SAMPLE_RATE
+
+
+def _decode(decoder: _Decoder, pcm: bytes, entries: list[str]):
+    """Forced alignment of entries to the audio: (total score, [(entry, first frame, last frame, score)])."""
+    ps = decoder.decoder
+    try:
+        ps.set_align_text(" ".join(entries))
+        ps.start_utt()
+        ps.process_raw(pcm, full_utt=True)
+        ps.end_utt()
+        hypothesis = ps.hyp()
+        if hypothesis is None or hypothesis.score <= 0:
+            return None
+        segments = [(s.word, s.start_frame, s.end_frame, math.log(max(s.ascore, 1e-300))) for s in ps.seg()]
+    except (RuntimeError, ValueError) as error:  # e.g. no path through the window
+        log.debug("forced alignment failed: %s", error)
+        return None
+    return math.log(hypothesis.score) * _SCORE_SHIFT, segments
+
+
+def _placed(segments, words: Sequence[str], owners: list[int], offset: float) -> list[WordTiming | None]:
+    """Word timings from the decoder's segments; several dictionary tokens of one word become one span."""
+    spans: list[list[float] | None] = [None] * len(words)
+    token = 0
+    for name, first, last, score in segments:
+        if name.startswith("<") or name.startswith("[") or token >= len(owners):
+            continue  # silence and noise between words
+        owner = owners[token]
+        token += 1
+        span = spans[owner]
+        if span is None:
+            spans[owner] = [first, last, score]
+        else:
+            span[1], span[2] = last, span[2] + score
+    if token != len(owners):
+        return [None] * len(words)
+    return [None if span is None else WordTiming(word, round(offset + span[0] * FRAME_SECONDS, 3),
+                                                 round(offset + (span[1] + 1) * FRAME_SECONDS, 3), round(span[2], 2))
+            for word, span in zip(words, spans, strict=True)]
+
+
+def force_align(audio: np.ndarray, start: float, end: float, words: Sequence[str]) -> list[WordTiming | None]:
+    """Where each of `words` (spoken in this order inside [start, end] s of 16 kHz mono audio) sounds.
+
+    A word without sound of its own (punctuation) or without a pronunciation is None; the others are
+    aligned around it. Everything is None when the words cannot be aligned to the window at all."""
+    words = list(words)
+    if end - start < _MIN_SECONDS or not words:
+        return [None] * len(words)
+    decoder = _decoder()
+    with decoder.lock:
+        entries, owners = [], []
+        for k, word in enumerate(words):
+            found = _entries(decoder, word)
+            if found:
+                entries += found
+                owners += [k] * len(found)
+        if not entries:
+            return [None] * len(words)
+        pcm, offset = _pcm(audio, start, end)
+        result = _decode(decoder, pcm, entries)
+    if result is None:
+        return [None] * len(words)
+    return _placed(result[1], words, owners, offset)
+
+
+def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> list[TextFit | None]:
+    """How well each candidate wording of the same window fits its sound (see TextFit for the unit).
+
+    None for a text that cannot be aligned: a word without a pronunciation, no words at all, or no path
+    through the window."""
+    decoder = _decoder()
+    fits: list[TextFit | None] = []
+    with decoder.lock:
+        pcm, offset = _pcm(audio, start, end)
+        frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)
+        for text in texts:
+            words = text.split()
+            entries, owners, sounding = [], [], []
+            for word in words:
+                found = _entries(decoder, word)
+                if found is None:
+                    entries = []
+                    break
+                if found:
+                    entries += found
+                    owners += [len(sounding)] * len(found)
+                    sounding.append(word)
+            result = _decode(decoder, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
+            placed = result and _placed(result[1], sounding, owners, offset)
+            if not placed or any(p is None for p in placed):
+                fits.append(None)
+                continue
+            fits.append(TextFit(text, round(result[0], 2), frames, tuple(placed)))
+    return fits

@@ -1,0 +1,79 @@
+"""The phonetic forced aligner (pocketsphinx) on real speech: placement, fit of wordings, odd text."""
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from aligner import phonetic
+from aligner.transcribe import load_audio, transcribe
+
+from conftest import REAL
+
+JFK = ("And so my fellow Americans, ask not what your country can do for you, "
+       "ask what you can do for your country.")
+
+
+@pytest.fixture(scope="module")
+def jfk_audio():
+    return load_audio(REAL / "jfk.flac")
+
+
+@pytest.mark.parametrize("word, phones", [
+    ("Americans,", "AH M EH R AH K AH N Z"),
+    ("U.S.", "Y UW EH S"),
+    ("2%", "T UW P ER S EH N T"),
+    ("rules-based", "R UW L Z B EY S T"),
+    ("we’ll", "W IY L"),
+    ("x86", "EH K S EY T IY S IH K S"),
+    ("—", ""),
+])
+def test_words_are_brought_to_the_dictionary(word, phones):
+    assert phonetic.pronounce(word) == phones.split()
+
+
+def test_unknown_words_get_a_pronunciation_or_none():
+    assert phonetic.pronounce("Lindqvist")[:3] == ["L", "IH", "N"]  # not in the dictionary: guessed
+    assert phonetic.pronounce("Okafor's")[-1] == "Z"
+    assert phonetic.pronounce("日本") is None  # nothing the English model can say
+
+
+def test_published_words_align_in_order_inside_the_window(jfk_audio):
+    words = JFK.split()
+    timings = phonetic.force_align(jfk_audio, 0.0, 11.0, words)
+    assert [t.word for t in timings] == words
+    starts = [t.start for t in timings]
+    assert starts == sorted(starts)
+    assert all(0.0 <= t.start < t.end <= 11.0 for t in timings)
+    later = phonetic.force_align(jfk_audio, 8.0, 11.0, "ask what you can do for your country.".split())
+    assert all(t is not None and 8.0 <= t.start for t in later)
+    assert abs(later[0].start - timings[14].start) <= 0.05  # the same "ask", found from a window of its own
+
+
+@pytest.mark.slow
+def test_aligned_words_are_near_whisper_times(jfk_audio):
+    heard = transcribe(REAL / "jfk.flac").words
+    timings = phonetic.force_align(jfk_audio, 0.0, 11.0, [w.text for w in heard])
+    distances = [abs(t.start - w.start) for t, w in zip(timings, heard, strict=True)]
+    assert statistics.median(distances) <= 0.1
+    assert max(distances) <= 0.5
+
+
+def test_the_spoken_wording_fits_better_than_a_changed_one(jfk_audio):
+    changed = JFK.replace("your country can", "your nation can")
+    spoken, other = phonetic.fit(jfk_audio, 0.0, 11.0, [JFK, changed])
+    assert spoken.frames == other.frames == 1100
+    assert spoken.total > other.total
+    assert spoken.per_frame > other.per_frame
+    assert [w.word for w in spoken.words] == JFK.split()
+
+
+def test_odd_text_never_raises(jfk_audio):
+    words = ["Lindqvist", "2%", "rules-based", "日本", "—", "", "U.K.-based", "x86"]
+    timings = phonetic.force_align(jfk_audio, 0.0, 11.0, words)
+    assert len(timings) == len(words)
+    assert timings[3] is None and timings[4] is None and timings[5] is None
+    fits = phonetic.fit(jfk_audio, 0.0, 11.0, ["日本 country", "", "— …", JFK])
+    assert fits[:3] == [None, None, None] and fits[3] is not None
+    assert phonetic.force_align(jfk_audio, 5.0, 5.05, ["country"]) == [None]  # too short a window
+    assert phonetic.force_align(jfk_audio, 0.0, 11.0, []) == []
