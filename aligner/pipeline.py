@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, align
+from .refine import refine
 from .text import Document, read_text
-from .transcribe import TranscribeOptions, Transcript, transcribe
+from .transcribe import TranscribeOptions, Transcript, load_audio, transcribe
 
 __all__ = ["Aligned", "align_files", "alignment_json"]
 
@@ -21,10 +22,14 @@ class Aligned:
 
 def align_files(audio_path: str | Path, text_path: str | Path,
                 options: TranscribeOptions = TranscribeOptions(), use_cache: bool = True) -> Aligned:
-    """Read the text first (cheap to reject), then transcribe (cached: no decoding then) and align."""
+    """Read the text first (cheap to reject), then transcribe (cached: no decoding then), align, and re-time
+    the spoken stretches with the phonetic aligner unless options.refine is off."""
     document = read_text(text_path)
     transcript = transcribe(audio_path, options, use_cache=use_cache)
-    return Aligned(Path(audio_path), document, transcript, align(document, transcript))
+    alignment = align(document, transcript)
+    if options.refine:
+        alignment = refine(alignment, load_audio(audio_path), transcript.duration, use_cache=use_cache)
+    return Aligned(Path(audio_path), document, transcript, alignment)
 
 
 def alignment_json(aligned: Aligned) -> dict:

@@ -79,6 +79,7 @@ class TranscribeOptions:
     compute_type: str = "int8"
     device: str = "cpu"
     cpu_threads: int = 0  # 0: CTranslate2's default (all cores)
+    refine: bool = True  # re-time spoken words with the phonetic aligner after alignment (aligner.refine)
 
 
 def cache_dir() -> Path:

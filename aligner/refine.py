@@ -1,0 +1,227 @@
+"""Precise word times for stretches that were really spoken, from the phonetic forced aligner.
+
+Whisper's word times are coarse (tens of milliseconds late or early, edges glued to the next word across a
+pause). A forced aligner is far more precise when it is told exactly what was said, and fails when it is
+not. The alignment already knows which published words were heard and roughly where, so refinement
+only re-times runs of spoken words whose ends are confident anchors (matched or substituted words), in
+windows that end in the quiet between words or at other speech, never across unscripted speech or
+unspoken text. A window whose result disagrees wholesale with the coarse times (wrong text, music, a
+failure) keeps its coarse times: refinement never takes a time away from a spoken word.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import phonetic
+from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment
+from .files import write_atomic
+from .transcribe import cache_dir
+
+__all__ = ["RefineStats", "refine", "refine_with_stats"]
+
+log = logging.getLogger(__name__)
+
+_CACHE_VERSION = 1  # bump when refinement changes what it produces
+_ANCHORS = (MATCHED, SUBSTITUTED)
+_MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
+_MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
+_PAUSE = 0.15  # s between coarse word times: a cut there falls in the quiet between words
+_DISAGREE = 0.5  # s a refined start may sit from its coarse start before it counts as a disagreement
+_MAX_DISAGREEING = 0.25  # share of a window's words that may disagree before the window is rejected
+_FRAME_OFFSET = 0.0  # s added to the aligner's times (calibrated in scripts/bench_timing.py, see _calibration)
+
+
+@dataclass(frozen=True)
+class RefineStats:
+    """What refinement did, for the benchmark and the log."""
+
+    windows: int
+    rejected: int  # windows whose result was not trusted (kept coarse times)
+    refined_words: int
+    spoken_words: int
+
+
+@dataclass(frozen=True)
+class _Window:
+    lo: int  # published words [lo, hi) whose times this window decides
+    hi: int
+    context_lo: int  # words [context_lo, context_hi) aligned in it (a neighbour either side when no pause)
+    context_hi: int
+    start: float
+    end: float
+
+
+def _runs(words: Sequence[AlignedWord], fences: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """Runs [lo, hi) of timed spoken words that begin and end at an anchor, with no other speech inside."""
+    runs: list[tuple[int, int]] = []
+    lo = None
+    for k in range(len(words) + 1):
+        word = words[k] if k < len(words) else None
+        spoken = word is not None and word.start is not None and word.status in (*_ANCHORS, INTERPOLATED)
+        if lo is not None and (not spoken or any(a < word.start and b > words[k - 1].end for a, b in fences)):
+            _close(words, runs, lo, k)  # unspoken text or unscripted speech ends the run
+            lo = None
+        if spoken and lo is None:
+            lo = k
+    return runs
+
+
+def _close(words: Sequence[AlignedWord], runs: list[tuple[int, int]], lo: int, hi: int) -> None:
+    while lo < hi and words[lo].status not in _ANCHORS:
+        lo += 1
+    while hi > lo and words[hi - 1].status not in _ANCHORS:
+        hi -= 1
+    if hi > lo:
+        runs.append((lo, hi))
+
+
+def _cuts(words: Sequence[AlignedWord], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Pieces of a run no longer than _MAX_WINDOW, cut at the widest pause between anchors."""
+    if words[hi - 1].end - words[lo].start <= _MAX_WINDOW or hi - lo < 2:
+        return [(lo, hi)]
+    candidates = [k for k in range(lo + 1, hi) if words[k].status in _ANCHORS and words[k - 1].status in _ANCHORS]
+    if not candidates:
+        return [(lo, hi)]
+    middle = (words[lo].start + words[hi - 1].end) / 2
+    cut = max(candidates, key=lambda k: (round(words[k].start - words[k - 1].end, 2),
+                                         -abs(words[k].start - middle)))
+    return _cuts(words, lo, cut) + _cuts(words, cut, hi)
+
+
+def _windows(words: Sequence[AlignedWord], fences: list[tuple[float, float]], duration: float) -> list[_Window]:
+    """Windows over the runs; each ends in a pause, or takes its neighbour as context where there is none."""
+    occupied = sorted([(w.start, w.end) for w in words if w.start is not None] + fences)
+    windows = []
+    for run_lo, run_hi in _runs(words, fences):
+        for lo, hi in _cuts(words, run_lo, run_hi):
+            context_lo = lo - 1 if lo > run_lo and words[lo].start - words[lo - 1].end < _PAUSE else lo
+            context_hi = hi + 1 if hi < run_hi and words[hi].start - words[hi - 1].end < _PAUSE else hi
+            first, last = words[context_lo], words[context_hi - 1]
+            before = max((b for a, b in occupied if a < first.start and b <= first.start), default=0.0)
+            after = min((a for a, b in occupied if a >= last.end and b > last.end), default=duration)
+            if context_lo == lo and lo > run_lo:  # a pause inside the run: cut in its middle
+                before = (words[lo - 1].end + first.start) / 2
+            if context_hi == hi and hi < run_hi:
+                after = (last.end + words[hi].start) / 2
+            start = max(before, first.start - _MARGIN, 0.0)
+            end = min(after, last.end + _MARGIN, duration)
+            windows.append(_Window(lo, hi, context_lo, context_hi, start, max(start, end)))
+    return windows
+
+
+def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming | None], window: _Window) -> bool:
+    """Most words land near their coarse times: the aligner was told what was said."""
+    placed = [(words[k], t) for k, t in zip(range(window.context_lo, window.context_hi), timings, strict=True)
+              if t is not None]
+    if not placed:
+        return False
+    disagreeing = sum(abs(t.start - w.start) > _DISAGREE for w, t in placed)
+    return disagreeing <= _MAX_DISAGREEING * len(placed)
+
+
+def refine_with_stats(alignment: Alignment, audio: np.ndarray, duration: float) -> tuple[Alignment, RefineStats]:
+    """The alignment with its spoken runs re-timed by the phonetic aligner, and what was done."""
+    words = list(alignment.words)
+    fences = [(u.start, u.end) for u in alignment.unscripted]
+    refined: dict[int, tuple[float, float]] = {}
+    windows = _windows(words, fences, duration)
+    rejected = 0
+    for window in windows:
+        timings = phonetic.force_align(audio, window.start, window.end,
+                                       [w.text for w in words[window.context_lo:window.context_hi]])
+        if not _trusted(words, timings, window):
+            rejected += 1
+            continue
+        for k, timing in zip(range(window.context_lo, window.context_hi), timings, strict=True):
+            if window.lo <= k < window.hi and timing is not None:
+                refined[k] = (timing.start + _FRAME_OFFSET, timing.end + _FRAME_OFFSET)
+    words = _settle(words, refined)
+    stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
+    log.info("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
+             stats.windows, stats.rejected)
+    return dataclasses.replace(alignment, words=tuple(words)), stats
+
+
+def refine(alignment: Alignment, audio: np.ndarray, duration: float, use_cache: bool = True) -> Alignment:
+    """The alignment with its spoken runs re-timed by the phonetic aligner (see the module docstring).
+
+    The times are cached beside the transcripts, keyed by the audio and the coarse alignment, so a second
+    command on the same broadcast and text (a clip after a run) does not align again."""
+    cache_file = cache_dir() / f"refined-{_cache_key(alignment, audio, duration)}.json"
+    if use_cache and cache_file.is_file():
+        try:
+            times = json.loads(cache_file.read_text("utf-8"))
+            if len(times) == len(alignment.words):
+                return dataclasses.replace(alignment, words=tuple(
+                    w if t is None else dataclasses.replace(w, start=t[0], end=t[1])
+                    for w, t in zip(alignment.words, times, strict=True)))
+        except (ValueError, TypeError, IndexError):
+            pass  # a damaged cache entry is simply recomputed
+    refined = refine_with_stats(alignment, audio, duration)[0]
+    if use_cache:
+        try:
+            write_atomic(cache_file, json.dumps([None if w.start is None else [w.start, w.end] for w in refined.words]))
+        except OSError:
+            pass  # an unwritable cache costs time, not correctness
+    return refined
+
+
+def _cache_key(alignment: Alignment, audio: np.ndarray, duration: float) -> str:
+    digest = hashlib.sha256(np.ascontiguousarray(audio).view(np.uint8))
+    coarse = [[w.text, w.start, w.end, w.status] for w in alignment.words]
+    unscripted = [[u.start, u.end] for u in alignment.unscripted]
+    digest.update(json.dumps([_CACHE_VERSION, duration, coarse, unscripted]).encode())
+    return digest.hexdigest()
+
+
+def _settle(words: list[AlignedWord], refined: dict[int, tuple[float, float]]) -> list[AlignedWord]:
+    """Refined times in place; words left with coarse times are fitted between their refined neighbours
+    (shared by length, as interpolation does), so times never overlap or run backwards."""
+    out = list(words)
+    for k, (start, end) in refined.items():
+        out[k] = dataclasses.replace(out[k], start=round(max(0.0, start), 3), end=round(max(start, end), 3))
+    k = 0
+    while k < len(out):
+        if k in refined or out[k].start is None:
+            k += 1
+            continue
+        hi = k
+        while hi < len(out) and hi not in refined and out[hi].start is not None:
+            hi += 1
+        floor = out[k - 1].end if k and (k - 1) in refined else None
+        ceiling = out[hi].start if hi < len(out) and hi in refined else None
+        _fit_between(out, k, hi, floor, ceiling)
+        k = hi
+    previous_end = 0.0
+    for k, word in enumerate(out):  # last guard: never backwards
+        if word.start is None:
+            continue
+        start = max(word.start, previous_end)
+        out[k] = dataclasses.replace(word, start=round(start, 3), end=round(max(start, word.end), 3))
+        previous_end = out[k].end
+    return out
+
+
+def _fit_between(words: list[AlignedWord], lo: int, hi: int, floor: float | None, ceiling: float | None) -> None:
+    """Coarse words [lo, hi) kept inside (floor, ceiling): untouched when they fit, squeezed by length if not."""
+    start, end = words[lo].start, words[hi - 1].end
+    new_start = max(start, floor) if floor is not None else start
+    new_end = min(end, ceiling) if ceiling is not None else end
+    if (new_start, new_end) == (start, end):
+        return
+    if new_end <= new_start:
+        new_end = new_start
+    lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
+    total, done = sum(lengths), 0
+    scale = (new_end - new_start) / total
+    for k, length in zip(range(lo, hi), lengths, strict=True):
+        a = new_start + done * scale
+        done += length
+        words[k] = dataclasses.replace(words[k], start=round(a, 3), end=round(new_start + done * scale, 3))
