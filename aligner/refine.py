@@ -28,14 +28,26 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 1  # bump when refinement changes what it produces
+_CACHE_VERSION = 4  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
 _PAUSE = 0.15  # s between coarse word times: a cut there falls in the quiet between words
 _DISAGREE = 0.5  # s a refined start may sit from its coarse start before it counts as a disagreement
 _MAX_DISAGREEING = 0.25  # share of a window's words that may disagree before the window is rejected
-_FRAME_OFFSET = 0.0  # s added to the aligner's times (calibrated in scripts/bench_timing.py, see _calibration)
+# Where the aligner's boundaries sit against the true edges of the sound, in s (added to its times): an onset
+# after silence, a boundary between two words said without a pause, and the end of a word before silence.
+# Fitted (medians of the signed errors, rounded to 5 ms) by `python scripts/bench_timing.py --calibrate` on the
+# calibration broadcasts of scripts/make_timing_broadcasts.py --calibration, which no test and no benchmark
+# row uses. The onset shift is about half the aligner's 25.6 ms analysis window, which hears a sound early.
+_ONSET_SHIFT = 0.015
+_JOIN_SHIFT = 0.040
+_RELEASE_SHIFT = -0.015
+_SOUND_DB = 8.0  # a frame this much louder than the silence beside a word is sound (see _sound_edge)
+_FRAME = 0.01  # s per loudness frame
+_FRAME_SAMPLES = 160
+_MIN_QUIET_FRAMES = 5  # silence shorter than 50 ms has no level of its own to judge against
+_MAX_EDGE_MOVE_FRAMES = 15  # the sound's edge is looked for within 150 ms of the aligner's
 
 
 @dataclass(frozen=True)
@@ -126,12 +138,82 @@ def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming
     return disagreeing <= _MAX_DISAGREEING * len(placed)
 
 
+def _levels(audio: np.ndarray) -> np.ndarray:
+    """Loudness in dB of each 10 ms frame."""
+    frames = np.asarray(audio[: len(audio) // _FRAME_SAMPLES * _FRAME_SAMPLES], np.float64).reshape(-1, _FRAME_SAMPLES)
+    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+
+
+def _shifted(timings: Sequence[phonetic.WordTiming | None], levels: np.ndarray,
+             window: _Window) -> list[tuple[float, float] | None]:
+    """The aligner's word edges moved onto the sound. A start or end that touches the neighbouring word is
+    a join (shifted by _JOIN_SHIFT); a start after silence moves by _ONSET_SHIFT, or earlier, to where the
+    sound holding the word's beginning rises out of that silence, and an end before silence likewise later
+    to where it falls back: the aligner gives weak onsets and releases (a soft "th" or "s") to the silence.
+    Never inwards: under music or noise the aligner hears a weak edge that loudness cannot."""
+    edges: list[tuple[float, float] | None] = []
+    for k, timing in enumerate(timings):
+        if timing is None:
+            edges.append(None)
+            continue
+        before = next((t for t in reversed(timings[:k]) if t is not None), None)
+        after = next((t for t in timings[k + 1:] if t is not None), None)
+        if before is not None and abs(before.end - timing.start) < 0.005:
+            start = timing.start + _JOIN_SHIFT
+        else:
+            quiet_from = before.end if before is not None else max(window.start, timing.start - _MARGIN)
+            onset = _sound_edge(levels, quiet_from, timing.start, timing.end, -1)
+            start = min(timing.start + _ONSET_SHIFT, onset if onset is not None else timing.start + 1.0)
+        if after is not None and abs(after.start - timing.end) < 0.005:
+            end = timing.end + _JOIN_SHIFT
+        else:
+            quiet_to = after.start if after is not None else min(window.end, timing.end + _MARGIN)
+            release = _sound_edge(levels, quiet_to, timing.end, timing.start, +1)
+            end = max(timing.end + _RELEASE_SHIFT, release if release is not None else timing.end - 1.0)
+        edges.append((start, max(start, end)))
+    return edges
+
+
+def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, direction: int) -> float | None:
+    """Where the sound at a word's edge meets the silence on that side, or None when it cannot be told.
+
+    `direction` -1: an onset (silence from `quiet` to `edge`, the word from `edge` to `inner`); +1: a release
+    (the word from `inner` to `edge`, silence from `edge` to `quiet`). The silence's own level, its 20th
+    percentile, sets the floor; sound is _SOUND_DB above it. From near the aligner's edge inwards the
+    first 30 ms of sound are found, then followed outwards (over one-frame dips) until the silence."""
+    n = len(levels)
+    f_quiet, f_edge, f_inner = (min(n, max(0, round(t / _FRAME))) for t in (quiet, edge, inner))
+    pause = levels[min(f_quiet, f_edge):max(f_quiet, f_edge)]
+    if len(pause) < _MIN_QUIET_FRAMES:
+        return None
+    loud = levels > np.percentile(pause, 20) + _SOUND_DB
+    reach = _MAX_EDGE_MOVE_FRAMES
+    if direction < 0:
+        lo = max(f_quiet, f_edge - reach)
+        f = next((f for f in range(max(lo, f_edge - 3), min(f_inner, f_edge + reach) - 2) if loud[f:f + 3].all()),
+                 None)
+        if f is None:
+            return None
+        while f - 1 >= lo and (loud[f - 1] or (f - 2 >= lo and loud[f - 2])):
+            f -= 1 if loud[f - 1] else 2
+        return f * _FRAME
+    hi = min(f_quiet, f_edge + reach)
+    f = next((f for f in range(min(hi, f_edge + 3), max(f_inner, f_edge - reach) + 2, -1) if loud[f - 3:f].all()),
+             None)
+    if f is None:
+        return None
+    while f + 1 <= hi and (loud[f] or (f + 2 <= hi and loud[f + 1])):
+        f += 1 if loud[f] else 2
+    return f * _FRAME
+
+
 def refine_with_stats(alignment: Alignment, audio: np.ndarray, duration: float) -> tuple[Alignment, RefineStats]:
     """The alignment with its spoken runs re-timed by the phonetic aligner, and what was done."""
     words = list(alignment.words)
     fences = [(u.start, u.end) for u in alignment.unscripted]
     refined: dict[int, tuple[float, float]] = {}
     windows = _windows(words, fences, duration)
+    levels = _levels(audio)
     rejected = 0
     for window in windows:
         timings = phonetic.force_align(audio, window.start, window.end,
@@ -139,9 +221,10 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray, duration: float) 
         if not _trusted(words, timings, window):
             rejected += 1
             continue
-        for k, timing in zip(range(window.context_lo, window.context_hi), timings, strict=True):
-            if window.lo <= k < window.hi and timing is not None:
-                refined[k] = (timing.start + _FRAME_OFFSET, timing.end + _FRAME_OFFSET)
+        for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, levels, window),
+                            strict=True):
+            if window.lo <= k < window.hi and edges is not None:
+                refined[k] = edges
     words = _settle(words, refined)
     stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
     log.info("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
