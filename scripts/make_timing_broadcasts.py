@@ -147,8 +147,8 @@ def render(narrator, name: str, style: Style, spec: mt.Spec, seed: int, out_dir:
     sf.write(out_dir / f"{name}.flac", pcm, OUT_SR, format="FLAC", subtype="PCM_16")
     data = _truth(name, published, same, chunks, n)
     (out_dir / f"{name}.truth.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    print(f"{name}: {len(chunks)} sentences, {n / mb.SR:.1f} s, {sum(w['char_start'] is not None for w in data['words'])}"
-          " words with true times")
+    timed = sum(w["char_start"] is not None for w in data["words"])
+    print(f"{name}: {len(chunks)} sentences, {n / mb.SR:.1f} s, {timed} words with true times")
 
 
 def main(argv=None) -> int:
@@ -156,7 +156,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--only", choices=sorted(BROADCASTS | CALIBRATION), help="render just one")
     parser.add_argument("--calibration", action="store_true",
-                        help="render the calibration broadcasts instead (what aligner.refine's constants were fitted on)")
+                        help="render the calibration broadcasts (aligner.refine's constants were fitted on them)")
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
     narrator = mb.Narrator(mb.NARRATOR_SPEED)
