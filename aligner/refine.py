@@ -28,7 +28,7 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 4  # bump when refinement changes what it produces
+_CACHE_VERSION = 5  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
@@ -50,6 +50,8 @@ _FRAME = 0.01  # s per loudness frame
 _FRAME_SAMPLES = 160
 _MIN_QUIET_FRAMES = 5  # silence shorter than 50 ms has no level of its own to judge against
 _MAX_EDGE_MOVE_FRAMES = 15  # the sound's edge is looked for within 150 ms of the aligner's
+_AT_EDGE = 0.02  # s: a word edge this close to its window's edge was stretched there
+_MAX_STRETCH_FRAMES = 50  # ... and its sound's edge is looked for up to 500 ms inwards
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def _shifted(timings: Sequence[phonetic.WordTiming | None], levels: np.ndarray,
     a join (shifted by _JOIN_SHIFT); a start after silence moves by _ONSET_SHIFT, or earlier, to where the
     sound holding the word's beginning rises out of that silence, and an end before silence likewise later
     to where it falls back: the aligner gives weak onsets and releases (a soft "th" or "s") to the silence.
-    Never inwards: under music or noise the aligner hears a weak edge that loudness cannot."""
+    Never inwards (under music or noise the aligner hears a weak edge that loudness cannot), except where
+    the aligner ran a word into the window's edge: in noise it stretches a last fricative over the quiet."""
     edges: list[tuple[float, float] | None] = []
     for k, timing in enumerate(timings):
         if timing is None:
@@ -164,43 +167,56 @@ def _shifted(timings: Sequence[phonetic.WordTiming | None], levels: np.ndarray,
             start = timing.start + _JOIN_SHIFT
         else:
             quiet_from = before.end if before is not None else max(window.start, timing.start - _MARGIN)
-            onset = _sound_edge(levels, quiet_from, timing.start, timing.end, -1)
-            start = min(timing.start + _ONSET_SHIFT, onset if onset is not None else timing.start + 1.0)
+            stretched = timing.start <= window.start + _AT_EDGE
+            onset = _sound_edge(levels, quiet_from, timing.start, timing.end, -1, stretched)
+            start = timing.start + _ONSET_SHIFT
+            if onset is not None and (onset < start or stretched):
+                start = onset
         if after is not None and abs(after.start - timing.end) < 0.005:
             end = timing.end + _JOIN_SHIFT
         else:
             quiet_to = after.start if after is not None else min(window.end, timing.end + _MARGIN)
-            release = _sound_edge(levels, quiet_to, timing.end, timing.start, +1)
-            end = max(timing.end + _RELEASE_SHIFT, release if release is not None else timing.end - 1.0)
+            stretched = timing.end >= window.end - _AT_EDGE
+            release = _sound_edge(levels, quiet_to, timing.end, timing.start, +1, stretched)
+            end = timing.end + _RELEASE_SHIFT
+            if release is not None and (release > end or stretched):
+                end = release
         edges.append((start, max(start, end)))
     return edges
 
 
-def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, direction: int) -> float | None:
+def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, direction: int,
+                stretched: bool = False) -> float | None:
     """Where the sound at a word's edge meets the silence on that side, or None when it cannot be told.
 
     `direction` -1: an onset (silence from `quiet` to `edge`, the word from `edge` to `inner`); +1: a release
     (the word from `inner` to `edge`, silence from `edge` to `quiet`). The silence's own level, its 20th
     percentile, sets the floor; sound is _SOUND_DB above it. From near the aligner's edge inwards the
-    first 30 ms of sound are found, then followed outwards (over one-frame dips) until the silence."""
+    first 30 ms of sound are found, then followed outwards (over one-frame dips) until the silence. An edge
+    the aligner stretched to its window's edge (`stretched`) has no silence beside it inside the window: the
+    floor is read from the 200 ms past that edge (windows end in pauses) and the sound is looked for up to
+    500 ms inwards."""
     n = len(levels)
     f_quiet, f_edge, f_inner = (min(n, max(0, round(t / _FRAME))) for t in (quiet, edge, inner))
-    pause = levels[min(f_quiet, f_edge):max(f_quiet, f_edge)]
-    if len(pause) < _MIN_QUIET_FRAMES:
+    inward = _MAX_STRETCH_FRAMES if stretched else _MAX_EDGE_MOVE_FRAMES
+    if stretched:  # the window was cut in a pause: the pause goes on past its edge
+        floor_frames = levels[f_edge:f_edge + 20] if direction > 0 else levels[max(0, f_edge - 20):f_edge]
+    else:
+        floor_frames = levels[min(f_quiet, f_edge):max(f_quiet, f_edge)]
+    if len(floor_frames) < _MIN_QUIET_FRAMES:
         return None
-    loud = levels > np.percentile(pause, 20) + _SOUND_DB
-    reach = _MAX_EDGE_MOVE_FRAMES
+    loud = levels > np.percentile(floor_frames, 20) + _SOUND_DB
     if direction < 0:
-        lo = max(f_quiet, f_edge - reach)
-        f = next((f for f in range(max(lo, f_edge - 3), min(f_inner, f_edge + reach) - 2) if loud[f:f + 3].all()),
+        lo = f_edge if stretched else max(f_quiet, f_edge - _MAX_EDGE_MOVE_FRAMES)
+        f = next((f for f in range(max(lo, f_edge - 3), min(f_inner, f_edge + inward) - 2) if loud[f:f + 3].all()),
                  None)
         if f is None:
             return None
         while f - 1 >= lo and (loud[f - 1] or (f - 2 >= lo and loud[f - 2])):
             f -= 1 if loud[f - 1] else 2
         return f * _FRAME
-    hi = min(f_quiet, f_edge + reach)
-    f = next((f for f in range(min(hi, f_edge + 3), max(f_inner, f_edge - reach) + 2, -1) if loud[f - 3:f].all()),
+    hi = f_edge if stretched else min(f_quiet, f_edge + _MAX_EDGE_MOVE_FRAMES)
+    f = next((f for f in range(min(hi, f_edge + 3), max(f_inner, f_edge - inward) + 2, -1) if loud[f - 3:f].all()),
              None)
     if f is None:
         return None
