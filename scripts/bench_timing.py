@@ -44,6 +44,7 @@ import jiwer  # noqa: E402
 from aligner import refine  # noqa: E402
 from aligner.align import Alignment, align  # noqa: E402
 from aligner.normalize import word_keys  # noqa: E402
+from aligner.pipeline import align_files  # noqa: E402
 from aligner.text import read_text  # noqa: E402
 from aligner.transcribe import HeardWord, TranscribeOptions, Transcript, load_audio, transcribe  # noqa: E402
 
@@ -187,16 +188,27 @@ def without_word_timestamps(transcript: Transcript) -> Transcript:
     return dataclasses.replace(transcript, words=tuple(words))
 
 
-def timed(command: list[str], env: dict) -> float:
+def timed(command: list[str], env: dict, failures: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        failures.append(f"{' '.join(command[1:3])} failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}")
     return time.perf_counter() - started
+
+
+def aligned_rows(folder: Path, case: Case, cache: Path, options: TranscribeOptions) -> list[dict]:
+    """alignment.json of a run, or (when the run failed after aligning) the same alignment from its cache."""
+    if (folder / "alignment.json").is_file():
+        return json.loads((folder / "alignment.json").read_text("utf-8"))["words"]
+    os.environ["ALIGNER_CACHE_DIR"] = str(cache)
+    return as_rows(align_files(case.audio, case.text, options).alignment)
 
 
 def measure(case: Case, repeat: int) -> dict:
     env = os.environ | {"PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
                         "HF_HUB_OFFLINE": "1", "PYTHONWARNINGS": "ignore"}
     times: dict[str, list[float]] = {}
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         for round_ in range(repeat):  # interleaved, so all see the same machine load
@@ -208,9 +220,9 @@ def measure(case: Case, repeat: int) -> dict:
                                                str(work / "greedy")], work / f"greedy-cache{round_}"))
             for label, command, cache in commands:
                 extra = {"ALIGNER_CACHE_DIR": str(cache)} if cache else {}
-                times.setdefault(label, []).append(timed(command, env | extra))
-        refined = json.loads((work / "out" / "alignment.json").read_text("utf-8"))["words"]
-        greedy = json.loads((work / "greedy" / "alignment.json").read_text("utf-8"))["words"]
+                times.setdefault(label, []).append(timed(command, env | extra, failures))
+        refined = aligned_rows(work / "out", case, work / "cache0", TranscribeOptions())
+        greedy = aligned_rows(work / "greedy", case, work / "greedy-cache0", TranscribeOptions(beam_size=1))
         os.environ["ALIGNER_CACHE_DIR"] = str(work / "cache0")  # the run's own transcript: no recognition here
         transcript = transcribe(case.audio)
         os.environ["ALIGNER_CACHE_DIR"] = str(work / "greedy-cache0")
@@ -221,7 +233,8 @@ def measure(case: Case, repeat: int) -> dict:
     bare_refined = refine.refine(bare_times, load_audio(case.audio), transcript.duration, use_cache=False)
     return {"duration": transcript.duration, "refined": refined, "coarse": as_rows(coarse), "greedy": greedy,
             "segments only": as_rows(bare_refined), "wer": wer(case.spoken, transcript),
-            "wer greedy": wer(case.spoken, greedy_transcript), "times": {k: min(v) for k, v in times.items()}}
+            "wer greedy": wer(case.spoken, greedy_transcript), "times": {k: min(v) for k, v in times.items()},
+            "failures": sorted(set(failures))}
 
 
 def report(case: Case, result: dict) -> dict:
@@ -243,6 +256,8 @@ def report(case: Case, result: dict) -> dict:
                     "segments only": "no word timestamps"}[label]
             print(f"  {name:21} " + "; ".join(parts))
         pooled[label] = (starts, [e * 1000 for e in s_starts], [e * 1000 for e in s_ends])
+    for failure in result["failures"]:
+        print(f"  FAILED (times from the cached alignment): {failure}")
     t = result["times"]
     print(f"  word error rate: beam 5 {result['wer']:.1%}, greedy {result['wer greedy']:.1%}")
     print(f"  wall time: {times_line(t)}")
