@@ -51,6 +51,8 @@ def _recognizer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true",
                         help="transcribe again even if this audio was transcribed before "
                              "(the cache lives in ALIGNER_CACHE_DIR or ~/.cache/aligner)")
+    parser.add_argument("--no-refine", action="store_true",
+                        help="keep the recognizer's coarse word times (skip the phonetic re-timing of spoken words)")
 
 
 def _caption_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace) -> TranscribeOptions:
-    return TranscribeOptions(model=args.model, language=args.language)
+    return TranscribeOptions(model=args.model, language=args.language, refine=not args.no_refine)
 
 
 def _caption_options(args: argparse.Namespace):

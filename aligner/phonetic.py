@@ -32,6 +32,9 @@ SAMPLE_RATE = 16000
 FRAME_SECONDS = 0.01  # pocketsphinx's frame step
 _SCORE_SHIFT = 1024  # pocketsphinx keeps path scores shifted down by 10 bits; hypothesis scores are undone by it
 _MIN_SECONDS = 0.1  # a window shorter than this holds no word worth aligning
+_PAD = 0.3  # s of quiet added at either end of a window (see _pcm)
+_PAD_SAMPLES = int(_PAD * SAMPLE_RATE)
+_EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as its padding
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
 
 
@@ -50,8 +53,8 @@ class TextFit:
     """How well one wording fits a window of audio.
 
     `total` is the acoustic log-likelihood of the best forced alignment of the wording over every frame of
-    the window (optional silences included), in natural-log units, each frame scored against the best
-    senone of that frame. Fits of different wordings of the same window cover the same frames, so their
+    the window and its padding (optional silences included), in natural-log units, each frame scored against
+    the best senone of that frame. Fits of different wordings of the same window cover the same frames, so their
     difference is a log-likelihood ratio: the larger total fits the sound better."""
 
     text: str
@@ -93,16 +96,26 @@ def _arpabet(ipa: Sequence[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _letter_to_sound():
-    """gruut's English grapheme-to-phoneme CRF, or None when gruut is not installed."""
-    try:
-        import gruut_lang_en
-        from gruut.g2p import GraphemesToPhonemes
-    except ImportError:
+    """gruut's English grapheme-to-phoneme CRF, or None when gruut is not installed.
+
+    gruut's g2p module needs only pycrfsuite, but importing it through the gruut package first runs the
+    package's text processing imports (dateparser and more: 0.8 s, an eighth of a short `aligner run`), so
+    the module is loaded from its file on its own."""
+    import importlib.util
+
+    package = importlib.util.find_spec("gruut")
+    language = importlib.util.find_spec("gruut_lang_en")
+    if package is None or language is None or not package.submodule_search_locations:
         log.warning("gruut is not installed: words missing from the pronunciation dictionary are not aligned")
         return None
     from pathlib import Path
 
-    return GraphemesToPhonemes(Path(gruut_lang_en.get_lang_dir()) / "g2p" / "model.crf")
+    spec = importlib.util.spec_from_file_location("_aligner_gruut_g2p",
+                                                  Path(package.submodule_search_locations[0]) / "g2p.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    model = Path(language.submodule_search_locations[0]) / "g2p" / "model.crf"
+    return module.GraphemesToPhonemes(model)
 
 
 def _guess_phones(token: str) -> list[str]:
@@ -223,14 +236,32 @@ def pronounce(word: str) -> list[str] | None:
 
 
 def _pcm(audio: np.ndarray, start: float, end: float) -> tuple[bytes, float]:
+    """The window as 16-bit samples between two stretches of quiet, and the time of its first sample.
+
+    The aligner needs a few hundred ms of silence at either end to end the text there: with less, it
+    stretches the last word over the window's remaining quiet. A window cut in the middle of a short pause
+    has too little, so each end is padded with noise as loud as that end's outer 50 ms (seeded: the same
+    every time), which the aligner takes for the silence around the words."""
     first = max(0, int(round(start * SAMPLE_RATE)))
     last = min(len(audio), int(round(end * SAMPLE_RATE)))
     piece = np.clip(np.asarray(audio[first:last], dtype=np.float32), -1.0, 1.0)
-    return (piece * 32767).astype("<i2").tobytes(), first / SAMPLE_RATE
+    noise = np.random.default_rng(0).standard_normal(2 * _PAD_SAMPLES)
+    head = noise[:_PAD_SAMPLES] * _loudness(piece[:_EDGE_SAMPLES])
+    tail = noise[_PAD_SAMPLES:] * _loudness(piece[-_EDGE_SAMPLES:])
+    padded = np.concatenate([head, piece, tail])
+    return (np.clip(padded, -1.0, 1.0) * 32767).astype("<i2").tobytes(), first / SAMPLE_RATE - _PAD
+
+
+def _loudness(samples: np.ndarray) -> float:
+    return max(float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0, 1e-4)
 
 
 def _decode(decoder: _Decoder, pcm: bytes, entries: list[str]):
-    """Forced alignment of entries to the audio: (total score, [(entry, first frame, last frame, score)])."""
+    """Forced alignment of entries to the audio: (total score, [(entry, first frame, last frame, score)]).
+
+    The decoder carries state from one utterance to the next (the first score of a window differed by about
+    5 log-units depending on what was aligned before, with dither off and batch CMN), so callers align a
+    window once to settle it and use the second pass: the results then depend on the window alone."""
     ps = decoder.decoder
     try:
         ps.set_align_text(" ".join(entries))
@@ -247,7 +278,8 @@ def _decode(decoder: _Decoder, pcm: bytes, entries: list[str]):
     return math.log(hypothesis.score) * _SCORE_SHIFT, segments
 
 
-def _placed(segments, words: Sequence[str], owners: list[int], offset: float) -> list[WordTiming | None]:
+def _placed(segments, words: Sequence[str], owners: list[int], offset: float,
+            bounds: tuple[float, float]) -> list[WordTiming | None]:
     """Word timings from the decoder's segments; several dictionary tokens of one word become one span."""
     spans: list[list[float] | None] = [None] * len(words)
     token = 0
@@ -263,8 +295,12 @@ def _placed(segments, words: Sequence[str], owners: list[int], offset: float) ->
             span[1], span[2] = last, span[2] + score
     if token != len(owners):
         return [None] * len(words)
-    return [None if span is None else WordTiming(word, round(offset + span[0] * FRAME_SECONDS, 3),
-                                                 round(offset + (span[1] + 1) * FRAME_SECONDS, 3), round(span[2], 2))
+    low, high = bounds
+
+    def seconds(frame: int) -> float:
+        return round(min(max(offset + frame * FRAME_SECONDS, low), high), 3)
+
+    return [None if span is None else WordTiming(word, seconds(span[0]), seconds(span[1] + 1), round(span[2], 2))
             for word, span in zip(words, spans, strict=True)]
 
 
@@ -287,10 +323,11 @@ def force_align(audio: np.ndarray, start: float, end: float, words: Sequence[str
         if not entries:
             return [None] * len(words)
         pcm, offset = _pcm(audio, start, end)
+        _decode(decoder, pcm, entries)  # see _decode: the first pass over a window only settles the decoder
         result = _decode(decoder, pcm, entries)
     if result is None:
         return [None] * len(words)
-    return _placed(result[1], words, owners, offset)
+    return _placed(result[1], words, owners, offset, (start, end))
 
 
 def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> list[TextFit | None]:
@@ -302,7 +339,8 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
     fits: list[TextFit | None] = []
     with decoder.lock:
         pcm, offset = _pcm(audio, start, end)
-        frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)
+        frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)  # the window and its padding
+        primed = False
         for text in texts:
             words = text.split()
             entries, owners, sounding = [], [], []
@@ -315,8 +353,11 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
                     entries += found
                     owners += [len(sounding)] * len(found)
                     sounding.append(word)
+            if entries and not primed:
+                _decode(decoder, pcm, entries)  # see _decode: the first pass over a window only settles the decoder
+                primed = True
             result = _decode(decoder, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
-            placed = result and _placed(result[1], sounding, owners, offset)
+            placed = result and _placed(result[1], sounding, owners, offset, (start, end))
             if not placed or any(p is None for p in placed):
                 fits.append(None)
                 continue

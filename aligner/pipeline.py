@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, Unscripted, align
+from .refine import refine
 from .text import Document, read_text
 from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 
@@ -22,10 +23,14 @@ class Aligned:
 
 def align_files(audio_path: str | Path, text_path: str | Path,
                 options: TranscribeOptions = TranscribeOptions(), use_cache: bool = True) -> Aligned:
-    """Read the text first (cheap to reject), then transcribe (cached: no decoding then) and align."""
+    """Read the text first (cheap to reject), then transcribe (cached: no decoding then), align, and re-time
+    the spoken stretches with the phonetic aligner unless options.refine is off."""
     document = read_text(text_path)
     transcript = transcribe(audio_path, options, use_cache=use_cache)
-    return Aligned(Path(audio_path), document, transcript, align(document, transcript))
+    alignment = align(document, transcript)
+    if options.refine:
+        alignment = refine(alignment, Path(audio_path), transcript.duration, use_cache=use_cache)
+    return Aligned(Path(audio_path), document, transcript, alignment)
 
 
 def alignment_json(aligned: Aligned, captioned: Collection[HeardWord] | None = None) -> dict:

@@ -257,11 +257,12 @@ def test_quote_look_up_failures_on_the_command_line(broadcast_run, tmp_path):
     out = tmp_path / "c.wav"
     result = run_cli("clip", BROADCAST, ARTICLE, "unity of porpoise soup for the soul", "-o", out)
     assert_one_line_error(result, 2, "quote not found", "closest passages")
-    assert "unity of purpose" in result.stdout and "1:20" in result.stdout
+    first_unity = ("1:19.9", "1:20.0")  # the truth says 79.953 s
+    assert "unity of purpose" in result.stdout and any(t in result.stdout for t in first_unity)
 
     result = run_cli("clip", BROADCAST, ARTICLE, "unity", "-o", out)
     assert_one_line_error(result, 2, "occurs 2 times", "--occurrence")
-    assert "1:20" in result.stdout and "1:21" in result.stdout and not out.exists()
+    assert any(t in result.stdout for t in first_unity) and "1:21" in result.stdout and not out.exists()
 
     result = run_cli("clip", BROADCAST, ARTICLE, "unity", "--occurrence", "2", "-o", out)
     assert result.returncode == 0, result.stderr

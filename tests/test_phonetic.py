@@ -62,7 +62,7 @@ def test_aligned_words_are_near_whisper_times(jfk_audio):
 def test_the_spoken_wording_fits_better_than_a_changed_one(jfk_audio):
     changed = JFK.replace("your country can", "your nation can")
     spoken, other = phonetic.fit(jfk_audio, 0.0, 11.0, [JFK, changed])
-    assert spoken.frames == other.frames == 1100
+    assert spoken.frames == other.frames >= 1100  # the window, and the same padding for both
     assert spoken.total > other.total
     assert spoken.per_frame > other.per_frame
     assert [w.word for w in spoken.words] == JFK.split()

@@ -1,0 +1,357 @@
+"""Precise word times for stretches that were really spoken, from the phonetic forced aligner.
+
+Whisper's word times are coarse (tens of milliseconds late or early, edges glued to the next word across a
+pause). A forced aligner is far more precise when it is told exactly what was said, and fails when it is
+not. The alignment already knows which published words were heard and roughly where, so refinement
+only re-times runs of spoken words whose ends are confident anchors (matched or substituted words), in
+windows that end in the quiet between words or at other speech, never across unscripted speech or
+unspoken text. A window whose result disagrees wholesale with the coarse times (wrong text, music, a
+failure) keeps its coarse times: refinement never takes a time away from a spoken word.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import decode, phonetic
+from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment
+from .decode import SAMPLE_RATE
+from .files import write_atomic
+from .transcribe import cache_dir
+
+__all__ = ["RefineStats", "refine", "refine_with_stats"]
+
+log = logging.getLogger(__name__)
+
+_CACHE_VERSION = 6  # bump when refinement changes what it produces
+_ANCHORS = (MATCHED, SUBSTITUTED)
+_MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
+_MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
+_PAUSE = 0.15  # s between coarse word times: a cut there falls in the quiet between words
+_DISAGREE = 0.5  # s a refined start may sit from its coarse start before it counts as a disagreement
+_MAX_DISAGREEING = 0.25  # share of a window's words that may disagree before the window is rejected
+# Where the aligner's boundaries sit against the true edges of the sound, in s (added to its times): an onset
+# after silence, a boundary between two words said without a pause, and the end of a word before silence.
+# Fitted (medians of the signed errors, rounded to 5 ms) by `python scripts/bench_timing.py --calibrate` on the
+# calibration broadcasts of scripts/make_timing_broadcasts.py --calibration, which no test and no benchmark
+# row uses. The onset shift is about half the aligner's 25.6 ms analysis window, which hears a sound early.
+_ONSET_SHIFT = 0.015
+_JOIN_SHIFT = 0.040
+_RELEASE_SHIFT = -0.015
+_SOUND_DB = 8.0  # a frame this much louder than the silence beside a word is sound (see _sound_edge); on the
+# calibration broadcasts 6 dB and 8 dB placed onsets and releases best (13 and 16 dB worse); 8 keeps a margin
+# over the frame-to-frame wobble of noise
+_FRAME = 0.01  # s per loudness frame
+_FRAME_SAMPLES = 160
+_READ_PAD = 1.5  # s of audio read beyond a window's edges: _MARGIN, the inward search and the floor beside it
+_MIN_QUIET_FRAMES = 5  # silence shorter than 50 ms has no level of its own to judge against
+_MAX_EDGE_MOVE_FRAMES = 15  # the sound's edge is looked for within 150 ms of the aligner's
+_AT_EDGE = 0.02  # s: a word edge this close to its window's edge was stretched there
+_MAX_STRETCH_FRAMES = 50  # ... and its sound's edge is looked for up to 500 ms inwards
+
+
+@dataclass(frozen=True)
+class RefineStats:
+    """What refinement did, for the benchmark and the log."""
+
+    windows: int
+    rejected: int  # windows whose result was not trusted (kept coarse times)
+    refined_words: int
+    spoken_words: int
+
+
+@dataclass(frozen=True)
+class _Window:
+    lo: int  # published words [lo, hi) whose times this window decides
+    hi: int
+    context_lo: int  # words [context_lo, context_hi) aligned in it (a neighbour either side when no pause)
+    context_hi: int
+    start: float
+    end: float
+
+
+def _runs(words: Sequence[AlignedWord], fences: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """Runs [lo, hi) of timed spoken words that begin and end at an anchor, with no other speech inside."""
+    runs: list[tuple[int, int]] = []
+    lo = None
+    for k in range(len(words) + 1):
+        word = words[k] if k < len(words) else None
+        spoken = word is not None and word.start is not None and word.status in (*_ANCHORS, INTERPOLATED)
+        if lo is not None and (not spoken or any(a < word.start and b > words[k - 1].end for a, b in fences)):
+            _close(words, runs, lo, k)  # unspoken text or unscripted speech ends the run
+            lo = None
+        if spoken and lo is None:
+            lo = k
+    return runs
+
+
+def _close(words: Sequence[AlignedWord], runs: list[tuple[int, int]], lo: int, hi: int) -> None:
+    while lo < hi and words[lo].status not in _ANCHORS:
+        lo += 1
+    while hi > lo and words[hi - 1].status not in _ANCHORS:
+        hi -= 1
+    if hi > lo:
+        runs.append((lo, hi))
+
+
+def _cuts(words: Sequence[AlignedWord], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Pieces of a run no longer than _MAX_WINDOW, cut at the widest pause between anchors."""
+    if words[hi - 1].end - words[lo].start <= _MAX_WINDOW or hi - lo < 2:
+        return [(lo, hi)]
+    candidates = [k for k in range(lo + 1, hi) if words[k].status in _ANCHORS and words[k - 1].status in _ANCHORS]
+    if not candidates:
+        return [(lo, hi)]
+    middle = (words[lo].start + words[hi - 1].end) / 2
+    cut = max(candidates, key=lambda k: (round(words[k].start - words[k - 1].end, 2),
+                                         -abs(words[k].start - middle)))
+    return _cuts(words, lo, cut) + _cuts(words, cut, hi)
+
+
+def _windows(words: Sequence[AlignedWord], fences: list[tuple[float, float]], duration: float) -> list[_Window]:
+    """Windows over the runs; each ends in a pause, or takes its neighbour as context where there is none."""
+    occupied = sorted([(w.start, w.end) for w in words if w.start is not None] + fences)
+    windows = []
+    for run_lo, run_hi in _runs(words, fences):
+        for lo, hi in _cuts(words, run_lo, run_hi):
+            context_lo = lo - 1 if lo > run_lo and words[lo].start - words[lo - 1].end < _PAUSE else lo
+            context_hi = hi + 1 if hi < run_hi and words[hi].start - words[hi - 1].end < _PAUSE else hi
+            first, last = words[context_lo], words[context_hi - 1]
+            before = max((b for a, b in occupied if a < first.start and b <= first.start), default=0.0)
+            after = min((a for a, b in occupied if a >= last.end and b > last.end), default=duration)
+            if context_lo == lo and lo > run_lo:  # a pause inside the run: cut in its middle
+                before = (words[lo - 1].end + first.start) / 2
+            if context_hi == hi and hi < run_hi:
+                after = (last.end + words[hi].start) / 2
+            start = max(before, first.start - _MARGIN, 0.0)
+            end = min(after, last.end + _MARGIN, duration)
+            windows.append(_Window(lo, hi, context_lo, context_hi, start, max(start, end)))
+    return windows
+
+
+def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming | None], window: _Window) -> bool:
+    """Most words land near their coarse times: the aligner was told what was said."""
+    placed = [(words[k], t) for k, t in zip(range(window.context_lo, window.context_hi), timings, strict=True)
+              if t is not None]
+    if not placed:
+        return False
+    disagreeing = sum(abs(t.start - w.start) > _DISAGREE for w, t in placed)
+    return disagreeing <= _MAX_DISAGREEING * len(placed)
+
+
+def _levels(audio: np.ndarray) -> np.ndarray:
+    """Loudness in dB of each 10 ms frame."""
+    frames = np.asarray(audio[: len(audio) // _FRAME_SAMPLES * _FRAME_SAMPLES], np.float64).reshape(-1, _FRAME_SAMPLES)
+    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+
+
+def _shifted(timings: Sequence[phonetic.WordTiming | None], levels: np.ndarray,
+             window: _Window) -> list[tuple[float, float] | None]:
+    """The aligner's word edges moved onto the sound. A start or end that touches the neighbouring word is
+    a join (shifted by _JOIN_SHIFT); a start after silence moves by _ONSET_SHIFT, or earlier, to where the
+    sound holding the word's beginning rises out of that silence, and an end before silence likewise later
+    to where it falls back: the aligner gives weak onsets and releases (a soft "th" or "s") to the silence.
+    Never inwards (under music or noise the aligner hears a weak edge that loudness cannot), except where
+    the aligner ran a word into the window's edge: in noise it stretches a last fricative over the quiet."""
+    edges: list[tuple[float, float] | None] = []
+    for k, timing in enumerate(timings):
+        if timing is None:
+            edges.append(None)
+            continue
+        before = next((t for t in reversed(timings[:k]) if t is not None), None)
+        after = next((t for t in timings[k + 1:] if t is not None), None)
+        if before is not None and abs(before.end - timing.start) < 0.005:
+            start = timing.start + _JOIN_SHIFT
+        else:
+            quiet_from = before.end if before is not None else max(window.start, timing.start - _MARGIN)
+            stretched = timing.start <= window.start + _AT_EDGE
+            onset = _sound_edge(levels, quiet_from, timing.start, timing.end, -1, stretched)
+            start = timing.start + _ONSET_SHIFT
+            if onset is not None and (onset < start or stretched):
+                start = onset
+        if after is not None and abs(after.start - timing.end) < 0.005:
+            end = timing.end + _JOIN_SHIFT
+        else:
+            quiet_to = after.start if after is not None else min(window.end, timing.end + _MARGIN)
+            stretched = timing.end >= window.end - _AT_EDGE
+            release = _sound_edge(levels, quiet_to, timing.end, timing.start, +1, stretched)
+            end = timing.end + _RELEASE_SHIFT
+            if release is not None and (release > end or stretched):
+                end = release
+        edges.append((start, max(start, end)))
+    return edges
+
+
+def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, direction: int,
+                stretched: bool = False) -> float | None:
+    """Where the sound at a word's edge meets the silence on that side, or None when it cannot be told.
+
+    `direction` -1: an onset (silence from `quiet` to `edge`, the word from `edge` to `inner`); +1: a release
+    (the word from `inner` to `edge`, silence from `edge` to `quiet`). The silence's own level, its 20th
+    percentile, sets the floor; sound is _SOUND_DB above it. From near the aligner's edge inwards the
+    first 30 ms of sound are found, then followed outwards (over one-frame dips) until the silence. An edge
+    the aligner stretched to its window's edge (`stretched`) has no silence beside it inside the window: the
+    floor is read from the 200 ms past that edge (windows end in pauses) and the sound is looked for up to
+    500 ms inwards."""
+    n = len(levels)
+    f_quiet, f_edge, f_inner = (min(n, max(0, round(t / _FRAME))) for t in (quiet, edge, inner))
+    inward = _MAX_STRETCH_FRAMES if stretched else _MAX_EDGE_MOVE_FRAMES
+    if stretched:  # the window was cut in a pause: the pause goes on past its edge
+        floor_frames = levels[f_edge:f_edge + 20] if direction > 0 else levels[max(0, f_edge - 20):f_edge]
+    else:
+        floor_frames = levels[min(f_quiet, f_edge):max(f_quiet, f_edge)]
+    if len(floor_frames) < _MIN_QUIET_FRAMES:
+        return None
+    loud = levels > np.percentile(floor_frames, 20) + _SOUND_DB
+    if direction < 0:
+        lo = f_edge if stretched else max(f_quiet, f_edge - _MAX_EDGE_MOVE_FRAMES)
+        f = next((f for f in range(max(lo, f_edge - 3), min(f_inner, f_edge + inward) - 2) if loud[f:f + 3].all()),
+                 None)
+        if f is None:
+            return None
+        while f - 1 >= lo and (loud[f - 1] or (f - 2 >= lo and loud[f - 2])):
+            f -= 1 if loud[f - 1] else 2
+        return f * _FRAME
+    hi = f_edge if stretched else min(f_quiet, f_edge + _MAX_EDGE_MOVE_FRAMES)
+    f = next((f for f in range(min(hi, f_edge + 3), max(f_inner, f_edge - inward) + 2, -1) if loud[f - 3:f].all()),
+             None)
+    if f is None:
+        return None
+    while f + 1 <= hi and (loud[f] or (f + 2 <= hi and loud[f + 1])):
+        f += 1 if loud[f] else 2
+    return f * _FRAME
+
+
+def _window_samples(audio: np.ndarray | str | Path, spans: list[tuple[float, float]]):
+    """(index, samples) of each span: sliced from the samples, or read from the file in one pass, so a long
+    programme is never held whole."""
+    if isinstance(audio, np.ndarray):
+        for index, (start, end) in enumerate(spans):
+            yield index, audio[int(round(start * SAMPLE_RATE)):int(round(end * SAMPLE_RATE))]
+    else:
+        yield from decode.read_spans(audio, spans)
+
+
+def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
+                      duration: float) -> tuple[Alignment, RefineStats]:
+    """The alignment with its spoken runs re-timed by the phonetic aligner, and what was done. `audio` is the
+    samples or the file; each window is aligned on its own stretch of it, read with room for its edges."""
+    words = list(alignment.words)
+    fences = [(u.start, u.end) for u in alignment.unscripted]
+    refined: dict[int, tuple[float, float]] = {}
+    windows = _windows(words, fences, duration)
+    # each stretch starts on the 10 ms frame grid, so its loudness frames are those of the whole file
+    offsets = [max(0.0, math.floor((w.start - _READ_PAD) / _FRAME) * _FRAME) for w in windows]
+    spans = [(t0, w.end + _READ_PAD) for t0, w in zip(offsets, windows, strict=True)]
+    rejected = 0
+    for index, samples in _window_samples(audio, spans):
+        window, t0 = windows[index], offsets[index]
+        local = dataclasses.replace(window, start=window.start - t0, end=window.end - t0)
+        timings = phonetic.force_align(samples, local.start, local.end,
+                                       [w.text for w in words[window.context_lo:window.context_hi]])
+        absolute = [None if t is None else dataclasses.replace(t, start=t.start + t0, end=t.end + t0)
+                    for t in timings]
+        if not _trusted(words, absolute, window):
+            rejected += 1
+            continue
+        for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, _levels(samples), local),
+                            strict=True):
+            if window.lo <= k < window.hi and edges is not None:
+                refined[k] = (edges[0] + t0, edges[1] + t0)
+    words = _settle(words, refined)
+    stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
+    log.info("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
+             stats.windows, stats.rejected)
+    return dataclasses.replace(alignment, words=tuple(words)), stats
+
+
+def refine(alignment: Alignment, audio: np.ndarray | str | Path, duration: float,
+           use_cache: bool = True) -> Alignment:
+    """The alignment with its spoken runs re-timed by the phonetic aligner (see the module docstring).
+
+    The times are cached beside the transcripts, keyed by the audio and the coarse alignment, so a second
+    command on the same broadcast and text (a clip after a run) does not align again."""
+    cache_file = cache_dir() / f"refined-{_cache_key(alignment, audio, duration)}.json"
+    if use_cache and cache_file.is_file():
+        try:
+            times = json.loads(cache_file.read_text("utf-8"))
+            if len(times) == len(alignment.words):
+                return dataclasses.replace(alignment, words=tuple(
+                    w if t is None else dataclasses.replace(w, start=t[0], end=t[1])
+                    for w, t in zip(alignment.words, times, strict=True)))
+        except (ValueError, TypeError, IndexError):
+            pass  # a damaged cache entry is simply recomputed
+    refined = refine_with_stats(alignment, audio, duration)[0]
+    if use_cache:
+        try:
+            write_atomic(cache_file, json.dumps([None if w.start is None else [w.start, w.end] for w in refined.words]))
+        except OSError:
+            pass  # an unwritable cache costs time, not correctness
+    return refined
+
+
+def _cache_key(alignment: Alignment, audio: np.ndarray | str | Path, duration: float) -> str:
+    if isinstance(audio, np.ndarray):
+        digest = hashlib.sha256(np.ascontiguousarray(audio).view(np.uint8))
+    else:
+        digest = hashlib.sha256()
+        with open(audio, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    coarse = [[w.text, w.start, w.end, w.status] for w in alignment.words]
+    unscripted = [[u.start, u.end] for u in alignment.unscripted]
+    digest.update(json.dumps([_CACHE_VERSION, duration, coarse, unscripted]).encode())
+    return digest.hexdigest()
+
+
+def _settle(words: list[AlignedWord], refined: dict[int, tuple[float, float]]) -> list[AlignedWord]:
+    """Refined times in place; words left with coarse times are fitted between their refined neighbours
+    (shared by length, as interpolation does), so times never overlap or run backwards."""
+    out = list(words)
+    for k, (start, end) in refined.items():
+        out[k] = dataclasses.replace(out[k], start=round(max(0.0, start), 3), end=round(max(start, end), 3))
+    k = 0
+    while k < len(out):
+        if k in refined or out[k].start is None:
+            k += 1
+            continue
+        hi = k
+        while hi < len(out) and hi not in refined and out[hi].start is not None:
+            hi += 1
+        floor = out[k - 1].end if k and (k - 1) in refined else None
+        ceiling = out[hi].start if hi < len(out) and hi in refined else None
+        _fit_between(out, k, hi, floor, ceiling)
+        k = hi
+    previous_end = 0.0
+    for k, word in enumerate(out):  # last guard: never backwards
+        if word.start is None:
+            continue
+        start = max(word.start, previous_end)
+        out[k] = dataclasses.replace(word, start=round(start, 3), end=round(max(start, word.end), 3))
+        previous_end = out[k].end
+    return out
+
+
+def _fit_between(words: list[AlignedWord], lo: int, hi: int, floor: float | None, ceiling: float | None) -> None:
+    """Coarse words [lo, hi) kept inside (floor, ceiling): untouched when they fit, squeezed by length if not."""
+    start, end = words[lo].start, words[hi - 1].end
+    new_start = max(start, floor) if floor is not None else start
+    new_end = min(end, ceiling) if ceiling is not None else end
+    if (new_start, new_end) == (start, end):
+        return
+    if new_end <= new_start:
+        new_end = new_start
+    lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
+    total, done = sum(lengths), 0
+    scale = (new_end - new_start) / total
+    for k, length in zip(range(lo, hi), lengths, strict=True):
+        a = new_start + done * scale
+        done += length
+        words[k] = dataclasses.replace(words[k], start=round(a, 3), end=round(new_start + done * scale, 3))
