@@ -488,10 +488,17 @@ def score_texts(audio: np.ndarray | str | Path, windows: Sequence[tuple[float, f
         padded = np.zeros((features.shape[0], min(_MAX_FRAMES, -(-frames // 100) * 100)), features.dtype)
         padded[:, :frames] = features[:, :frames]
         encoded = np.asarray(model.encode(padded))
-        batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(texts), axis=0)))
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
-        results = model.model.align(batch, tokenizer.sot_sequence, tokens, frames)
+        # the decoder has 448 positions; a text longer than that cannot be said in 30 s of audio, and each of
+        # its pieces gets the floor probability below (a long programme's check met one: a crash before)
+        room = model.max_length - len(tokenizer.sot_sequence) - 1
+        fitting = [i for i, ids in enumerate(tokens) if len(ids) <= room]
+        probabilities = {}
+        if fitting:
+            batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(fitting), axis=0)))
+            results = model.model.align(batch, tokenizer.sot_sequence, [tokens[i] for i in fitting], frames)
+            probabilities = {i: result.text_token_probs for i, result in zip(fitting, results, strict=True)}
         scores[k] = [TextScore(tuple(tokenizer.decode([t]) for t in ids),
-                               tuple(float(np.log(max(p, 1e-10))) for p in result.text_token_probs))
-                     for ids, result in zip(tokens, results, strict=True)]
+                               tuple(float(np.log(max(p, 1e-10))) for p in probabilities.get(i, [0.0] * len(ids))))
+                     for i, ids in enumerate(tokens)]
     return scores
