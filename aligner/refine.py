@@ -267,7 +267,7 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
                 refined[k] = (edges[0] + t0, edges[1] + t0)
     words = _settle(words, refined)
     stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
-    log.info("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
+    log.debug("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
              stats.windows, stats.rejected)
     return dataclasses.replace(alignment, words=tuple(words)), stats
 
