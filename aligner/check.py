@@ -29,7 +29,7 @@ from .orthography import spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .render import print_report, write_reports
-from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
+from .report import FAIL_ON, RECOGNITION, UNCERTAIN, WORDING, Difference, QuoteVerdict, Report, UnspokenText
 from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
@@ -41,6 +41,7 @@ _CONTEXT_WORDS = 4
 _CONTEXT_PAUSE = 1.0  # seconds of silence that end the context
 _WINDOW_PAD = 0.15  # seconds of audio either side of the context words
 _MAX_WINDOW = 20.0  # seconds; nearby differences share a window up to this length
+_BESIDE = 0.3  # seconds: unpublished speech this close to where unheard words belong was heard "there"
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,9 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
             end = min((u.start for u in units if u.start >= start), default=start)
     probability = (round(sum(u.probability for u in heard_units) / len(heard_units), 3) if heard_units else None)
     timed = all(words[k].spoken for k in region.words)
-    kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed, acoustic)
+    kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed, acoustic,
+                            not timed and not heard_units and _speech_beside(aligned, region.words[0],
+                                                                             region.words[-1]))
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
@@ -227,6 +230,26 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     return Difference(published, " ".join(u.text for u in heard_units), start, end, char_start, char_end, kind,
                       reason, None if best is None else round(best.margin, 2), None if best is None else best.pieces,
                       probability, round(alike, 3), acoustic, distance, witness)
+
+
+def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
+    """Was unpublished speech heard where these unheard published words would have been said (between the
+    spoken words around them)? Then they may have been said and misheard beyond recognition."""
+    words = aligned.alignment.words
+    before = [w.end for w in words[:first] if w.spoken and w.end is not None]
+    after = [w.start for w in words[last + 1:] if w.spoken and w.start is not None]
+    lo = before[-1] if before else 0.0
+    hi = after[0] if after else aligned.transcript.duration
+    return any(u.start < hi + _BESIDE and lo - _BESIDE < u.end for u in aligned.alignment.unscripted)
+
+
+def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
+    """A word of a quote that was not said: a wording difference, or uncertain with unpublished speech beside."""
+    w = aligned.alignment.words[k]
+    if _speech_beside(aligned, k, k):
+        return Difference(w.text, "", at, at, w.char_start, w.char_end, UNCERTAIN,
+                          "listen: not recognized, but speech that is in no published text was heard right there")
+    return Difference(w.text, "", at, at, w.char_start, w.char_end, WORDING, "never said")
 
 
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
@@ -239,11 +262,11 @@ def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdic
         left_out = [w for w in inside if not w.spoken]
         if spoken and left_out:  # a passage of the quote never said (whole sentences of it)
             covered = {(d.char_start, d.char_end) for d in found}
-            found += tuple(Difference(w.text, "", spoken[-1].end, spoken[-1].end, w.char_start, w.char_end, WORDING,
-                                      "never said") for w in left_out
-                           if not any(a <= w.char_start and w.char_end <= b for a, b in covered))
-        verbatim = bool(spoken) and not left_out and all(d.kind == RECOGNITION for d in found)
-        uncertain = bool(spoken) and not left_out and not verbatim and all(d.kind != WORDING for d in found)
+            found += tuple(_left_out(aligned, quote.first_word + k, spoken[-1].end) for k, w in enumerate(inside)
+                           if not w.spoken and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
+        # every word left out is now a difference: judged, or "never said"
+        verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
+        uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)
         verdicts.append(QuoteVerdict(quote.text, quote.char_start, quote.char_end,
                                      spoken[0].start if spoken else None, spoken[-1].end if spoken else None,
                                      verbatim, tuple(sorted(found, key=lambda d: d.char_start)), uncertain))

@@ -83,14 +83,18 @@ def acoustic_distance(acoustic: float, published: Sequence[str] = (), heard: Seq
 
 def classify(published: Sequence[str], heard: Sequence[str], probability: float | None = None,
              fit: Fit | None = None, second: Fit | None = None, timed: bool = True,
-             acoustic: float | None = None) -> tuple[str, str]:
+             acoustic: float | None = None, speech_beside: bool = False) -> tuple[str, str]:
     """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
     tokens.
 
     `fit` comes from the recognizer's model, `second` from a larger model, which is trusted over the first;
     `acoustic` from the phonetic aligner, an independent witness: where it disagrees with the model, the
     verdict is UNCERTAIN (an editor should listen). Published words the alignment found no time for
-    (`timed` False) were not said, whatever the models think."""
+    (`timed` False) were not said, whatever the models think, unless unpublished speech was heard where they
+    belong (`speech_beside`): then they may have been said and misheard beyond recognition, and only a
+    listener can tell."""
+    if not timed and not heard and speech_beside:
+        return UNCERTAIN, "listen: not recognized, but speech that is in no published text was heard right there"
     if not timed and not heard:
         return WORDING, "never said: the audio has no time for these words"
     if fit is None and second is None:
