@@ -262,8 +262,10 @@ def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdic
         left_out = [w for w in inside if not w.spoken]
         if spoken and left_out:  # a passage of the quote never said (whole sentences of it)
             covered = {(d.char_start, d.char_end) for d in found}
+            # hesitations ("Um,") count for nothing: the measure and the recognizer leave them out alike
             found += tuple(_left_out(aligned, quote.first_word + k, spoken[-1].end) for k, w in enumerate(inside)
-                           if not w.spoken and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
+                           if not w.spoken and standard_tokens(w.text)
+                           and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
         # every word left out is now a difference: judged, or "never said"
         verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
         uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)
