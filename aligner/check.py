@@ -42,6 +42,7 @@ _CONTEXT_PAUSE = 1.0  # seconds of silence that end the context
 _WINDOW_PAD = 0.15  # seconds of audio either side of the context words
 _MAX_WINDOW = 20.0  # seconds; nearby differences share a window up to this length
 _BESIDE = 0.3  # seconds: unpublished speech this close to where unheard words belong was heard "there"
+_MAX_EXTRA_UNITS = 2  # heard words beside unheard published ones compared with them: as many, and this many more
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit)
+    regions = [_with_speech_beside(aligned, units, region) for region in regions]
 
     fits, second, acoustic, scored_by = _score(aligned, units, regions, options, transcribe_options)
     differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k])
@@ -232,14 +234,34 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
                       probability, round(alike, 3), acoustic, distance, witness)
 
 
-def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
-    """Was unpublished speech heard where these unheard published words would have been said (between the
-    spoken words around them)? Then they may have been said and misheard beyond recognition."""
+def _gap(aligned: Aligned, first: int, last: int) -> tuple[float, float]:
+    """The time between the spoken words around published words first..last."""
     words = aligned.alignment.words
     before = [w.end for w in words[:first] if w.spoken and w.end is not None]
     after = [w.start for w in words[last + 1:] if w.spoken and w.start is not None]
-    lo = before[-1] if before else 0.0
-    hi = after[0] if after else aligned.transcript.duration
+    return (before[-1] if before else 0.0), (after[0] if after else aligned.transcript.duration)
+
+
+def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -> _Region:
+    """Published words that were not heard, where unpublished speech was heard in their place ("…for the
+    nation." against "…for your country."): that speech is what the witnesses compare them with, so a real
+    change and a word misheard beyond recognition are told apart instead of both being "never said"."""
+    if region.units or not region.words or any(aligned.alignment.words[k].spoken for k in region.words):
+        return region
+    lo, hi = _gap(aligned, region.words[0], region.words[-1])
+    apart = [u for u in aligned.alignment.unscripted if u.start < hi + _BESIDE and lo - _BESIDE < u.end]
+    beside = [k for k, unit in enumerate(units) if lo - _BESIDE < unit.start and unit.end < hi + _BESIDE
+              and any(u.start - 1e-6 <= unit.start and unit.end <= u.end + 1e-6 for u in apart)]
+    beside = beside[:len(region.p_tokens) + _MAX_EXTRA_UNITS]
+    if not beside:
+        return region
+    return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
+
+
+def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
+    """Was unpublished speech heard where these unheard published words would have been said (between the
+    spoken words around them)? Then they may have been said and misheard beyond recognition."""
+    lo, hi = _gap(aligned, first, last)
     return any(u.start < hi + _BESIDE and lo - _BESIDE < u.end for u in aligned.alignment.unscripted)
 
 

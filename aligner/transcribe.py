@@ -397,23 +397,6 @@ def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
     return dataclasses.replace(transcript, words=(), segments=())
 
 
-def _declared_seconds(path: Path) -> float | None:
-    """The audio's length as the file header states it, if it does; InputError for a file that opens
-    but has no audio track (a silent video). Only the header is read."""
-    import av
-
-    try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise InputError(f"{path} has no audio track")
-            stream = container.streams.audio[0]
-            if stream.duration is not None and stream.time_base is not None:
-                return float(stream.duration * stream.time_base)
-            return container.duration / 1_000_000 if container.duration else None
-    except (av.error.FFmpegError, OSError):
-        return None  # decoding will say what is wrong
-
-
 def _check_complete(path: Path, declared: float | None, decoded: float) -> None:
     if declared and declared - decoded > max(_TRUNCATED_SECONDS, _TRUNCATED_SHARE * declared):
         raise InputError(f"audio file {path} is truncated: its header says {declared:.1f} s, "
@@ -430,7 +413,7 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
     with _exclusive(cache_file) if use_cache else contextlib.nullcontext():
         transcript = _cached(cache_file) if use_cache else None
         if transcript is None:
-            declared = _declared_seconds(audio_path)
+            declared = decode.duration_hint(audio_path)  # the header's length, before the long work
             recognized = _recognize(audio_path, options, location)
             _check_complete(audio_path, declared, recognized.duration)
             transcript = _speech_only(audio_path, recognized)
