@@ -107,3 +107,15 @@ def test_run_and_check_agree(tmp_path, audio, text):
     assert from_run["omitted_words"] == from_check["omitted_words"] == alignment["counts"]["omitted"]
     assert from_run["reference_words"] == from_check["reference_words"]
     assert [q["verbatim"] for q in from_run["quotes"]] == [q["verbatim"] for q in from_check["quotes"]]
+
+
+@pytest.mark.slow
+def test_hesitations_left_out_of_a_quote_of_spontaneous_speech_are_no_change(tmp_path):
+    """Whisper never writes "um" or "uh": a quote that keeps the speaker's fillers is still verbatim."""
+    story = tmp_path / "story.txt"
+    story.write_text("The speaker slowed down: “Um, this is me talking really slow and slightly lower in "
+                     "intensity, uh, we’re just saying some words.”\n", encoding="utf-8")
+    report = check(align_files(REAL / "acoustic_corpus.wav", story))
+    (quote,) = report.quotes
+    assert quote.verdict == "verbatim", quote.differences
+    assert not any(d.published.strip("“”,").lower() in ("um", "uh") for d in report.differences)
