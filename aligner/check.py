@@ -29,7 +29,7 @@ from .orthography import spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .render import print_report, write_reports
-from .report import FAIL_ON, RECOGNITION, UNCERTAIN, WORDING, Difference, QuoteVerdict, Report, UnspokenText
+from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
 from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
@@ -268,10 +268,8 @@ def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
 def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
     """A word of a quote that was not said: a wording difference, or uncertain with unpublished speech beside."""
     w = aligned.alignment.words[k]
-    if _speech_beside(aligned, k, k):
-        return Difference(w.text, "", at, at, w.char_start, w.char_end, UNCERTAIN,
-                          "listen: not recognized, but speech that is in no published text was heard right there")
-    return Difference(w.text, "", at, at, w.char_start, w.char_end, WORDING, "never said")
+    kind, reason = classify(standard_tokens(w.text), (), timed=False, speech_beside=_speech_beside(aligned, k, k))
+    return Difference(w.text, "", at, at, w.char_start, w.char_end, kind, reason)
 
 
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
