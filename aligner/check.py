@@ -242,14 +242,19 @@ def _gap(aligned: Aligned, first: int, last: int) -> tuple[float, float]:
     return (before[-1] if before else 0.0), (after[0] if after else aligned.transcript.duration)
 
 
+def _unscripted_beside(aligned: Aligned, first: int, last: int) -> tuple[float, float, list]:
+    """The gap around unheard published words first..last, and the unpublished speech heard in it."""
+    lo, hi = _gap(aligned, first, last)
+    return lo, hi, [u for u in aligned.alignment.unscripted if u.start < hi + _BESIDE and lo - _BESIDE < u.end]
+
+
 def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -> _Region:
     """Published words that were not heard, where unpublished speech was heard in their place ("…for the
     nation." against "…for your country."): that speech is what the witnesses compare them with, so a real
     change and a word misheard beyond recognition are told apart instead of both being "never said"."""
     if region.units or not region.words or any(aligned.alignment.words[k].spoken for k in region.words):
         return region
-    lo, hi = _gap(aligned, region.words[0], region.words[-1])
-    apart = [u for u in aligned.alignment.unscripted if u.start < hi + _BESIDE and lo - _BESIDE < u.end]
+    lo, hi, apart = _unscripted_beside(aligned, region.words[0], region.words[-1])
     beside = [k for k, unit in enumerate(units) if lo - _BESIDE < unit.start and unit.end < hi + _BESIDE
               and any(u.start - 1e-6 <= unit.start and unit.end <= u.end + 1e-6 for u in apart)]
     beside = beside[:len(region.p_tokens) + _MAX_EXTRA_UNITS]
@@ -261,8 +266,7 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -
 def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
     """Was unpublished speech heard where these unheard published words would have been said (between the
     spoken words around them)? Then they may have been said and misheard beyond recognition."""
-    lo, hi = _gap(aligned, first, last)
-    return any(u.start < hi + _BESIDE and lo - _BESIDE < u.end for u in aligned.alignment.unscripted)
+    return bool(_unscripted_beside(aligned, first, last)[2])
 
 
 def _left_out(aligned: Aligned, k: int, at: float) -> Difference:

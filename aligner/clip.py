@@ -579,7 +579,6 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
 
 # --- verdicts: was the passage said as published? -------------------------------------------------------
 VERBATIM, NOT_VERBATIM = "verbatim", "not verbatim"  # and UNCERTAIN
-_MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words, left out when they are quoted
 
 
 def _verdict(verbatim: bool, differences: Sequence) -> str:
@@ -656,7 +655,7 @@ def _changes(differences: Sequence) -> str:
     for d in differences:
         if d.kind not in (WORDING, UNCERTAIN):
             continue
-        published = d.published.strip(_MARKS)
+        published = d.bare_published
         change = (f"said {d.heard!r} for {published!r}" if d.heard and published else
                   f"{published!r} not said" if published else f"{d.heard!r} said, not published")
         parts.append(f"{change} at {clock(to_ms(d.start))}" + (" (uncertain: listen)" if d.kind == UNCERTAIN else ""))

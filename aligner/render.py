@@ -15,8 +15,6 @@ from .timefmt import clock, to_ms
 
 __all__ = ["report_json", "print_report", "write_reports"]
 
-_QUOTE_MARKS = "“”\"‘’«»()[]"
-
 
 # -- report.json --------------------------------------------------------------------------------------------
 def _difference_json(d: Difference) -> dict:
@@ -96,7 +94,7 @@ def print_report(report: Report, console=None) -> None:
     console.print(summary)
 
     def change(d: Difference) -> str:
-        return escape(f"published: {d.published.strip(_QUOTE_MARKS) or '—'}  heard: {d.heard or '—'}")
+        return escape(f"published: {d.bare_published or '—'}  heard: {d.heard or '—'}")
 
     in_quotes = [d for q in report.misquotes for d in q.differences]
     for quote in report.misquotes:

@@ -15,6 +15,7 @@ __all__ = ["RECOGNITION", "WORDING", "UNCERTAIN", "FAIL_ON", "Difference", "Unsp
 
 RECOGNITION, WORDING, UNCERTAIN = "recognition", "wording", "uncertain"
 FAIL_ON = ("misquote", "unspoken", "unscripted", "wording")
+_MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Difference:
     acoustic: float | None = None  # the phonetic witness: published minus heard acoustic log-likelihood
     distance: float | None = None  # the model's distance from its decision line (>= 0: misheard side)
     acoustic_distance: float | None = None  # the witness's distance from its line (>= 0: misheard side)
+
+    @property
+    def bare_published(self) -> str:
+        """The published words without the quotation marks and brackets around them, for listings."""
+        return self.published.strip(_MARKS)
 
 
 @dataclass(frozen=True)
