@@ -1,6 +1,7 @@
 """The labelled set's specification (tests/data/check_set/stories.txt) says what the bench assumes of it."""
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -50,7 +51,7 @@ def _sentences(split: str) -> set[str]:
     return {re.sub(r"\W+", " ", s).strip().lower() for s in re.split(r"(?<=[.!?])[”\"]?\s+", spoken) if s.strip()}
 
 
-@pytest.mark.parametrize("one,other", [("calibration", "test"), ("calibration", "holdout"), ("test", "holdout")])
+@pytest.mark.parametrize("one,other", list(itertools.combinations(mcs.SYNTHETIC, 2)))
 def test_synthetic_splits_share_no_sentence_and_no_voice(one, other):
     assert not _sentences(one) & _sentences(other)
     voices = {split: {v.label() for s in mcs.SETTINGS[split] for v in (s.narrator, s.quote)} for split in (one, other)}
