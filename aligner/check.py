@@ -25,7 +25,7 @@ from .errors import ExitCode, InputError
 from .files import Outputs
 from .measures import Chunk, measure, standard_tokens
 from .normalize import flatten
-from .orthography import spoken_form
+from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .render import print_report, write_reports
@@ -223,7 +223,8 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     timed = all(words[k].spoken for k in region.words)
     kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed, acoustic,
                             not timed and not heard_units and _speech_beside(aligned, region.words[0],
-                                                                             region.words[-1]))
+                                                                             region.words[-1]),
+                            _names(aligned, region.words))
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
@@ -232,6 +233,12 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     return Difference(published, " ".join(u.text for u in heard_units), start, end, char_start, char_end, kind,
                       reason, None if best is None else round(best.margin, 2), None if best is None else best.pieces,
                       probability, round(alike, 3), acoustic, distance, witness)
+
+
+def _names(aligned: Aligned, published: Sequence[int]) -> bool:
+    """Is one of these published words written as a name?"""
+    words = aligned.alignment.words
+    return any(is_name(aligned.document.text, words[k].char_start, words[k].char_end) for k in published)
 
 
 def _gap(aligned: Aligned, first: int, last: int) -> tuple[float, float]:

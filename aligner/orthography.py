@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .normalize import number_words
 
-__all__ = ["spoken_form", "words_to_digits"]
+__all__ = ["spoken_form", "words_to_digits", "is_name"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
 _DROPPED = re.compile(r"[\"“”„«»‹›()\[\]{}<>*_/\\|~^]|\.{2,}|…|(?<!\w)[-–—]+|[-–—]+(?!\w)|[–—]")
@@ -24,6 +24,11 @@ _TRAILING = re.compile(r"[^\w']+$")
 _ONES = {w: n for n, w in enumerate(number_words(str(n))[0] for n in range(20))}
 _TENS = {number_words(str(n))[0]: n for n in range(20, 100, 10)}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_OPENING = "\"“„«‹‘'([{"
+_SENTENCE_END = ".?!:;…\n"
+# Capitalized for being dates, not names: a changed day or month is a fact like a changed number
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 
 def _plain(word: str) -> str:
@@ -101,3 +106,17 @@ def spoken_form(published: Sequence[str], heard: Sequence[str] = ()) -> str:
         if first.isalpha() and initial.isalpha() and not acronym and words[0] != "I" and not words[0].startswith("I'"):
             words[0] = (initial.upper() if first.isupper() else initial.lower()) + words[0][1:]
     return " ".join(words)
+
+
+def is_name(text: str, char_start: int, char_end: int) -> bool:
+    """Is the published word text[char_start:char_end] written as a name: capitalized (or in capitals)
+    where no sentence, quotation or line begins? Days, months and "I" are not names."""
+    word = text[char_start:char_end].strip(_OPENING + "”»›’)]}.,;:!?…-–—")
+    if not word or not word[0].isupper() or word == "I" or re.match(r"I['’]", word):
+        return False
+    if re.sub(r"['’]s$", "", word).lower() in _CALENDAR:
+        return False
+    before = text[:char_start].rstrip(" \t")
+    if text[char_start:char_start + 1] in _OPENING or before.endswith(tuple(_OPENING)):
+        return False  # the first word of a quotation
+    return bool(before) and before[-1] not in _SENTENCE_END

@@ -19,7 +19,7 @@ from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens
 from aligner.pipeline import align_files
 from aligner.render import report_json
-from aligner.report import RECOGNITION, WORDING
+from aligner.report import RECOGNITION, UNCERTAIN, WORDING
 
 from conftest import DATA, MEDIA, run_cli
 
@@ -107,6 +107,22 @@ def test_classify(published, heard, probability, fit, second, kind):
     result, reason = classify(published.split(), heard.split(), probability, fit, second)
     assert result == kind, reason
     assert reason
+
+
+@pytest.mark.parametrize("published, heard, fit, acoustic, kind", [
+    # a name the recognizer did not know, written as common words both witnesses prefer: listen, not accuse
+    ("achebe", "egg", Fit(-13.6, 3), -94.5, UNCERTAIN),
+    ("hudson", "odds and", Fit(-16.3, 3), None, UNCERTAIN),
+    # the model finds the published name as likely: misheard, whatever the dictionary's pronunciation says
+    ("schoenfeld", "sconefeld", Fit(-3.0, 3), -143.9, RECOGNITION),
+    # a number beside a name is still a fact
+    ("ten", "two", Fit(-9.0, 1), -200.0, WORDING),
+])
+def test_a_difference_touching_a_name_is_never_an_accusation(published, heard, fit, acoustic, kind):
+    result, reason = classify(published.split(), heard.split(), 0.9, fit, acoustic=acoustic, name=True)
+    assert result == kind, reason
+    without_model = classify(published.split(), heard.split(), 0.9, None, name=True)[0]
+    assert (without_model == WORDING) == (kind == WORDING)
 
 
 def test_words_with_no_time_in_the_audio_were_not_said():

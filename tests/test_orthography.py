@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.orthography import spoken_form, words_to_digits
+from aligner.orthography import is_name, spoken_form, words_to_digits
 
 
 @pytest.mark.parametrize("published, heard, spoken", [
@@ -31,3 +31,19 @@ def test_spoken_form(published, heard, spoken):
 ])
 def test_words_to_digits(tokens, digits):
     assert words_to_digits(tokens.split()) == digits
+
+
+NAMES = "Secretary Blinken: “We’re with Ukraine,” said Jens Stoltenberg on Monday. NATO’s door, I’m sure, he said, “Never.”"
+
+
+@pytest.mark.parametrize("word, name", [
+    ("Blinken", True), ("Ukraine", True), ("Jens", True), ("Stoltenberg", True),
+    ("Secretary", False),  # the first word of the text
+    ("“We’re", False),  # the first word of a quotation
+    ("Monday", False),  # a date, not a name
+    ("NATO’s", False),  # the first word of a sentence
+    ("I’m", False), ("door", False), ("“Never", False),
+])
+def test_is_name(word, name):
+    start = NAMES.index(word)
+    assert is_name(NAMES, start, start + len(word)) is name
