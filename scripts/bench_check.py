@@ -16,7 +16,7 @@ verbatim), mishearings called wording, real changes called mishearings, the shar
 uncertain; and whether `aligner run` and `aligner check` (run as commands) report the same thing.
 
     python scripts/make_check_set.py && python scripts/bench_check.py
-    python scripts/bench_check.py --dump calibration.jsonl     # one row per calibration difference, for fitting
+    python scripts/bench_check.py --dump rows.jsonl            # one row per difference (never of fresh), for fitting
     python scripts/bench_check.py --only test,guard --no-agreement
     python scripts/bench_check.py --only calibration --case nato_ministers --no-agreement
 """
@@ -348,7 +348,7 @@ def bench_split(cases: list[Case], dump) -> Table:
         if dump is not None:
             for d in differences_of(report):
                 truth_label, edit = label(d, case.truth)
-                row = {"case": case.name, "label": truth_label,
+                row = {"case": case.name, "split": case.split, "label": truth_label,
                        "edit_kind": None if edit is None else case.truth["edits"][edit]["kind"], **flat_numbers(d)}
                 dump.write(json.dumps(row, ensure_ascii=False) + "\n")
     return table
@@ -384,7 +384,7 @@ def main() -> int:
                         help=f"tables to make, of {', '.join(TABLES)} (default: {','.join(DEFAULT_TABLES)})")
     parser.add_argument("--case", action="append", metavar="NAME", help="only these cases (repeatable)")
     parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="write one JSON row per calibration difference: its label and every numeric field")
+                        help="one JSON row per difference (every table but fresh): split, label, numeric fields")
     parser.add_argument("--no-agreement", action="store_true", help="skip running `aligner run` and `aligner check`")
     parser.add_argument("--quiet", action="store_true", help="counts only, not the list of mistakes")
     args = parser.parse_args()
@@ -406,12 +406,12 @@ def main() -> int:
                      "test": "test split (used to change code once: calibration data now)",
                      "holdout": "holdout split (reported once, then calibration data)",
                      "fresh": "fresh split (written after the others were used; never used to choose anything)",
-                     "real": "real speech (never used for fitting)", "guard": "guard (item 5)"}[split]
+                     "real": "real speech (used to change code: calibration data now)", "guard": "guard (item 5)"}[split]
             if split == "guard":
                 lines = bench_guard(mine)
                 print(f"== {title}: {len(mine)} cases")
             else:
-                table = bench_split(mine, dump if split == "calibration" else None)
+                table = bench_split(mine, None if split == "fresh" else dump)  # the fresh split is never looked into
                 quotes = sum(q["spoken"] for c in mine for q in c.truth["quotes"])
                 changed = sum(q["spoken"] and not q["verbatim"] for c in mine for q in c.truth["quotes"])
                 print(f"== {title}: {len(mine)} cases, {quotes} quotes ({changed} changed), "
