@@ -84,7 +84,7 @@ _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence i
 _CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
 # the recognizer often hears one word as two, 'Lindqvist' as 'Link was')
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
-_SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
+SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
 _PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
@@ -476,7 +476,7 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
             first = max(0, bisect.bisect_left(unpaired_starts, t0) - 1)
             last = bisect.bisect_left(unpaired_starts, t1)
             occupied = sum(max(0.0, min(w.end, t1) - max(w.start, t0)) for w in unpaired[first:last])
-            needed = _SECONDS_PER_CHAR * sum(len(words[i].text) for i in range(k, run_end))
+            needed = SECONDS_PER_CHAR * sum(len(words[i].text) for i in range(k, run_end))
             short = run_end - k <= _MAX_DROPPED and occupied == 0
             if before and after:
                 fill = t1 - t0 - occupied >= needed or (short and words[k - 1].sentence == words[run_end].sentence)
@@ -484,7 +484,7 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
                 neighbour = words[k - 1] if before else words[run_end]
                 fill = short and t1 - t0 >= needed and all(
                     words[i].sentence == neighbour.sentence for i in range(k, run_end))
-                span = _SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, run_end))
+                span = SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, run_end))
                 t0, t1 = (t0, min(t1, t0 + span)) if before else (max(t0, t1 - span), t1)
             if fill:
                 _spread(words, k, run_end, t0, max(t0, t1), timed)

@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import OMITTED, UNSPOKEN, similarity
+from .align import OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
+from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs
 from .measures import Chunk, measure, standard_tokens
@@ -43,6 +44,7 @@ _WINDOW_PAD = 0.15  # seconds of audio either side of the context words
 _MAX_WINDOW = 20.0  # seconds; nearby differences share a window up to this length
 _BESIDE = 0.3  # seconds: unpublished speech this close to where unheard words belong was heard "there"
 _MAX_EXTRA_UNITS = 2  # heard words beside unheard published ones compared with them: as many, and this many more
+_MIN_VOICE = 0.3  # s: a gap shorter than this holds no word the recognizer could have dropped
 
 
 @dataclass(frozen=True)
@@ -271,9 +273,19 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -
 
 
 def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
-    """Was unpublished speech heard where these unheard published words would have been said (between the
-    spoken words around them)? Then they may have been said and misheard beyond recognition."""
-    return bool(_unscripted_beside(aligned, first, last)[2])
+    """Was speech heard where these unheard published words would have been said (between the spoken words
+    around them): unpublished words, or a voice the recognizer wrote nothing for (it dropped the last
+    "Thanks." of a recording) in time enough to say them? Then they may have been said and not recognized."""
+    lo, hi, unscripted = _unscripted_beside(aligned, first, last)
+    if unscripted:
+        return True
+    words = aligned.alignment.words
+    if hi - lo < max(_MIN_VOICE, SECONDS_PER_CHAR * sum(len(words[k].text) for k in range(first, last + 1))):
+        return False
+    from faster_whisper.vad import get_speech_timestamps
+
+    return any(len(samples) and get_speech_timestamps(samples) for _, samples in read_spans(aligned.audio_path,
+                                                                                         [(lo, hi)]))
 
 
 def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
@@ -389,7 +401,6 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
 def _witness(aligned: Aligned, regions: list[_Region], requests, owners, acoustic: list[float | None]) -> None:
     """The phonetic aligner's log-likelihood ratio (published minus heard) for each region it can judge:
     not where a published word's pronunciation had to be guessed."""
-    from .decode import read_spans
     from .phonetic import fit, in_dictionary
 
     words = aligned.alignment.words

@@ -90,9 +90,9 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     `fit` comes from the recognizer's model, `second` from a larger model, which is trusted over the first;
     `acoustic` from the phonetic aligner, an independent witness: where it disagrees with the model, the
     verdict is UNCERTAIN (an editor should listen). Published words the alignment found no time for
-    (`timed` False) were not said, whatever the models think, unless unpublished speech was heard where they
-    belong (`speech_beside`): then they may have been said and misheard beyond recognition, and only a
-    listener can tell.
+    (`timed` False) were not said, whatever the models think, unless speech was heard where they belong
+    (`speech_beside`: unpublished words, or a voice without words): then they may have been said and not
+    recognized, and only a listener can tell.
 
     A difference that touches a name (`name`: a published word written as one, see `orthography.is_name`) is
     never called a wording change on this evidence: a recognizer writes a name it does not know as common
@@ -101,7 +101,7 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     mishearings, and all five called wording were. The model's word stands when it finds the name misheard;
     otherwise an editor should listen. A changed number or negation beside a name is still a fact."""
     if not timed and not heard and speech_beside:
-        return UNCERTAIN, "listen: not recognized, but speech that is in no published text was heard right there"
+        return UNCERTAIN, "listen: not recognized, but speech was heard right where these words belong"
     if not timed and not heard:
         return WORDING, "never said: the audio has no time for these words"
     if fit is None and second is None:
