@@ -57,13 +57,31 @@ def number_words(digits: str, suffix: str = "") -> list[str]:
     return words
 
 
+# Latin letters with no accent to take off, as English writes them
+_LATIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                                "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                                "ı": "i"})
+
+
+def _without_accents(text: str) -> str:
+    """Latin letters without their accents ("Renée" -> "Renee", "Ørsted" -> "Orsted"): the recognizer writes a
+    name with or without them, and they never change what was said. Marks on other scripts' letters are part
+    of those letters."""
+    kept: list[str] = []
+    for c in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(c) and kept and kept[-1].isascii():
+            continue
+        kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept)).translate(_LATIN_LETTERS)
+
+
 def word_keys(text: str) -> tuple[str, ...]:
     """Normalized tokens of one written word; empty for pure punctuation such as "–" or "...".
 
-    >>> word_keys("“We’re"), word_keys("2%"), word_keys("U.S."), word_keys("rules-based")
-    (("we're",), ('two', 'percent'), ('us',), ('rules', 'based'))
+    >>> word_keys("“We’re"), word_keys("2%"), word_keys("U.S."), word_keys("rules-based"), word_keys("Pérez")
+    (("we're",), ('two', 'percent'), ('us',), ('rules', 'based'), ('perez',))
     """
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _without_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).lower()
     currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
     for sign, spoken in _SYMBOLS.items():
         text = text.replace(sign, spoken)

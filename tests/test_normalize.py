@@ -24,6 +24,8 @@ from aligner.normalize import number_words, word_keys
     (". . .", ()),
     ("(FILE)", ("file",)),
     ("you—ask", ("you", "ask")),
+    # accents and Latin letters English does not use are typography, not wording ("Renée" was split in two)
+    ("Renée", ("renee",)), ("Zürich’s", ("zurich's",)), ("Ørsted", ("orsted",)), ("Łódź", ("lodz",)),
 ])
 def test_word_keys(written, keys):
     assert word_keys(written) == keys
