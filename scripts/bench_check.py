@@ -406,7 +406,8 @@ def main() -> int:
                      "test": "test split (used to change code once: calibration data now)",
                      "holdout": "holdout split (reported once, then calibration data)",
                      "fresh": "fresh split (written after the others were used; never used to choose anything)",
-                     "real": "real speech (used to change code: calibration data now)", "guard": "guard (item 5)"}[split]
+                     "real": "real speech (used to change code: calibration data now)",
+                     "guard": "guard (item 5)"}[split]
             if split == "guard":
                 lines = bench_guard(mine)
                 print(f"== {title}: {len(mine)} cases")

@@ -33,7 +33,8 @@ def test_words_to_digits(tokens, digits):
     assert words_to_digits(tokens.split()) == digits
 
 
-NAMES = "Secretary Blinken: “We’re with Ukraine,” said Jens Stoltenberg on Monday. NATO’s door, I’m sure, he said, “Never.”"
+NAMES = ("Secretary Blinken: “We’re with Ukraine,” said Jens Stoltenberg on Monday. NATO’s door, I’m sure, "
+         "he said, “Never.”")
 
 
 @pytest.mark.parametrize("word, name", [
