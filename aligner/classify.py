@@ -151,8 +151,11 @@ def _without_model(published: Sequence[str], heard: Sequence[str], probability: 
 
 def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
     """A different number, or the same words but for a negation one side has and the other lacks ("will" ~
-    "won't"): no acoustic slack for either."""
-    if _numbers(published) != _numbers(heard):
+    "won't"): no acoustic slack for either. A number against words with no number in them ("a hundred days
+    old" heard as "hungry today's fault", "for" as "four") is not a different number but a mishearing or a
+    rewording, judged like any other; a number added or left out is a changed fact."""
+    numbers = _numbers(published), _numbers(heard)
+    if numbers[0] != numbers[1] and (all(numbers) or not (published and heard)):
         return True
     rest = [[t for t in side if t not in _NEGATIONS] for side in (published, heard)]
     return rest[0] == rest[1] and list(published) != list(heard)

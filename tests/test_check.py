@@ -92,6 +92,9 @@ def test_measure(published, heard, wer, counts):
     # a different number must fit the audio as well to be called misheard
     ("fifteen thousand", "fifty thousand", 0.65, Fit(-4.6, 3), None, WORDING),
     ("fifteen thousand", "fifty thousand", 0.65, Fit(1.0, 3), None, RECOGNITION),
+    # a number garbled into words without one is judged like any mishearing; a number left out is a fact
+    ("ten years ago", "an year and a clock", 0.6, Fit(-2.9, 5), None, RECOGNITION),
+    ("ten", "", None, Fit(-2.9, 1), None, WORDING),
     # the larger model's opinion overrules the recognizer's
     ("not", "never", 0.99, Fit(-13.0, 1), Fit(0.3, 1), RECOGNITION),
     ("of", "on", 0.97, Fit(-1.0, 1), Fit(-12.0, 1), WORDING),
