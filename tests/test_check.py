@@ -112,6 +112,15 @@ def test_classify(published, heard, probability, fit, second, kind):
     assert reason
 
 
+@pytest.mark.parametrize("fit, acoustic, kind", [
+    (Fit(6.8 - 8.0, 1), -70.0, RECOGNITION),  # the model is sure it misheard; the ear barely disagrees
+    (Fit(1.4 - 8.0, 1), -103.0, UNCERTAIN),  # both unsure: listen
+    (Fit(-20.0, 1), 100.0, UNCERTAIN),  # the ear finds a mishearing, the model a change: never settled as one
+])
+def test_a_far_surer_witness_settles_a_mishearing_but_never_an_accusation(fit, acoustic, kind):
+    assert classify(["good"], ["gold"], 0.9, fit, acoustic=acoustic)[0] == kind
+
+
 @pytest.mark.parametrize("published, heard, fit, acoustic, kind", [
     # a name the recognizer did not know, written as common words both witnesses prefer: listen, not accuse
     ("achebe", "egg", Fit(-13.6, 3), -94.5, UNCERTAIN),
