@@ -125,6 +125,8 @@ class Table:
     quotes_fn: int = 0
     quotes_tn: int = 0
     quotes_uncertain: int = 0
+    accused_right: int = 0  # NOT VERBATIM (not uncertain) for a quote that was changed
+    accused_wrong: int = 0  # ... for a quote said verbatim
     differences: int = 0
     uncertain: int = 0
     misheard: int = 0  # differences labelled recognition
@@ -157,8 +159,11 @@ class Table:
                 self.mistakes.append(f"{name}: quote not reported: “{tq['text'][:60]}”")
                 continue
             flagged = quote_flagged(verdict)
-            self.quotes_uncertain += getattr(verdict, "verdict", None) == UNCERTAIN
+            uncertain = getattr(verdict, "verdict", None) == UNCERTAIN
+            self.quotes_uncertain += uncertain
             changed = not tq["verbatim"]
+            self.accused_right += not verdict.verbatim and not uncertain and changed
+            self.accused_wrong += not verdict.verbatim and not uncertain and not changed
             self.quotes_tp += flagged and changed
             self.quotes_fp += flagged and not changed
             self.quotes_fn += changed and not flagged
@@ -241,6 +246,9 @@ class Table:
             f"quote verdicts (not verbatim)      TP {tp:3d}  FP {fp:3d}  FN {fn:3d}  TN {self.quotes_tn:3d}   "
             f"precision {precision:6.1%}  recall {recall:6.1%}"
             + (f"   ({self.quotes_uncertain} uncertain)" if self.quotes_uncertain else ""),
+            f"  confident NOT VERBATIM only     right {self.accused_right:3d}  wrong {self.accused_wrong:3d}   "
+            f"precision {self.accused_right / max(1, self.accused_right + self.accused_wrong):6.1%}  "
+            f"recall {self.accused_right / max(1, tp + fn):6.1%}   (uncertain counts as flagged above, not here)",
             f"mishearings called wording        {share(self.misheard_wording, self.misheard)}"
             f"   (uncertain: {self.misheard_uncertain})",
             f"real changes called mishearings   {share(as_misheard, edits)}   edits: "
