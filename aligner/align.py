@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import MismatchError
+from .measures import standard_tokens
 from .normalize import flatten, word_keys
 from .quotes import find_quotes
 from .text import Document
@@ -421,7 +422,7 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
         end = k
         while end < len(words) and not heard_of[end] and words[end].sentence == words[k].sentence:
             end += 1
-        target = "".join(key for i in range(k, end) for key in words[i].keys)
+        target = "".join(key for i in range(k, end) for key in standard_tokens(words[i].text))  # as said: "doctor"
         free = []
         h = max(heard_of[k - 1]) + 1
         while h < len(heard) and h not in used_heard and len(free) < end - k + 2:
@@ -429,7 +430,7 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
             h += 1
         best, taken = _MISHEARD_EDGE, []
         for n in range(1, len(free) + 1):
-            alike = similarity(target, "".join(key for i in free[:n] for key in word_keys(heard[i].text)))
+            alike = similarity(target, "".join(key for i in free[:n] for key in standard_tokens(heard[i].text)))
             if target and alike > best:
                 best, taken = alike, free[:n]
         for i in range(k, end if taken else k):

@@ -164,3 +164,12 @@ def test_misheard_name_before_an_ad_lib_is_paired_not_left_out():
     result = by_text(align_words(doc.words, heard(
         "The study was led by researcher on a link fist and I spoke to her today. It found more.")))
     assert result["Lindqvist."].status == "substituted" and result["Anna"].status == "substituted"
+
+
+def test_misheard_words_are_compared_as_said_with_titles_spelled_out():
+    """"said Dr. Anjali Mehta" heard as "Sad doctor, and Charlie made": "Dr." is said "doctor"."""
+    doc = parse_text("“The new shot protects all of our newborns,” said Dr. Anjali Mehta. It is free for every family.")
+    result = by_text(align_words(doc.words, heard(
+        "The new shot protects all of our new bonds. Sad doctor, and Charlie made and I spoke to her today. "
+        "It is free for every family.")))
+    assert all(result[w].status == "substituted" for w in ("newborns,”", "Dr.", "Mehta."))
