@@ -190,6 +190,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     measures, chunks = measure(p_tokens, h_tokens)
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit)
     regions = [_with_speech_beside(aligned, units, region) for region in regions]
+    beside = {k for region in regions if region.words for k in region.units}
+    # heard words now compared with the unheard published words in their place are not also an insertion
+    regions = [r for r in regions if r.words or not set(r.units) <= beside]
 
     fits, second, acoustic, scored_by = _score(aligned, units, regions, options, transcribe_options)
     differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k])
