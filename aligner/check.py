@@ -13,6 +13,7 @@ recognizer wrote, it misheard them; when they fit far worse, the speaker said so
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -285,10 +286,17 @@ def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
     words = aligned.alignment.words
     if hi - lo < max(_MIN_VOICE, SECONDS_PER_CHAR * sum(len(words[k].text) for k in range(first, last + 1))):
         return False
+    return _voice_in(str(aligned.audio_path), lo, hi)
+
+
+@functools.lru_cache(maxsize=256)
+def _voice_in(audio_path: str, start: float, end: float) -> bool:
+    """Does the voice activity detector that ships with faster-whisper (Silero VAD) hear a voice there? Every
+    unheard word of a run asks about the same gap, and a long programme is read from its start: asked once."""
     from faster_whisper.vad import get_speech_timestamps
 
-    return any(len(samples) and get_speech_timestamps(samples) for _, samples in read_spans(aligned.audio_path,
-                                                                                         [(lo, hi)]))
+    return any(len(samples) and get_speech_timestamps(samples) for _, samples in read_spans(audio_path,
+                                                                                         [(start, end)]))
 
 
 def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
