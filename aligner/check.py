@@ -32,7 +32,7 @@ from .pipeline import Aligned, align_files
 from .quotes import find_quotes
 from .render import print_report, write_reports
 from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
-from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions
+from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions, voice_in
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
 
@@ -291,12 +291,9 @@ def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _voice_in(audio_path: str, start: float, end: float) -> bool:
-    """Does the voice activity detector that ships with faster-whisper (Silero VAD) hear a voice there? Every
-    unheard word of a run asks about the same gap, and a long programme is read from its start: asked once."""
-    from faster_whisper.vad import get_speech_timestamps
-
-    return any(len(samples) and get_speech_timestamps(samples) for _, samples in read_spans(audio_path,
-                                                                                         [(start, end)]))
+    """`transcribe.voice_in` for one gap. Every unheard word of a run asks about the same gap, and a long
+    programme is read from its start: asked once."""
+    return voice_in(audio_path, [(start, end)])
 
 
 def _left_out(aligned: Aligned, k: int, at: float) -> Difference:

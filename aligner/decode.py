@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["SAMPLE_RATE", "FRAME", "duration_hint", "blocks", "chunks", "read_spans", "load_window",
+__all__ = ["SAMPLE_RATE", "FRAME", "duration_hint", "blocks", "chunks", "read_spans", "windows", "load_window",
            "frame_loudness"]
 
 SAMPLE_RATE = 16000
@@ -154,6 +154,16 @@ def read_spans(path: str | Path, spans: Sequence[tuple[float, float]]) -> Iterat
             held_from += len(held.popleft())
     for first, last, index in wanted[next_span:]:
         yield index, piece(first, last) if held else np.zeros(0, np.float32)
+
+
+def windows(audio: np.ndarray | str | Path, spans: Sequence[tuple[float, float]]) -> Iterator[tuple[int, np.ndarray]]:
+    """(index, samples) for each (start, end): `read_spans` of a file, or the same slices of samples already
+    in memory (a caller with the whole audio at hand, a test or a benchmark)."""
+    if isinstance(audio, np.ndarray):
+        for index, (start, end) in enumerate(spans):
+            yield index, audio[max(0, int(start * SAMPLE_RATE)):int(end * SAMPLE_RATE)]
+    else:
+        yield from read_spans(audio, spans)
 
 
 def load_window(path: str | Path, start: float, end: float) -> np.ndarray:

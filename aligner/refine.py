@@ -23,7 +23,6 @@ import numpy as np
 
 from . import decode, phonetic
 from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment
-from .decode import SAMPLE_RATE
 from .files import write_atomic
 from .transcribe import cache_dir
 
@@ -50,7 +49,6 @@ _SOUND_DB = 8.0  # a frame this much louder than the silence beside a word is so
 # calibration broadcasts 6 dB and 8 dB placed onsets and releases best (13 and 16 dB worse); 8 keeps a margin
 # over the frame-to-frame wobble of noise
 _FRAME = 0.01  # s per loudness frame
-_FRAME_SAMPLES = 160
 _READ_PAD = 1.5  # s of audio read beyond a window's edges: _MARGIN, the inward search and the floor beside it
 _MIN_QUIET_FRAMES = 5  # silence shorter than 50 ms has no level of its own to judge against
 _MAX_EDGE_MOVE_FRAMES = 15  # the sound's edge is looked for within 150 ms of the aligner's
@@ -148,8 +146,7 @@ def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming
 
 def _levels(audio: np.ndarray) -> np.ndarray:
     """Loudness in dB of each 10 ms frame."""
-    frames = np.asarray(audio[: len(audio) // _FRAME_SAMPLES * _FRAME_SAMPLES], np.float64).reshape(-1, _FRAME_SAMPLES)
-    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    return 10 * np.log10(decode.frame_loudness(audio) ** 2 + 1e-12)
 
 
 def _shifted(timings: Sequence[phonetic.WordTiming | None], levels: np.ndarray,
@@ -229,16 +226,6 @@ def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, dir
     return f * _FRAME
 
 
-def _window_samples(audio: np.ndarray | str | Path, spans: list[tuple[float, float]]):
-    """(index, samples) of each span: sliced from the samples, or read from the file in one pass, so a long
-    programme is never held whole."""
-    if isinstance(audio, np.ndarray):
-        for index, (start, end) in enumerate(spans):
-            yield index, audio[int(round(start * SAMPLE_RATE)):int(round(end * SAMPLE_RATE))]
-    else:
-        yield from decode.read_spans(audio, spans)
-
-
 def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
                       duration: float) -> tuple[Alignment, RefineStats]:
     """The alignment with its spoken runs re-timed by the phonetic aligner, and what was done. `audio` is the
@@ -251,7 +238,7 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
     offsets = [max(0.0, math.floor((w.start - _READ_PAD) / _FRAME) * _FRAME) for w in windows]
     spans = [(t0, w.end + _READ_PAD) for t0, w in zip(offsets, windows, strict=True)]
     rejected = 0
-    for index, samples in _window_samples(audio, spans):
+    for index, samples in decode.windows(audio, spans):
         window, t0 = windows[index], offsets[index]
         local = dataclasses.replace(window, start=window.start - t0, end=window.end - t0)
         timings = phonetic.force_align(samples, local.start, local.end,

