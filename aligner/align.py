@@ -75,7 +75,7 @@ class Alignment:
         return said / (said + other) if said + other > 0 else 0.0
 
 
-__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "MATCHED", "SUBSTITUTED",
+__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "spread", "MATCHED", "SUBSTITUTED",
            "INTERPOLATED", "UNSPOKEN", "OMITTED"]
 
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
@@ -440,15 +440,21 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
         k = end
 
 
-def _spread(words: Sequence, lo: int, hi: int, start: float, end: float,
-            timed: list[tuple[float, float] | None]) -> None:
-    """Share [start, end] among words[lo:hi] in proportion to their length."""
-    lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
-    total, done = sum(lengths), 0
-    for k, length in zip(range(lo, hi), lengths, strict=True):
+def spread(texts: Sequence[str], start: float, end: float) -> list[tuple[float, float]]:
+    """[start, end] shared among words in proportion to their length (ms precision): the times of words
+    known to lie in a stretch but not each placed by the recognizer."""
+    lengths = [max(1, len(text)) for text in texts]
+    total, done, times = sum(lengths), 0, []
+    for length in lengths:
         a = start + (end - start) * done / total
         done += length
-        timed[k] = (round(a, 3), round(start + (end - start) * done / total, 3))
+        times.append((round(a, 3), round(start + (end - start) * done / total, 3)))
+    return times
+
+
+def _spread(words: Sequence, lo: int, hi: int, start: float, end: float,
+            timed: list[tuple[float, float] | None]) -> None:
+    timed[lo:hi] = spread([words[k].text for k in range(lo, hi)], start, end)
 
 
 def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: set[int],

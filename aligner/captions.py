@@ -30,7 +30,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .align import AlignedWord, Unscripted
+from .align import AlignedWord, Unscripted, spread
 from .report import WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
 from .transcribe import HeardWord
@@ -143,17 +143,6 @@ def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
     return words
 
 
-def _spread(texts: list[str], start: float, end: float) -> list[tuple[float, float]]:
-    """Share [start, end] among words in proportion to their length."""
-    lengths = [max(1, len(text)) for text in texts]
-    total, done, times = sum(lengths), 0, []
-    for length in lengths:
-        a = start + (end - start) * done / total
-        done += length
-        times.append((round(a, 3), round(start + (end - start) * done / total, 3)))
-    return times
-
-
 def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) -> list[_Said]:
     """The published words in order, with confident wording differences said as they were said."""
     starts = [w.char_start for w in words]
@@ -190,7 +179,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
         else:
             texts = _in_punctuation(word.text, words[last].text, heard)
             ends = last + 1 == len(words) or words[last + 1].sentence != words[last].sentence
-            for n, (text, (a, b)) in enumerate(zip(texts, _spread(texts, d.start, max(d.start, d.end)), strict=True)):
+            for n, (text, (a, b)) in enumerate(zip(texts, spread(texts, d.start, max(d.start, d.end)), strict=True)):
                 said.append(_Said(text, a, b, ("p", word.sentence), ("p", word.paragraph),
                                   ends and n + 1 == len(texts), HEARD, word=k))
         k = last + 1

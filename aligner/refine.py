@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import decode, phonetic
-from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment
+from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment, spread
 from .files import write_atomic
 from .transcribe import cache_dir
 
@@ -335,10 +335,6 @@ def _fit_between(words: list[AlignedWord], lo: int, hi: int, floor: float | None
         return
     if new_end <= new_start:
         new_end = new_start
-    lengths = [max(1, len(words[k].text)) for k in range(lo, hi)]
-    total, done = sum(lengths), 0
-    scale = (new_end - new_start) / total
-    for k, length in zip(range(lo, hi), lengths, strict=True):
-        a = new_start + done * scale
-        done += length
-        words[k] = dataclasses.replace(words[k], start=round(a, 3), end=round(new_start + done * scale, 3))
+    for k, (a, b) in zip(range(lo, hi), spread([words[k].text for k in range(lo, hi)], new_start, new_end),
+                         strict=True):
+        words[k] = dataclasses.replace(words[k], start=a, end=b)
