@@ -41,15 +41,19 @@ def _is_input(path: Path, inputs: Iterable[str | Path]) -> bool:
     return path.exists() and any(Path(p).exists() and path.samefile(p) for p in inputs if p is not None)
 
 
+def _refuse_input_or_folder(path: Path, inputs: Iterable[str | Path]) -> None:
+    if _is_input(path, inputs):
+        raise OutputError(f"refusing to write {path}: it is an input of this command")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+
+
 def ensure_writable(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
     """OutputError now, before any long work, if `path` could not be written later: it is an input or a
     folder, a file stands where a folder must be, or the folder that would hold it cannot be written (tried
     for real, so it holds for root, read-only mounts and /proc alike). Creates nothing that stays."""
     path = Path(path)
-    if _is_input(path, inputs):
-        raise OutputError(f"refusing to write {path}: it is an input of this command")
-    if path.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+    _refuse_input_or_folder(path, inputs)
     existing = _nearest_existing(path.parent)
     if not existing.is_dir():
         raise OutputError(f"cannot write {path}: {existing} is a file, not a folder")
@@ -102,12 +106,9 @@ class Outputs:
     def add(self, path: str | Path, data: str | bytes) -> Path:
         """Write `data` to a hidden file beside `path`; it takes `path`'s place when the block ends."""
         path = Path(path)
-        if _is_input(path, self._inputs):
-            raise OutputError(f"refusing to write {path}: it is an input of this command")
+        _refuse_input_or_folder(path, self._inputs)
         if path in self._staged:
             raise OutputError(f"{path} would be written twice by this command")
-        if path.is_dir():
-            raise OutputError(f"cannot write {path}: it is a folder; give a file name")
         payload = data.encode("utf-8") if isinstance(data, str) else data
         try:
             self._make_folder(path.parent)
