@@ -24,7 +24,7 @@ from .align import OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
-from .files import Outputs
+from .files import Outputs, ensure_writable
 from .measures import Chunk, measure, standard_tokens
 from .normalize import flatten
 from .orthography import is_name, spoken_form
@@ -447,10 +447,10 @@ def _fail_on(values: list[str]) -> list[str]:
 
 def command(args: argparse.Namespace, options: TranscribeOptions) -> int:
     """`aligner check`: print the summary and flagged items; exit 3 if a --fail-on kind was found."""
+    for path in (args.json, args.html):  # tried before the long work, as every command's outputs are
+        if path is not None:
+            ensure_writable(path, inputs=[args.audio, args.text])
     kinds = _fail_on(args.fail_on)
-    for path in (args.json, args.html):
-        if path is not None and path.is_dir():
-            raise InputError(f"{path} is a folder; give a file name")
     if args.second_model and not Path(args.second_model).is_dir():
         raise InputError(f"--second-model {args.second_model}: no such folder (a local CTranslate2 Whisper model)")
     aligned = align_files(args.audio, args.text, options, use_cache=not args.no_cache)

@@ -255,10 +255,6 @@ def _internal_error(error: Exception, verbose: bool) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "check":  # its report files are tried before the long work, as every command's are
-        for path in (args.json, args.html):
-            if path is not None:
-                ensure_writable(path, inputs=[args.audio, args.text])
     if args.command in _MODULE_COMMANDS:
         return _MODULE_COMMANDS[args.command][0].command(args, _options(args))
     commands = {"run": _command_run, "captions": _command_captions, "transcribe": _command_transcribe,
