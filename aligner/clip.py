@@ -595,13 +595,17 @@ def _passage_verdict(words: Sequence[AlignedWord], report, match: Match) -> tupl
     own verdict when the passage is one of its quotes, else the same rule on the passage."""
     inside = range(match.first_word, match.last_word + 1)
     for quote in report.quotes:
-        quoted = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
-        if quoted == list(inside):
+        if _words_of(words, quote) == list(inside):
             return quote.verdict, tuple(quote.differences)
     char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
     found = tuple(d for d in report.differences if d.char_end > char_start and d.char_start < char_end)
     verbatim = all(words[k].spoken for k in inside) and all(d.kind not in (WORDING, UNCERTAIN) for d in found)
     return _verdict(verbatim, found), found
+
+
+def _words_of(words: Sequence[AlignedWord], quote) -> list[int]:
+    """The published words a quote verdict covers."""
+    return [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
 
 
 def _heard_as_published(alignment, match: Match) -> bool:
@@ -712,7 +716,7 @@ def _stage_quotes(outputs, folder: Path, sound, aligned, report, names: list[str
 
     words = aligned.alignment.words
     for number, (quote, name) in enumerate(zip(report.quotes, names, strict=True), start=1):
-        inside = [k for k, w in enumerate(words) if w.char_end > quote.char_start and w.char_start < quote.char_end]
+        inside = _words_of(words, quote)
         try:
             plan = _plan_quote(sound, aligned, report.differences, Match(inside[0], inside[-1], 1.0), finish.padding)
         except QuoteError:
