@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 from .align import MATCHED, AlignedWord, Unscripted
 from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
-from .report import UNCERTAIN, WORDING
+from .report import NOT_VERBATIM, UNCERTAIN, VERBATIM, WORDING
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
@@ -578,9 +578,6 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
 
 
 # --- verdicts: was the passage said as published? -------------------------------------------------------
-VERBATIM, NOT_VERBATIM = "verbatim", "not verbatim"  # and UNCERTAIN
-
-
 def _verdict(verbatim: bool, differences: Sequence) -> str:
     """Not verbatim with a wording difference or a word left out; uncertain when only differences the
     evidence disagrees on remain (listen before quoting)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .files import Outputs
 from .pipeline import Aligned, unscripted_json
-from .report import RECOGNITION, UNCERTAIN, WORDING, Difference, Report
+from .report import RECOGNITION, UNCERTAIN, VERBATIM, WORDING, Difference, Report
 from .text import excerpt
 from .timefmt import clock, to_ms
 
@@ -69,7 +69,7 @@ def print_report(report: Report, console=None) -> None:
     console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     m = report.measures
     recognition = sum(d.kind == RECOGNITION for d in report.differences)
-    wording = len(report.differences) - recognition
+    wording = sum(d.kind == WORDING for d in report.differences)
     spoken_quotes = [q for q in report.quotes if q.spoken]
     unspoken_quotes = len(report.quotes) - len(spoken_quotes)
     summary = Table(title=f"Accuracy check: {escape(report.audio)}", show_header=False, title_justify="left")
@@ -79,12 +79,11 @@ def print_report(report: Report, console=None) -> None:
                     f"({m.substitutions} substituted, {m.deletions} deleted, {m.insertions} inserted)")
     summary.add_row("character error rate", f"{m.cer:.1%}")
     uncertain = [d for d in report.differences if d.kind == UNCERTAIN]
-    wording -= len(uncertain)
     summary.add_row("differences", f"{wording} in wording, {_count(recognition, 'likely recognition error')}"
                     + (f", {len(uncertain)} uncertain (listen)" if uncertain else "")
                     + ("" if report.scored_by else " (judged without the model)"))
-    verbatim = sum(q.verdict == "verbatim" for q in spoken_quotes)
-    unsure = sum(q.verdict == "uncertain" for q in spoken_quotes)
+    verbatim = sum(q.verdict == VERBATIM for q in spoken_quotes)
+    unsure = sum(q.verdict == UNCERTAIN for q in spoken_quotes)
     summary.add_row("quotes", f"{verbatim} of {len(spoken_quotes)} verbatim"
                     + (f", {unsure} uncertain" if unsure else "")
                     + (f", {unspoken_quotes} not spoken" if unspoken_quotes else ""))
@@ -102,7 +101,7 @@ def print_report(report: Report, console=None) -> None:
         for d in quote.differences:
             if d.kind == WORDING:
                 console.print(f"  {_at(d.start)}  {change(d)}\n    [dim]{escape(d.reason)}[/]")
-    for quote in (q for q in spoken_quotes if q.verdict == "uncertain"):
+    for quote in (q for q in spoken_quotes if q.verdict == UNCERTAIN):
         console.print(f"\n[bold yellow]UNCERTAIN — LISTEN[/] {_at(quote.start)}-{_at(quote.end)}  "
                       f"“{escape(quote.text)}”")
         for d in quote.differences:

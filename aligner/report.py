@@ -14,6 +14,7 @@ from .measures import Measures
 __all__ = ["RECOGNITION", "WORDING", "UNCERTAIN", "FAIL_ON", "Difference", "UnspokenText", "QuoteVerdict", "Report"]
 
 RECOGNITION, WORDING, UNCERTAIN = "recognition", "wording", "uncertain"
+VERBATIM, NOT_VERBATIM = "verbatim", "not verbatim"  # quote verdicts, with UNCERTAIN
 FAIL_ON = ("misquote", "unspoken", "unscripted", "wording")
 _MARKS = "“”\"‘’«»()[]"  # quotation marks and brackets around published words
 
@@ -66,7 +67,7 @@ class QuoteVerdict:
 
     @property
     def verdict(self) -> str:
-        return "verbatim" if self.verbatim else "uncertain" if self.uncertain else "not verbatim"
+        return VERBATIM if self.verbatim else UNCERTAIN if self.uncertain else NOT_VERBATIM
 
     @property
     def spoken(self) -> bool:
@@ -89,7 +90,7 @@ class Report:
 
     @property
     def misquotes(self) -> list[QuoteVerdict]:
-        return [q for q in self.quotes if q.spoken and q.verdict == "not verbatim"]
+        return [q for q in self.quotes if q.spoken and q.verdict == NOT_VERBATIM]
 
     def flagged(self, kind: str) -> int:
         """How many items of a --fail-on kind the report holds."""
