@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .captions import CaptionOptions
 from .errors import AlignerError, ExitCode, InputError
-from .files import write_atomic
+from .files import file_sha256, write_atomic
 from .transcribe import TranscribeOptions, cache_dir
 
 __all__ = ["Item", "ItemResult", "BatchOptions", "Progress", "BatchReport", "read_manifest", "process_item",
@@ -178,14 +178,10 @@ def _jsonl_rows(path: Path, content: str) -> Iterator[tuple[int, dict]]:
 # -- one item, in a worker -----------------------------------------------------------------------------------------
 def _digest(path: Path) -> str | None:
     """SHA-256 of a file's bytes; None if it cannot be read (run_job then says why)."""
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path).hexdigest()
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def _settings_key(job: _Job) -> dict:

@@ -9,6 +9,7 @@ the next write to that target removes it.
 from __future__ import annotations
 
 import glob
+import hashlib
 import logging
 import os
 import re
@@ -18,12 +19,21 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["Outputs", "write_atomic", "ensure_writable"]
+__all__ = ["Outputs", "write_atomic", "ensure_writable", "file_sha256"]
 
 log = logging.getLogger(__name__)
 
 _UMASK = os.umask(0o022)  # read the process umask (the only way is to set it) and put it back
 os.umask(_UMASK)
+
+
+def file_sha256(path: str | Path):
+    """A SHA-256 hash fed with the file's bytes, read a megabyte at a time (OSError if it cannot be read)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest
 
 
 def _reason(error: OSError) -> str:

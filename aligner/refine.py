@@ -23,7 +23,7 @@ import numpy as np
 
 from . import decode, phonetic
 from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment, spread
-from .files import write_atomic
+from .files import file_sha256, write_atomic
 from .transcribe import cache_dir
 
 __all__ = ["RefineStats", "refine", "refine_with_stats"]
@@ -288,10 +288,7 @@ def _cache_key(alignment: Alignment, audio: np.ndarray | str | Path, duration: f
     if isinstance(audio, np.ndarray):
         digest = hashlib.sha256(np.ascontiguousarray(audio).view(np.uint8))
     else:
-        digest = hashlib.sha256()
-        with open(audio, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        digest = file_sha256(audio)
     coarse = [[w.text, w.start, w.end, w.status] for w in alignment.words]
     unscripted = [[u.start, u.end] for u in alignment.unscripted]
     digest.update(json.dumps([_CACHE_VERSION, duration, coarse, unscripted]).encode())

@@ -23,7 +23,7 @@ import numpy as np
 from . import decode
 from .decode import SAMPLE_RATE
 from .errors import AlignerError, InputError, NoSpeechError
-from .files import write_atomic
+from .files import file_sha256, write_atomic
 
 __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcribe", "load_audio",
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
@@ -160,11 +160,8 @@ def _decode(path: str, size: int, mtime_ns: int) -> np.ndarray:
 def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> str:
     import faster_whisper
 
-    digest = hashlib.sha256()
     try:
-        with open(audio_path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        digest = file_sha256(audio_path)
     except OSError as error:
         raise InputError(f"cannot read audio file {audio_path}: {error.strerror or error}") from error
     # the thread count changes speed, not words (same transcripts with 1 and 2 threads on three files), so a
