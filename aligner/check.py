@@ -29,7 +29,7 @@ from .measures import Chunk, measure, standard_tokens
 from .normalize import flatten
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
-from .quotes import find_quotes
+from .quotes import Quote, find_quotes
 from .render import print_report, write_reports
 from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
 from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions, voice_in
@@ -304,26 +304,29 @@ def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
 
 
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
+    return [passage_verdict(aligned, differences, quote) for quote in find_quotes(aligned.document)]
+
+
+def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage: Quote) -> QuoteVerdict:
+    """Whether a published passage (a quote, or any run of words a clip is asked for) was said as published:
+    verbatim when every difference in it is the recognizer's, uncertain when the rest are differences the
+    evidence disagrees on, else not verbatim. Words of it never said count as differences of their own."""
     words = aligned.alignment.words
-    verdicts = []
-    for quote in find_quotes(aligned.document):
-        inside = words[quote.first_word:quote.last_word + 1]
-        spoken = [w for w in inside if w.spoken]
-        found = tuple(d for d in differences if d.char_end > quote.char_start and d.char_start < quote.char_end)
-        left_out = [w for w in inside if not w.spoken]
-        if spoken and left_out:  # a passage of the quote never said (whole sentences of it)
-            covered = {(d.char_start, d.char_end) for d in found}
-            # hesitations ("Um,") count for nothing: the measure and the recognizer leave them out alike
-            found += tuple(_left_out(aligned, quote.first_word + k, spoken[-1].end) for k, w in enumerate(inside)
-                           if not w.spoken and standard_tokens(w.text)
-                           and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
-        # every word left out is now a difference: judged, or "never said"
-        verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
-        uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)
-        verdicts.append(QuoteVerdict(quote.text, quote.char_start, quote.char_end,
-                                     spoken[0].start if spoken else None, spoken[-1].end if spoken else None,
-                                     verbatim, tuple(sorted(found, key=lambda d: d.char_start)), uncertain))
-    return verdicts
+    inside = words[passage.first_word:passage.last_word + 1]
+    spoken = [w for w in inside if w.spoken]
+    found = tuple(d for d in differences if d.char_end > passage.char_start and d.char_start < passage.char_end)
+    if spoken and len(spoken) < len(inside):  # a part of the passage never said (whole sentences of it)
+        covered = {(d.char_start, d.char_end) for d in found}
+        # hesitations ("Um,") count for nothing: the measure and the recognizer leave them out alike
+        found += tuple(_left_out(aligned, passage.first_word + k, spoken[-1].end) for k, w in enumerate(inside)
+                       if not w.spoken and standard_tokens(w.text)
+                       and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
+    # every word left out is now a difference: judged, or "never said"
+    verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
+    uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)
+    return QuoteVerdict(passage.text, passage.char_start, passage.char_end,
+                        spoken[0].start if spoken else None, spoken[-1].end if spoken else None,
+                        verbatim, tuple(sorted(found, key=lambda d: d.char_start)), uncertain)
 
 
 # -- scoring the two wordings against the audio -----------------------------------------------------------------

@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 from .align import MATCHED, AlignedWord, Unscripted
 from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
-from .report import NOT_VERBATIM, UNCERTAIN, VERBATIM, WORDING
+from .report import UNCERTAIN, VERBATIM, WORDING
 from .text import Document, excerpt
 from .timefmt import clock, parse_time, to_ms
 
@@ -578,26 +578,20 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
 
 
 # --- verdicts: was the passage said as published? -------------------------------------------------------
-def _verdict(verbatim: bool, differences: Sequence) -> str:
-    """Not verbatim with a wording difference or a word left out; uncertain when only differences the
-    evidence disagrees on remain (listen before quoting)."""
-    if verbatim:
-        return VERBATIM
-    kinds = {d.kind for d in differences}
-    return UNCERTAIN if UNCERTAIN in kinds and WORDING not in kinds else NOT_VERBATIM
+def _passage_verdict(aligned, report, match: Match):
+    """The check's verdict on the published words of `match`: its own when the passage is one of its quotes,
+    else the same rule applied to the passage."""
+    from .check import passage_verdict
+    from .quotes import Quote
 
-
-def _passage_verdict(words: Sequence[AlignedWord], report, match: Match) -> tuple[str, tuple]:
-    """The verdict on published words first_word..last_word, and the differences inside them: the check's
-    own verdict when the passage is one of its quotes, else the same rule on the passage."""
-    inside = range(match.first_word, match.last_word + 1)
+    words = aligned.alignment.words
+    inside = list(range(match.first_word, match.last_word + 1))
     for quote in report.quotes:
-        if _words_of(words, quote) == list(inside):
-            return quote.verdict, tuple(quote.differences)
-    char_start, char_end = words[match.first_word].char_start, words[match.last_word].char_end
-    found = tuple(d for d in report.differences if d.char_end > char_start and d.char_start < char_end)
-    verbatim = all(words[k].spoken for k in inside) and all(d.kind not in (WORDING, UNCERTAIN) for d in found)
-    return _verdict(verbatim, found), found
+        if _words_of(words, quote) == inside:
+            return quote
+    passage = Quote(_published(aligned.document, match), words[match.first_word].char_start,
+                    words[match.last_word].char_end, match.first_word, match.last_word)
+    return passage_verdict(aligned, report.differences, passage)
 
 
 def _words_of(words: Sequence[AlignedWord], quote) -> list[int]:
@@ -676,8 +670,8 @@ def _clip_quote(args, sound, aligned, finish: ClipOptions, options) -> None:
         verdict, differences, changed = VERBATIM, (), ()
     else:
         report = check(aligned, transcribe_options=options)
-        verdict, differences = _passage_verdict(words, report, match)
-        changed = report.differences
+        judged = _passage_verdict(aligned, report, match)
+        verdict, differences, changed = judged.verdict, judged.differences, report.differences
     plan = _plan_quote(sound, aligned, changed, match, finish.padding)
     clip = render_clip(sound, plan, words, form, finish, changed, aligned.alignment.unscripted)
     with Outputs(_inputs(args)) as outputs:
