@@ -503,7 +503,9 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
 def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | None]) -> None:
     """Unspoken words the speaker left out of a sentence that was said: bounded by spoken words of the same
     paragraph and quotation, in sentences that were (partly) spoken. Whole sentences never said, and a
-    reporter's words around a quote ("told the crowd:"), stay unspoken: text never spoken, not deletions."""
+    reporter's words around a quote ("told the crowd:"), stay unspoken: text never spoken, not deletions.
+    Each paragraph and quotation is judged on its own: the first word of a quote the recognizer missed ("“The
+    air…") is left out of that quote even when the paragraph before it ended with words never said."""
     spoken_sentences = {words[k].sentence for k in range(len(words)) if status[k] in _SPOKEN}
     k = 0
     while k < len(words):
@@ -511,7 +513,8 @@ def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | N
             k += 1
             continue
         end = k
-        while end < len(words) and status[end] == UNSPOKEN:
+        while (end < len(words) and status[end] == UNSPOKEN and words[end].paragraph == words[k].paragraph
+               and quote_of[end] == quote_of[k]):
             end += 1
         inner = range(max(k - 1, 0), min(end + 1, len(words)))
         bounded = (k > 0 and end < len(words) and all(words[i].paragraph == words[k].paragraph for i in inner)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from rapidfuzz.distance import Indel
 
 from .align import OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
@@ -120,9 +123,46 @@ class _Region:
     after_unit: int  # the heard unit said just before this place (-1 at the start)
 
 
+def _apart(words, p_word: list[int]) -> set[int]:
+    """Published tokens with text never spoken right before them (a paragraph not said, the reporter's words
+    before a quote): a difference never runs across such text, whose words the measure does not compare."""
+    return {t for t in range(1, len(p_word)) if any(
+        words[k].status == UNSPOKEN and standard_tokens(words[k].text) for k in range(p_word[t - 1] + 1, p_word[t]))}
+
+
+def _cut(chunks: list[Chunk], apart: set[int], p_tokens: list[str], h_tokens: list[str]) -> list[Chunk]:
+    """The chunks, each differing one cut where never-spoken text lies between its published tokens."""
+    cut = []
+    for chunk in chunks:
+        points = sorted(t for t in apart if chunk.p0 < t < chunk.p1) if chunk.kind != "equal" else []
+        if not points:
+            cut.append(chunk)
+            continue
+        edges = list(itertools.pairwise([chunk.p0, *points, chunk.p1]))
+        heard = _share_out(["".join(p_tokens[a:b]) for a, b in edges], h_tokens, chunk.h0, chunk.h1)
+        cut += [Chunk(chunk.kind if h1 > h0 else "delete", p0, p1, h0, h1)
+                for (p0, p1), (h0, h1) in zip(edges, heard, strict=True)]
+    return cut
+
+
+def _share_out(pieces: list[str], h_tokens: list[str], h0: int, h1: int) -> list[tuple[int, int]]:
+    """Heard tokens h0..h1, in order, given to the published pieces they share the most letters with
+    ("countrywoman" | "the" against "country woman": both heard words to the first piece)."""
+    def spans(bounds: tuple[int, ...]) -> list[tuple[int, int]]:
+        return list(itertools.pairwise((h0, *bounds, h1)))
+
+    def shared(bounds: tuple[int, ...]) -> int:
+        return sum(Indel.similarity(piece, "".join(h_tokens[a:b])) for piece, (a, b) in zip(pieces, spans(bounds),
+                                                                                               strict=True))
+
+    return spans(max(itertools.combinations_with_replacement(range(h0, h1 + 1), len(pieces) - 1), key=shared))
+
+
 def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_tokens: list[str],
-             h_unit: list[int]) -> list[_Region]:
-    """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference)."""
+             h_unit: list[int], apart: set[int] = frozenset()) -> list[_Region]:
+    """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference), unless
+    never-spoken text lies between them (`apart`, see _apart)."""
+    chunks = _cut(chunks, apart, p_tokens, h_tokens)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
         if chunk.kind == "equal":
@@ -136,6 +176,9 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
         of_unit.setdefault(u, []).append(t)
     raw, run = [], []
     for chunk in [*chunks, Chunk("equal", 0, 0, 0, 0)]:
+        if run and chunk.kind != "equal" and chunk.p0 in apart and chunk.p1 > chunk.p0:
+            raw.append((run[0].p0, run[-1].p1, run[0].h0, run[-1].h1))
+            run = []
         if chunk.kind != "equal":
             run.append(chunk)
         elif run:
@@ -183,13 +226,14 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     compared = _compared_units(aligned, units)
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     rewritten: dict[int, tuple[str, ...]] = {}
-    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit):
+    apart = _apart(words, p_word)
+    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, apart):
         if region.p_tokens and region.h_tokens and "".join(region.p_tokens) == "".join(region.h_tokens):
             rewritten.update({k: region.p_tokens if j == 0 else () for j, k in enumerate(region.units)})
     units = [replace(u, tokens=rewritten[k]) if k in rewritten else u for k, u in enumerate(units)]
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
-    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit)
+    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart)
     regions = [_with_speech_beside(aligned, units, region) for region in regions]
     beside = {k for region in regions if region.words for k in region.units}
     # heard words now compared with the unheard published words in their place are not also an insertion
@@ -270,10 +314,20 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -
     lo, hi, apart = _unscripted_beside(aligned, region.words[0], region.words[-1])
     beside = [k for k, unit in enumerate(units) if lo - _BESIDE < unit.start and unit.end < hi + _BESIDE
               and any(u.start - 1e-6 <= unit.start and unit.end <= u.end + 1e-6 for u in apart)]
-    beside = beside[:len(region.p_tokens) + _MAX_EXTRA_UNITS]
+    # the heard words next to the side the published words hang on: the start of a quote or paragraph (its
+    # first words unheard) was said right before the next spoken word, the rest right after the last one
+    words, first = aligned.alignment.words, region.words[0]
+    opening = first == 0 or words[first - 1].paragraph != words[first].paragraph or _quote_starts(aligned, first)
+    count = len(region.p_tokens) + _MAX_EXTRA_UNITS
+    beside = beside[-count:] if opening else beside[:count]
     if not beside:
         return region
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
+
+
+def _quote_starts(aligned: Aligned, k: int) -> bool:
+    """Does published word k open a quotation?"""
+    return any(quote.first_word == k for quote in find_quotes(aligned.document))
 
 
 def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:

@@ -97,9 +97,9 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     `fit` comes from the recognizer's model, `second` from a larger model, which is trusted over the first;
     `acoustic` from the phonetic aligner, an independent witness: where it disagrees with the model, the
     verdict is UNCERTAIN (an editor should listen). Published words the alignment found no time for
-    (`timed` False) were not said, whatever the models think, unless speech was heard where they belong
-    (`speech_beside`: unpublished words, or a voice without words): then they may have been said and not
-    recognized, and only a listener can tell.
+    (`timed` False) were not said, whatever the model thinks, unless speech was heard where they belong
+    (`speech_beside`: unpublished words, or a voice without words) or the phonetic aligner finds their sound:
+    then they may have been said and not recognized, and only a listener can tell.
 
     A difference that touches a name (`name`: a published word written as one, see `orthography.is_name`) is
     never called a wording change on this evidence: a recognizer writes a name it does not know as common
@@ -110,6 +110,12 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     if not timed and not heard and speech_beside:
         return UNCERTAIN, "listen: not recognized, but speech was heard right where these words belong"
     if not timed and not heard:
+        # "no time" is read off the recognizer's own word times, which often stretch over a short word it
+        # missed ("“The air…" heard as "Air"): the phonetic aligner, fitting the published words into the
+        # audio, is a second witness, and where it finds them there an editor should listen
+        if acoustic is not None and acoustic_distance(acoustic, published, heard) >= 0:
+            return UNCERTAIN, (f"listen: not recognized, and the recognizer left no time for these words, but the "
+                               f"phonetic aligner finds their sound there ({acoustic:+.1f})")
         return WORDING, "never said: the audio has no time for these words"
     if fit is None and second is None:
         return _without_model(published, heard, probability, name)

@@ -35,6 +35,18 @@ def test_recognition_errors_are_substitutions_with_times():
     assert result["Antony"].status == "substituted"
 
 
+def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_said():
+    # the recognizer missed "The" of the quote, and the paragraph before it ended with words never said: the
+    # quote's "The" is left out of a quote that was said (for the check to judge), the other words unspoken
+    doc = parse_text("The core is 2.8 kilometres long and weighs several tonnes.\n\n"
+                     "“The air bubbles trapped inside will show us why,” she said.")
+    said = heard("The core is 2.8 kilometres long. Air bubbles trapped inside will show us why, she said.")
+    result = align(doc, Transcript(tuple(said), (), 8.0, "tiny.en", "en"))
+    status = {w.text: w.status for w in result.words}
+    assert status["“The"] == "omitted"
+    assert {status[w] for w in ("and", "weighs", "several", "tonnes.")} == {"unspoken"}
+
+
 def test_page_chrome_unspoken_and_intro_unscripted():
     doc = parse_text("Breaking News\n\nSuccessful NATO Ministerial\n\nplease wait\n\n"
                      "Over the past year NATO alliance members have been working to implement a new strategy.")

@@ -13,7 +13,7 @@ import json
 import pytest
 from test_cli_errors import assert_one_line_error
 
-from aligner.check import CheckOptions, check
+from aligner.check import CheckOptions, _share_out, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens
@@ -140,6 +140,23 @@ def test_a_difference_touching_a_name_is_never_an_accusation(published, heard, f
 def test_words_with_no_time_in_the_audio_were_not_said():
     kind, reason = classify(["to", "make"], [], None, Fit(-1.0, 2), timed=False)
     assert kind == WORDING and "no time" in reason
+    kind, reason = classify(["to", "make"], [], None, Fit(-1.0, 2), timed=False, acoustic=-300.0)
+    assert kind == WORDING and "no time" in reason
+
+
+def test_words_with_no_time_that_the_phonetic_aligner_finds_are_uncertain():
+    # the recognizer's word times leave no gap for "the", but fitted into the audio it sounds there
+    kind, reason = classify(["the"], [], None, Fit(-11.8, 1), timed=False, acoustic=-32.5)
+    assert kind == UNCERTAIN and "phonetic aligner" in reason
+
+
+@pytest.mark.parametrize("pieces, heard, expected", [
+    (["countrywoman", "the"], ["country", "woman"], [(0, 2), (2, 2)]),  # both heard words to the first piece
+    (["the", "course"], ["course"], [(0, 0), (0, 1)]),
+    (["said", "we"], ["said", "we"], [(0, 1), (1, 2)]),
+])
+def test_heard_words_go_to_the_published_piece_they_share_most_letters_with(pieces, heard, expected):
+    assert _share_out(pieces, heard, 0, len(heard)) == expected
 
 
 # -- the check on real recognizer output --------------------------------------------------------------------------
