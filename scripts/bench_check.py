@@ -16,7 +16,7 @@ verbatim), mishearings called wording, real changes called mishearings, the shar
 uncertain; and whether `aligner run` and `aligner check` (run as commands) report the same thing.
 
     python scripts/make_check_set.py && python scripts/bench_check.py
-    python scripts/bench_check.py --dump rows.jsonl            # one row per difference (never of fresh), for fitting
+    python scripts/bench_check.py --dump rows.jsonl            # one row per difference (not of NEVER_DUMPED), to fit
     python scripts/bench_check.py --only test,guard --no-agreement
     python scripts/bench_check.py --only calibration --case nato_ministers --no-agreement
 """
@@ -41,8 +41,10 @@ from aligner.pipeline import align_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "build" / "check_set"
-TABLES = ("calibration", "test", "holdout", "fresh", "real", "guard")
-DEFAULT_TABLES = ("calibration", "test", "real", "guard")  # holdout and fresh are reserves: run them only when asked
+TABLES = ("calibration", "test", "holdout", "fresh", "fresh2", "real", "real2", "guard")
+# holdout, fresh, fresh2 and real2 are reserves: run them only when asked
+DEFAULT_TABLES = ("calibration", "test", "real", "guard")
+NEVER_DUMPED = ("fresh", "fresh2", "real2")  # the splits for the closing note are never looked into for fitting
 WORDING, RECOGNITION, UNCERTAIN = "wording", "recognition", "uncertain"
 # Targets of issue 7 for the test split and the real recordings.
 TARGETS = {"precision": 0.95, "recall": 0.95, "misheard_as_wording": 0.02, "changes_as_misheard": 0.05,
@@ -392,7 +394,8 @@ def main() -> int:
                         help=f"tables to make, of {', '.join(TABLES)} (default: {','.join(DEFAULT_TABLES)})")
     parser.add_argument("--case", action="append", metavar="NAME", help="only these cases (repeatable)")
     parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="one JSON row per difference (every table but fresh): split, label, numeric fields")
+                        help="one JSON row per difference (every table but fresh, fresh2 and real2): split, label, "
+                             "numeric fields")
     parser.add_argument("--no-agreement", action="store_true", help="skip running `aligner run` and `aligner check`")
     parser.add_argument("--quiet", action="store_true", help="counts only, not the list of mistakes")
     args = parser.parse_args()
@@ -414,13 +417,15 @@ def main() -> int:
                      "test": "test split (used to change code once: calibration data now)",
                      "holdout": "holdout split (reported once, then calibration data)",
                      "fresh": "fresh split (written after the others were used; never used to choose anything)",
+                     "fresh2": "fresh2 split (written after every other split was used; never used to choose anything)",
                      "real": "real speech (used to change code: calibration data now)",
+                     "real2": "real speech, new edits (written with fresh2; never used to choose anything)",
                      "guard": "guard (item 5)"}[split]
             if split == "guard":
                 lines = bench_guard(mine)
                 print(f"== {title}: {len(mine)} cases")
             else:
-                table = bench_split(mine, None if split == "fresh" else dump)  # the fresh split is never looked into
+                table = bench_split(mine, None if split in NEVER_DUMPED else dump)
                 quotes = sum(q["spoken"] for c in mine for q in c.truth["quotes"])
                 changed = sum(q["spoken"] and not q["verbatim"] for c in mine for q in c.truth["quotes"])
                 print(f"== {title}: {len(mine)} cases, {quotes} quotes ({changed} changed), "
