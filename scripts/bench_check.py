@@ -44,7 +44,7 @@ DEFAULT_SET = ROOT / "build" / "check_set"
 TABLES = ("calibration", "test", "holdout", "fresh", "fresh2", "real", "real2", "guard")
 # holdout, fresh, fresh2 and real2 are reserves: run them only when asked
 DEFAULT_TABLES = ("calibration", "test", "real", "guard")
-NEVER_DUMPED = ("fresh", "fresh2", "real2")  # the splits for the closing note are never looked into for fitting
+NEVER_DUMPED = ("fresh2", "real2")  # the splits for the closing note are never looked into for fitting
 WORDING, RECOGNITION, UNCERTAIN = "wording", "recognition", "uncertain"
 # Targets of issue 7 for the test split and the real recordings.
 TARGETS = {"precision": 0.95, "recall": 0.95, "misheard_as_wording": 0.02, "changes_as_misheard": 0.05,
@@ -394,7 +394,7 @@ def main() -> int:
                         help=f"tables to make, of {', '.join(TABLES)} (default: {','.join(DEFAULT_TABLES)})")
     parser.add_argument("--case", action="append", metavar="NAME", help="only these cases (repeatable)")
     parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="one JSON row per difference (every table but fresh, fresh2 and real2): split, label, "
+                        help="one JSON row per difference (every table but fresh2 and real2): split, label, "
                              "numeric fields")
     parser.add_argument("--no-agreement", action="store_true", help="skip running `aligner run` and `aligner check`")
     parser.add_argument("--quiet", action="store_true", help="counts only, not the list of mistakes")
@@ -416,7 +416,7 @@ def main() -> int:
             title = {"calibration": "calibration split (constants may be fitted here)",
                      "test": "test split (used to change code once: calibration data now)",
                      "holdout": "holdout split (reported once, then calibration data)",
-                     "fresh": "fresh split (written after the others were used; never used to choose anything)",
+                     "fresh": "fresh split (reported once, then used to change code: calibration data now)",
                      "fresh2": "fresh2 split (written after every other split was used; never used to choose anything)",
                      "real": "real speech (used to change code: calibration data now)",
                      "real2": "real speech, new edits (written with fresh2; never used to choose anything)",

@@ -11,8 +11,8 @@ Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2"
 voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds) and
 espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
-holdout splits have been used to change code, so they are calibration data now; "fresh" is the split
-reported in the closing note, never used to choose anything. Since every split, fresh included, has been used
+holdout splits have been used to change code, so they are calibration data now; "fresh" was
+reported in one closing note and then used to change code too. Since every split, fresh included, has been used
 to change code, "fresh2" and "real2" were written last, for the closing note only, and nobody has looked at the
 check's results on them. Real cases (splits "real" and "real2") put edited published texts on the real
 recordings; guard cases pair a recording with a text that quotes a small part of it (to accept) or belongs to
