@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["word_keys", "number_words", "flatten"]
+__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -20,7 +20,15 @@ _ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", 
 _SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred"))
 _SYMBOLS = {"%": " percent ", "&": " and ", "+": " plus ", "@": " at ", "=": " equals ", "°": " degrees "}
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+# every mark typed for an apostrophe: typographic, modifier letter, grave and acute accents, prime
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+# digit groups set apart by a no-break, narrow no-break, figure or thin space ("1 000 000", SI and European
+# style) are one number; parse_text keeps such a number one word
+GROUP_SPACES = "\u00a0\u202f\u2007\u2009"
+DIGIT_GROUP = re.compile(rf"(?<=\d)[{GROUP_SPACES}](?=\d{{3}}(?!\d))")
+_SCALED = re.compile(r"(\d(?:\.\d+)?)(bn|tn|m|k)\b")
+_SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million", "k": "thousand"}
+_FRACTIONS = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds"}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
 _SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}\b)")
 
@@ -75,13 +83,25 @@ def _without_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)).translate(_LATIN_LETTERS)
 
 
+def unabbreviated(word: str) -> str:
+    """A written word with the number typography newsrooms use spelled as the recognizer writes it: digit
+    groups set apart by narrow spaces ("1 000" -> "1,000"), fractions ("3½" -> "3 and a half") and scales
+    ("£5m" -> "£5 million", "1.2bn" -> "1.2 billion"; "m" and "k" only beside a currency sign, since "5m"
+    alone is as often five metres)."""
+    word = DIGIT_GROUP.sub(",", word)
+    for fraction, spoken in _FRACTIONS.items():
+        word = re.sub(rf"(?<=\d){fraction}", f" and a {spoken}", word).replace(fraction, spoken)
+    priced = any(sign in word for sign in _CURRENCY)
+    return _SCALED.sub(lambda m: f"{m[1]} {_SCALE_WORDS[m[2]]}" if priced or m[2] in ("bn", "tn") else m[0], word)
+
+
 def word_keys(text: str) -> tuple[str, ...]:
     """Normalized tokens of one written word; empty for pure punctuation such as "–" or "...".
 
     >>> word_keys("“We’re"), word_keys("2%"), word_keys("U.S."), word_keys("rules-based"), word_keys("Pérez")
     (("we're",), ('two', 'percent'), ('us',), ('rules', 'based'), ('perez',))
     """
-    text = _without_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).lower()
+    text = _without_accents(unicodedata.normalize("NFKC", unabbreviated(text))).translate(APOSTROPHES).lower()
     currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
     for sign, spoken in _SYMBOLS.items():
         text = text.replace(sign, spoken)

@@ -13,11 +13,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from .normalize import number_words
+from .normalize import APOSTROPHES, number_words, unabbreviated
 
 __all__ = ["spoken_form", "words_to_digits", "is_name"]
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
 _DROPPED = re.compile(r"[\"“”„«»‹›()\[\]{}<>*_/\\|~^]|\.{2,}|…|(?<!\w)[-–—]+|[-–—]+(?!\w)|[–—]")
 _SENTENCE_MARKS = ",.?!"
 _TRAILING = re.compile(r"[^\w']+$")
@@ -33,7 +32,7 @@ _CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 
 def _plain(word: str) -> str:
     """One word without typography: NFKC, straight apostrophes, no quotation marks, brackets or dashes."""
-    word = _DROPPED.sub(" ", unicodedata.normalize("NFKC", word).translate(_APOSTROPHES))
+    word = _DROPPED.sub(" ", unicodedata.normalize("NFKC", unabbreviated(word)).translate(APOSTROPHES))
     word = re.sub(r"(?<!\w)'", "", word)  # an opening single quotation mark
     word = re.sub(r"(?<![sS])'(?!\w)", "", word)  # a closing one; "members'" keeps its apostrophe
     return re.sub(r"[:;]+", ",", word).strip()  # Whisper writes a pause as a comma, rarely as a colon

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .normalize import number_words, word_keys
+from .normalize import number_words, unabbreviated, word_keys
 
 __all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "FRAME_SECONDS"]
 
@@ -189,7 +189,7 @@ def _decoder() -> _Decoder:
 
 def _tokens(word: str) -> list[str]:
     """Dictionary tokens of one published word: "U.S." -> u s; "2%" -> two percent; "rules-based" -> two."""
-    text = unicodedata.normalize("NFKD", word)
+    text = unicodedata.normalize("NFKD", unabbreviated(word))
     text = "".join(c for c in text if not unicodedata.combining(c))
     bare = text.lower().strip(".,;:!?\"'()[]{}“”‘’«»")
     if _ACRONYM.match(bare):

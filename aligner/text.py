@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError
-from .normalize import word_keys
+from .normalize import GROUP_SPACES, word_keys
 
 __all__ = ["Word", "Document", "parse_text", "read_text", "excerpt"]
 
@@ -39,6 +39,8 @@ _AENEAS_LINE = re.compile(r"[^\s|]+\|")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
                   "prof", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr",
                   "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e"}
+# a run of non-space characters, or a number whose digit groups are set apart by narrow spaces ("1 000")
+_WORD = re.compile(rf"\S*\d(?:[{GROUP_SPACES}]\d{{3}}(?!\d)\S*)+|\S+")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$")
 _OPENING = "“\"‘'([¿¡"
 
@@ -79,7 +81,7 @@ def parse_text(text: str) -> Document:
     """Split text into words; pure punctuation ("–", ". . .") is glued to the word before it."""
     spans: list[tuple[int, int, int]] = []  # (start, end, paragraph)
     for paragraph, line in enumerate(re.finditer(r"[^\n]*\S[^\n]*", text)):
-        for match in re.finditer(r"\S+", line.group()):
+        for match in _WORD.finditer(line.group()):
             start, end = line.start() + match.start(), line.start() + match.end()
             if spans and spans[-1][2] == paragraph and not word_keys(text[start:end]):
                 spans[-1] = (spans[-1][0], end, paragraph)

@@ -26,6 +26,13 @@ from aligner.normalize import number_words, word_keys
     ("you—ask", ("you", "ask")),
     # accents and Latin letters English does not use are typography, not wording ("Renée" was split in two)
     ("Renée", ("renee",)), ("Zürich’s", ("zurich's",)), ("Ørsted", ("orsted",)), ("Łódź", ("lodz",)),
+    # number typography newsrooms use: the words as said, the same as the recognizer's "1,000" or "£5 million"
+    ("don′t", ("don't",)), ("donʼt", ("don't",)),  # a prime or a modifier letter typed for the apostrophe
+    ("1\u00a0000", ("one", "thousand")), ("12\u202f500\u202f000", ("twelve", "million", "five", "hundred", "thousand")),
+    ("3½", ("three", "and", "a", "half")), ("½", ("half",)),
+    ("£5m", ("five", "million", "pounds")), ("$3.5bn", ("three", "point", "five", "billion", "dollars")),
+    ("1.2bn", ("one", "point", "two", "billion")), ("£10k", ("ten", "thousand", "pounds")),
+    ("5m", ("5m",)),  # five metres as often as five million: left as written
 ])
 def test_word_keys(written, keys):
     assert word_keys(written) == keys

@@ -20,6 +20,8 @@ from aligner.orthography import is_name, spoken_form, words_to_digits
     (["fifteen", "thousand"], ["fifty", "thousand"], "fifteen thousand"),
     (["two", "percent"], [], "two percent"),
     (["…", "..."], ["x"], ""),
+    (["£1.2bn"], ["£1.2", "billion"], "£1.2 billion"), (["1\u202f000"], ["1,000"], "1,000"),
+    (["don′t"], ["don't"], "don't"),
 ])
 def test_spoken_form(published, heard, spoken):
     assert spoken_form(published, heard) == spoken

@@ -28,6 +28,14 @@ def test_sentences_and_paragraphs():
     assert [w.paragraph for w in doc.words][-1] == 1
 
 
+def test_a_number_with_narrow_spaces_between_its_digit_groups_is_one_word():
+    doc = parse_text("It cost 1\u00a0250\u202f000 euros in 2026\u00a0and 5 000 people came.")
+    assert [w.text for w in doc.words][2:4] == ["1\u00a0250\u202f000", "euros"]
+    assert doc.words[2].keys == ("one", "million", "two", "hundred", "fifty", "thousand")
+    assert [w.text for w in doc.words][5:7] == ["2026", "and"]  # a year before a word stays apart
+    assert [w.text for w in doc.words][7:9] == ["5", "000"]  # an ordinary space may part two numbers
+
+
 def test_spaced_ellipsis_does_not_end_the_sentence():
     doc = parse_text("our unity of action . . . I am confident that that will endure.")
     assert len({w.sentence for w in doc.words}) == 1
