@@ -9,6 +9,7 @@ interpolated (not recognized, but there was time to say it), or unspoken (no tim
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from .errors import MismatchError
 from .measures import standard_tokens
 from .normalize import flatten, word_keys
 from .quotes import find_quotes
-from .text import Document
+from .text import Document, editorial_words
 from .transcribe import HeardWord, Transcript
 
 MATCHED, SUBSTITUTED, INTERPOLATED, UNSPOKEN, OMITTED = "matched", "substituted", "interpolated", "unspoken", "omitted"
@@ -88,6 +89,10 @@ _MAX_REWORDED = 6  # words on each side of a wording difference that are paired 
 SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
 _PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
+# An ellipsis ("…", "...", ". . .", "[…]") is the writer's mark for words left out: speech heard where it stands
+# was left out on purpose (a quote shortened by its editor), not inserted into the sentence.
+_ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
+_ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
 _MISHEARD_EDGE = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
 # A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
@@ -340,12 +345,14 @@ def _longest_run(links: Sequence[_Link]) -> int:
 
 
 def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | None = None,
-                quote_of: Sequence[int | None] | None = None) -> Alignment:
+                quote_of: Sequence[int | None] | None = None, editorial: frozenset[int] = frozenset()) -> Alignment:
     """Align published words (anything with text/keys/char offsets/sentence/paragraph) to heard words.
 
     `duration` of the audio lets a last word the recognizer missed be timed after the last heard one;
     `quote_of` (the quotation each word belongs to, or None) keeps a reporter's words next to a quote from
-    being taken for words the speaker left out of it."""
+    being taken for words the speaker left out of it; `editorial` words (in square brackets: "[America]")
+    are the writer's, spoken only where they were heard exactly, and what was said in their place is speech
+    never published, not an insertion."""
     if duration is None:
         duration = heard[-1].end if heard else 0.0
     p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
@@ -371,6 +378,10 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
 
     _forget_lone_words(words, heard_of, used_heard)
     _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
+    for k in editorial:
+        if inexact[k]:
+            used_heard -= heard_of[k] - set().union(*(heard_of[j] for j in range(len(words)) if j != k))
+            heard_of[k] = set()
     timed: list[tuple[float, float] | None] = [None] * len(words)
     index = 0
     while index < len(words):  # words sharing the same heard words share their time by length
@@ -387,13 +398,18 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     status = [(SUBSTITUTED if inexact[k] else MATCHED) if timed[k] else UNSPOKEN for k in range(len(words))]
     _fill_unrecognized(words, heard, used_heard, timed, status, duration, quote_of)
     _mark_omitted(words, status, quote_of)
+    for k in editorial:
+        if status[k] != MATCHED:
+            status[k], timed[k] = UNSPOKEN, None
 
     aligned = tuple(
         AlignedWord(word.text, *(timed[k] or (None, None)), status[k],
                     " ".join(heard[h].text for h in sorted(heard_of[k])) or None,
                     word.char_start, word.char_end, word.sentence, word.paragraph)
         for k, word in enumerate(words))
-    return Alignment(aligned, _unscripted(heard, used_heard, aligned), len(h_tokens), matched_tokens, longest_run)
+    between = sorted(words[k].char_start for k in editorial if status[k] == UNSPOKEN)
+    return Alignment(aligned, _unscripted(heard, used_heard, aligned, between), len(h_tokens), matched_tokens,
+                     longest_run)
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], used_heard: set[int]) -> None:
@@ -529,10 +545,17 @@ def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | N
         k = end
 
 
-def _unscripted(heard: Sequence[HeardWord], used_heard: set[int],
-                words: Sequence[AlignedWord]) -> tuple[Unscripted, ...]:
+def _elided(before: str, after: str) -> bool:
+    """Does an ellipsis stand between these two published words?"""
+    return bool(_ELLIPSIS_AFTER.search(before) or _ELLIPSIS_BEFORE.match(after))
+
+
+def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord],
+                editorial: Sequence[int] = ()) -> tuple[Unscripted, ...]:
     """Consecutive unpaired heard words, split at long pauses; each says whether it was said inside a
-    published sentence (an inserted word or phrase) or apart from the text (an intro, an ad-lib)."""
+    published sentence (an inserted word or phrase) or apart from the text (an intro, an ad-lib, words a
+    quote's editor left out at an ellipsis or put in other words in brackets: `editorial`, the offsets of
+    unspoken bracketed words)."""
     phrases: list[list[HeardWord]] = []
     previous = -2
     for h, word in enumerate(heard):
@@ -546,12 +569,17 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int],
     timed = [w for w in words if w.spoken and w.start is not None]
     ends = [w.end for w in timed]
 
-    def inside(start: float, end: float) -> bool:
+    def inside(phrase: list[HeardWord]) -> bool:
+        start, end = phrase[0].start, phrase[-1].end
         k = bisect.bisect_right(ends, start + 0.05)  # the spoken words that ended before it: timed[:k]
-        return 0 < k < len(timed) and timed[k].start >= end - 0.05 and timed[k - 1].sentence == timed[k].sentence
+        if not (0 < k < len(timed) and timed[k].start >= end - 0.05 and timed[k - 1].sentence == timed[k].sentence):
+            return False
+        bracketed = bisect.bisect_left(editorial, timed[k].char_start) > bisect.bisect_right(editorial,
+                                                                                              timed[k - 1].char_start)
+        return not bracketed and not _elided(timed[k - 1].text, timed[k].text)
 
-    return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end,
-                            inside(phrase[0].start, phrase[-1].end), tuple(phrase)) for phrase in phrases)
+    return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
+                            tuple(phrase)) for phrase in phrases)
 
 
 def align(document: Document, transcript: Transcript) -> Alignment:
@@ -561,7 +589,8 @@ def align(document: Document, transcript: Transcript) -> Alignment:
     quote_of: list[int | None] = [None] * len(document.words)
     for number, quote in enumerate(find_quotes(document)):
         quote_of[quote.first_word:quote.last_word + 1] = [number] * (quote.last_word + 1 - quote.first_word)
-    alignment = align_words(document.words, transcript.words, transcript.duration, quote_of)
+    alignment = align_words(document.words, transcript.words, transcript.duration, quote_of,
+                            editorial_words(document))
     # a text that quotes a small part of a long recording is anchored by runs of matching words, however
     # small a share of the recording it covers
     needed = min(_MIN_ANCHOR, sum(len(w.keys) for w in document.words))

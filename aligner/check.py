@@ -28,13 +28,14 @@ from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
-from .measures import Chunk, measure, standard_tokens
+from .measures import NEGATIONS, Chunk, measure, standard_tokens
 from .normalize import flatten
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import Quote, find_quotes
 from .render import print_report, write_reports
-from .report import FAIL_ON, RECOGNITION, WORDING, Difference, QuoteVerdict, Report, UnspokenText
+from .report import FAIL_ON, RECOGNITION, UNCERTAIN, WORDING, Difference, QuoteVerdict, Report, UnspokenText
+from .text import editorial_words
 from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions, voice_in
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
@@ -43,12 +44,17 @@ log = logging.getLogger(__name__)
 
 # Context around a difference that is read to the model with it.
 _CONTEXT_WORDS = 4
-_CONTEXT_PAUSE = 1.0  # seconds of silence that end the context
+_CONTEXT_PAUSE = 1.0  # seconds of silence that end the context ...
+# ... beyond the nearest words: an orator's pauses ("ask … not … what") must not leave a difference alone in its
+# window, where nothing around it tells the model or the phonetic aligner what was said ("ask" alone fitted
+# "ask not" better than "ask not" did)
+_MIN_CONTEXT_WORDS = 2
 _WINDOW_PAD = 0.15  # seconds of audio either side of the context words
 _MAX_WINDOW = 20.0  # seconds; nearby differences share a window up to this length
 _BESIDE = 0.3  # seconds: unpublished speech this close to where unheard words belong was heard "there"
 _MAX_EXTRA_UNITS = 2  # heard words beside unheard published ones compared with them: as many, and this many more
 _MIN_VOICE = 0.3  # s: a gap shorter than this holds no word the recognizer could have dropped
+_NEGATION_CUT = 3  # words: speech left out at an ellipsis this short, with a negation in it, may reverse a quote
 
 
 @dataclass(frozen=True)
@@ -357,6 +363,25 @@ def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
     return Difference(w.text, "", at, at, w.char_start, w.char_end, kind, reason)
 
 
+def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
+    """A negation a passage's editor left out at an ellipsis ("will … support" for "will not support"): a quote
+    may be shortened, never turned into its opposite. Only a short cut is asked about (a negation and up to
+    two words of its verb, "has not been"): a whole clause left out ("ask not what your country can do for
+    you") takes its negation with it, and the words kept keep their sense."""
+    found = []
+    for passage in aligned.alignment.unscripted:
+        if (passage.inside or len(passage.words) > _NEGATION_CUT
+                or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end):
+            continue
+        negations = [h.text for h in passage.words if NEGATIONS.intersection(standard_tokens(h.text))]
+        if negations:
+            before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=spoken[0])
+            found.append(Difference("", passage.text, passage.start, passage.end, before.char_end, before.char_end,
+                                    UNCERTAIN, f"listen: the words left out at the ellipsis hold a negation "
+                                               f"({', '.join(negations)}): does the quote still say what was meant?"))
+    return tuple(found)
+
+
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
     return [passage_verdict(aligned, differences, quote) for quote in find_quotes(aligned.document)]
 
@@ -371,10 +396,15 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
     found = tuple(d for d in differences if d.char_end > passage.char_start and d.char_start < passage.char_end)
     if spoken and len(spoken) < len(inside):  # a part of the passage never said (whole sentences of it)
         covered = {(d.char_start, d.char_end) for d in found}
-        # hesitations ("Um,") count for nothing: the measure and the recognizer leave them out alike
-        found += tuple(_left_out(aligned, passage.first_word + k, spoken[-1].end) for k, w in enumerate(inside)
-                       if not w.spoken and standard_tokens(w.text)
+        editorial = editorial_words(aligned.document)
+        # hesitations ("Um,") count for nothing: the measure and the recognizer leave them out alike; words in
+        # brackets are the writer's ("[America]"), never the speaker's
+        found += tuple(_left_out(aligned, k, spoken[-1].end)
+                       for k, w in enumerate(inside, start=passage.first_word)
+                       if not w.spoken and standard_tokens(w.text) and k not in editorial
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
+    if spoken:
+        found += _elided_negations(aligned, spoken)
     # every word left out is now a difference: judged, or "never said"
     verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
     uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)
@@ -384,6 +414,21 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
 
 
 # -- scoring the two wordings against the audio -----------------------------------------------------------------
+def _context(units: list[_Unit], first: int, last: int) -> tuple[int, int]:
+    """Heard units lo..hi-1 around units first..last-1: up to _CONTEXT_WORDS each side, the nearest
+    _MIN_CONTEXT_WORDS whatever the pauses, the rest up to the first long pause."""
+    def paused(k: int) -> bool:  # a long pause before unit k
+        return 0 < k < len(units) and units[k].start - units[k - 1].end >= _CONTEXT_PAUSE
+
+    lo = first
+    while lo > 0 and first - lo < _CONTEXT_WORDS and (first - lo < _MIN_CONTEXT_WORDS or not paused(lo)):
+        lo -= 1
+    hi = last
+    while hi < len(units) and hi - last < _CONTEXT_WORDS and (hi - last < _MIN_CONTEXT_WORDS or not paused(hi)):
+        hi += 1
+    return lo, hi
+
+
 def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
     """Stretches of audio to score, each with the heard text and, per region in it, the text with that
     region's heard words replaced by the published ones. Nearby regions share a stretch."""
@@ -392,14 +437,7 @@ def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
     for k, region in enumerate(regions):
         first = region.units[0] if region.units else min(region.after_unit + 1, len(units))
         last = region.units[-1] + 1 if region.units else first
-        lo = first
-        while lo > 0 and first - lo < _CONTEXT_WORDS and (
-                lo == len(units) or units[lo].start - units[lo - 1].end < _CONTEXT_PAUSE):
-            lo -= 1
-        hi = last
-        while hi < len(units) and hi - last < _CONTEXT_WORDS and (
-                hi == 0 or units[hi].start - units[hi - 1].end < _CONTEXT_PAUSE):
-            hi += 1
+        lo, hi = _context(units, first, last)
         if lo == hi or units[hi - 1].end - units[lo].start > _MAX_WINDOW:
             continue  # nothing heard around it to read the published words against, or too long to read
         spans.append((lo, hi, first, last, k))

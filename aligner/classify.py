@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .align import similarity
+from .measures import NEGATIONS
 from .normalize import number_words
 from .report import RECOGNITION, UNCERTAIN, WORDING
 
@@ -29,7 +30,6 @@ _SOUND_FLOOR = 0.5
 _UNSURE = 0.5  # heard words the recognizer gave less than this are shaky: a little more slack
 _UNSURE_PER_PIECE = 1.0
 _NUMBER_PER_PIECE = 0.5  # a changed number counts as misheard only if the published one fits about as well
-_NEGATIONS = {"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"}
 # One witness alone (the other could not judge: a word with a guessed pronunciation) this close to its line
 # (per word piece) is weak evidence: uncertain. Fitted on the calibration split of the check set
 # (scripts/bench_check.py): the widest band that keeps "uncertain" at or under 10% of its differences.
@@ -183,7 +183,7 @@ def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
     numbers = _numbers(published), _numbers(heard)
     if numbers[0] != numbers[1] and (all(numbers) or not (published and heard)):
         return True
-    rest = [[t for t in side if t not in _NEGATIONS] for side in (published, heard)]
+    rest = [[t for t in side if t not in NEGATIONS] for side in (published, heard)]
     return rest[0] == rest[1] and list(published) != list(heard)
 
 

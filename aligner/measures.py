@@ -24,6 +24,8 @@ _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("l
 # stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
 _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
+# Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
+NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
 _TITLES = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
            "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",
            "col": "colonel", "sgt": "sergeant", "jr": "junior", "sr": "senior"}

@@ -63,6 +63,15 @@ class Document:
     words: tuple[Word, ...]
 
 
+def editorial_words(document: Document) -> frozenset[int]:
+    """The words a writer set in square brackets ("[the president]", "[America]"): the writer's words in a
+    quote, standing for or added to the speaker's, never the speaker's own."""
+    spans = [m.span() for m in re.finditer(r"\[[^\[\]\n]*\]", document.text)]
+    firsts = [(k, w.char_start + next((i for i, c in enumerate(w.text) if c.isalnum()), len(w.text)))
+              for k, w in enumerate(document.words)]
+    return frozenset(k for k, at in firsts if any(a < at < b for a, b in spans))
+
+
 def _ends_sentence(word: str, next_word: str | None) -> bool:
     if not _SENTENCE_END.search(word):
         return False

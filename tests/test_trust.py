@@ -53,6 +53,38 @@ def test_reporters_words_are_unspoken_and_a_word_left_out_of_a_quote_is_omitted(
     assert status["your"] in ("omitted", "matched") and status["ask"] == "matched"
 
 
+def test_speech_left_out_at_an_ellipsis_or_said_for_bracketed_words_is_unscripted_not_inserted():
+    speech = "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
+    doc = parse_text("“And so, my fellow Americans … ask what you can do for [America].”")
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 10.0, "tiny.en", "en"))
+    status = {w.text: w.status for w in alignment.words}
+    assert status["[America].”"] == "unspoken" and status["Americans …"] == "matched"
+    said = {u.text: u.inside for u in alignment.unscripted}
+    assert said == {"ask not what your country can do for you": False, "your country": False}
+    # without the editor's ellipsis the same speech is inserted into the sentence
+    plain = align(parse_text("“And so, my fellow Americans ask what you can do for your country.”"),
+                  Transcript(tuple(heard(speech)), (), 10.0, "tiny.en", "en"))
+    assert [(u.text, u.inside) for u in plain.unscripted] == [("ask not what your country can do for you", True)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quote, verdict", [
+    ("And so, my fellow Americans … ask what you can do for your country.", "verbatim"),  # a whole clause cut
+    ("And so, my fellow Americans: ask not what [America] can do for you — ask what you can do for your "
+     "country.", "verbatim"),  # the writer's words in brackets
+    ("And so, my fellow Americans: ask … what your country can do for you — ask what you can do for your "
+     "country.", "uncertain"),  # a negation cut at an ellipsis may reverse the quote: listen
+    ("And so, my fellow Americans: ask what your country can do for you — ask what you can do for your "
+     "country.", "not verbatim"),  # the same without the ellipsis: a negation left out
+])
+def test_an_editors_ellipsis_and_brackets_in_a_real_quote(tmp_path, quote, verdict):
+    text = tmp_path / "story.txt"
+    text.write_text(f"Kennedy said: “{quote}”\n", encoding="utf-8")
+    report = check(align_files(REAL / "jfk.flac", text))
+    (judged,) = report.quotes
+    assert judged.verdict == verdict, judged.differences
+
+
 @pytest.mark.slow
 def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_quotes(tmp_path):
     review = tmp_path / "review.txt"
