@@ -228,6 +228,12 @@ def _without_aeneas_ids(text: str, path: Path) -> str:
     return re.sub(r"(?m)^(\s*)([^\s|]+\|)", lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
+# Characters web pages carry that are never seen or said: soft hyphens, zero-width spaces and joiners, direction
+# marks, a byte-order mark. Left in, "co\u00adoperate" is two words and a caption holds characters players
+# may draw.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def read_text(path: str | Path) -> Document:
     """Read a published text (plain text or an HTML page, any encoding) or raise InputError saying what
     is wrong."""
@@ -254,7 +260,7 @@ def read_text(path: str | Path) -> Document:
         text = html_to_text(text)
     else:
         text = _without_aeneas_ids(text, path)
-    document = parse_text(text)
+    document = parse_text(_INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")
     return document

@@ -52,6 +52,15 @@ def test_html_page(tmp_path: Path):
     assert len({w.paragraph for w in doc.words}) == 2
 
 
+def test_invisible_characters_and_unicode_line_breaks_of_web_text(tmp_path: Path):
+    path = tmp_path / "story.txt"
+    text = "Co\u00adoperation\u200b matters,\u200e she said.\u2029“We\u2060 agree.”\u2028End"
+    path.write_text(text, encoding="utf-8")
+    doc = read_text(path)
+    assert [w.text for w in doc.words] == ["Cooperation", "matters,", "she", "said.", "“We", "agree.”", "End"]
+    assert [w.paragraph for w in doc.words] == [0, 0, 0, 0, 1, 1, 2]
+
+
 SAID = "Président Kennedy’s speech: “ask not what your country can do for you” – 1961"
 
 
