@@ -26,9 +26,24 @@ _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
-_TITLES = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
-           "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",
-           "col": "colonel", "sgt": "sergeant", "jr": "junior", "sr": "senior"}
+# Abbreviations as they are said. Those that are also names or words ("Jan", "Jun", "Dec") only with their
+# period ("Jan." is January, "Jan Smith" is Jan).
+_ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
+                  "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",
+                  "col": "colonel", "sgt": "sergeant", "jr": "junior", "sr": "senior", "mt": "mount",
+                  "vs": "versus", "feb": "february", "aug": "august", "sept": "september", "oct": "october",
+                  "nov": "november", "govt": "government", "dept": "department"}
+_ABBREVIATIONS_WITH_PERIOD = {"jan": "january", "apr": "april", "jun": "june", "jul": "july", "sep": "september",
+                              "dec": "december", "inc": "incorporated", "corp": "corporation", "ltd": "limited"}
+
+
+def said_as(key: str, written: str) -> str | None:
+    """The spoken word for an abbreviation's key ("dr" -> "doctor"; "jan" only when written "Jan."), else None."""
+    if key in _ABBREVIATIONS:
+        return _ABBREVIATIONS[key]
+    if key in _ABBREVIATIONS_WITH_PERIOD and written.rstrip("”’\"')]").endswith("."):
+        return _ABBREVIATIONS_WITH_PERIOD[key]
+    return None
 # British spellings that suffix rules below would get wrong or miss.
 _SPELLINGS = {"defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
               "grey": "gray", "programme": "program", "programmes": "programs", "cheque": "check",
@@ -76,8 +91,8 @@ def standard_tokens(text: str) -> tuple[str, ...]:
         if key in _CONTRACTIONS:
             tokens += _CONTRACTIONS[key]
             continue
-        if key in _TITLES:
-            tokens.append(_TITLES[key])
+        if said := said_as(key, text):
+            tokens.append(said)
             continue
         for ending, word in _ENDINGS:
             if key.endswith(ending) and len(key) > len(ending):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .measures import said_as
 from .normalize import number_words, unabbreviated, word_keys
 
 __all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "FRAME_SECONDS"]
@@ -201,7 +202,7 @@ def _tokens(word: str) -> list[str]:
             if part.isdigit():
                 tokens += number_words(part)
             elif part:
-                tokens.append(part)
+                tokens.append(said_as(part, word) or part)
     return tokens
 
 

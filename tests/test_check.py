@@ -44,6 +44,8 @@ NAMES = ("check_a", "check_b", "check_c")
     ("Um,", ()),
     ("“Colour", ("color",)),
     ("rules-based", ("rules", "based")),
+    ("Nov.", ("november",)), ("Sept", ("september",)),  # abbreviations as said
+    ("Jan.", ("january",)), ("Jan", ("jan",)),  # a name, unless written with its period
 ])
 def test_standard_tokens(written, tokens):
     assert standard_tokens(written) == tokens

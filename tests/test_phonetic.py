@@ -27,6 +27,8 @@ def jfk_audio():
     ("we’ll", "W IY L"),
     ("x86", "EH K S EY T IY S IH K S"),
     ("—", ""),
+    ("Dr.", "D AA K T ER"),  # an abbreviation as said, not "drive"
+    ("£5m", "F AY V M IH L Y AH N P AW N D Z"),
 ])
 def test_words_are_brought_to_the_dictionary(word, phones):
     assert phonetic.pronounce(word) == phones.split()
