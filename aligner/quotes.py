@@ -9,8 +9,11 @@ from .text import Document
 __all__ = ["Quote", "find_quotes"]
 
 # “…”, "…", «…», „…“ and British single ‘…’ (whose closing mark, unlike an apostrophe, is not followed by a
-# letter: ‘We’re here,’ he said); a quote may run across sentences but not across paragraphs.
-_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|«\s*([^«»\n]+?)\s*»|„([^„“”\n]+)[“”]|(?<!\w)‘([^‘\n]+?)’(?!\w)")
+# letter: ‘We’re here,’ he said); a quote may run across sentences but not across paragraphs. A quote that
+# goes on into the next paragraph is written, by the newsroom convention, with no closing mark at the end of
+# its paragraph and an opening one at the start of the next: each paragraph of it is a quoted passage.
+_QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|«\s*([^«»\n]+?)\s*»|„([^„“”\n]+)[“”]|(?<!\w)‘([^‘\n]+?)’(?!\w)"
+                     r"|^\s*“([^“”\n]+)$(?=\n\s*“)|^\s*\"([^\"\n]+)$(?=\n\s*\")", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ def find_quotes(document: Document, min_words: int = 2) -> list[Quote]:
     """Every quoted passage of at least `min_words` words (shorter ones are scare quotes or titles)."""
     quotes = []
     for match in _QUOTED.finditer(document.text):
-        group = next(k for k in range(1, 6) if match.group(k) is not None)
+        group = next(k for k in range(1, _QUOTED.groups + 1) if match.group(k) is not None)
         start, end = match.start(group), match.end(group)
         inner = document.text[start:end]
         stripped = inner.strip()

@@ -22,3 +22,12 @@ def test_typography_of_other_newsrooms():
             "‘We’re not leaving,’ the minister said, ‘and we won’t.’ The members’ votes counted.")
     assert [q.text for q in find_quotes(parse_text(text))] == [
         "nous resterons unis", "Wir bleiben stark", "We’re not leaving,", "and we won’t."]
+
+
+def test_a_quote_going_on_into_the_next_paragraph_has_no_closing_mark_before_it():
+    text = ("The mayor spoke.\n\n“We will rebuild the bridge. It will take two years.\n\n"
+            "“And it will be stronger than before,” she said.\n\n“A line left open\n\nis not a quote.")
+    assert [q.text for q in find_quotes(parse_text(text))] == [
+        "We will rebuild the bridge. It will take two years.", "And it will be stronger than before,"]
+    assert [q.text for q in find_quotes(parse_text('"We will rebuild.\n\n"It will be stronger," she said.'))] == [
+        "We will rebuild.", "It will be stronger,"]
