@@ -115,22 +115,33 @@ class _VisibleText(HTMLParser):
     _HIDDEN = {"script", "style", "noscript", "template", "head", "nav", "form", "button", "select", "svg",
                "iframe", "object", "canvas", "audio", "video"}
 
+    # An inline quotation (<q>) is drawn with quotation marks the page does not hold: written here as a browser
+    # draws it for English, so the check finds the quote.
+    _MARKS = (("“", "”"), ("‘", "’"))
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.quoting = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self._HIDDEN:
             self.hidden += 1
         elif tag in self._BLOCKS:
             self.parts.append("\n")
+        elif tag == "q" and not self.hidden:
+            self.parts.append(self._MARKS[self.quoting % 2][0])
+            self.quoting += 1
 
     def handle_endtag(self, tag):
         if tag in self._HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in self._BLOCKS:
             self.parts.append("\n")
+        elif tag == "q" and not self.hidden and self.quoting:
+            self.quoting -= 1
+            self.parts.append(self._MARKS[self.quoting % 2][1])
 
     def handle_data(self, data):
         if not self.hidden:

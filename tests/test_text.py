@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import InputError
+from aligner.quotes import find_quotes
 from aligner.text import parse_text, read_text
 
 from conftest import DATA
@@ -50,6 +51,14 @@ def test_html_page(tmp_path: Path):
     doc = read_text(page)
     assert [w.text for w in doc.words] == ["First", "&", "foremost.", "Second", "bold", "line."]
     assert len({w.paragraph for w in doc.words}) == 2
+
+
+def test_an_inline_quotation_element_is_quoted_as_a_browser_draws_it(tmp_path: Path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>Kennedy said <q>ask not what <q>your country</q> can do for you</q> in 1961.</p>")
+    doc = read_text(page)
+    assert doc.text == "Kennedy said “ask not what ‘your country’ can do for you” in 1961."
+    assert [q.text for q in find_quotes(doc)] == ["ask not what ‘your country’ can do for you"]
 
 
 def test_invisible_characters_and_unicode_line_breaks_of_web_text(tmp_path: Path):
