@@ -407,8 +407,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                     " ".join(heard[h].text for h in sorted(heard_of[k])) or None,
                     word.char_start, word.char_end, word.sentence, word.paragraph)
         for k, word in enumerate(words))
-    between = sorted(words[k].char_start for k in editorial if status[k] == UNSPOKEN)
-    return Alignment(aligned, _unscripted(heard, used_heard, aligned, between), len(h_tokens), matched_tokens,
+    bracketed_at = sorted(words[k].char_start for k in editorial if status[k] == UNSPOKEN)
+    return Alignment(aligned, _unscripted(heard, used_heard, aligned, bracketed_at), len(h_tokens), matched_tokens,
                      longest_run)
 
 
@@ -551,11 +551,11 @@ def _elided(before: str, after: str) -> bool:
 
 
 def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord],
-                editorial: Sequence[int] = ()) -> tuple[Unscripted, ...]:
+                bracketed_at: Sequence[int] = ()) -> tuple[Unscripted, ...]:
     """Consecutive unpaired heard words, split at long pauses; each says whether it was said inside a
     published sentence (an inserted word or phrase) or apart from the text (an intro, an ad-lib, words a
-    quote's editor left out at an ellipsis or put in other words in brackets: `editorial`, the offsets of
-    unspoken bracketed words)."""
+    quote's editor left out at an ellipsis or put in other words in brackets: `bracketed_at`, the sorted
+    offsets of unspoken bracketed words)."""
     phrases: list[list[HeardWord]] = []
     previous = -2
     for h, word in enumerate(heard):
@@ -574,8 +574,8 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
         k = bisect.bisect_right(ends, start + 0.05)  # the spoken words that ended before it: timed[:k]
         if not (0 < k < len(timed) and timed[k].start >= end - 0.05 and timed[k - 1].sentence == timed[k].sentence):
             return False
-        bracketed = bisect.bisect_left(editorial, timed[k].char_start) > bisect.bisect_right(editorial,
-                                                                                              timed[k - 1].char_start)
+        bracketed = (bisect.bisect_left(bracketed_at, timed[k].char_start)
+                     > bisect.bisect_right(bracketed_at, timed[k - 1].char_start))
         return not bracketed and not _elided(timed[k - 1].text, timed[k].text)
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
