@@ -145,8 +145,10 @@ def _command_run(args: argparse.Namespace) -> int:
     result = run_job(audio, text, out, _options(args), _caption_options(args), use_cache=not args.no_cache)
     _print_summary(result.aligned, result.cues, out)
     report = result.report
-    print(f"accuracy check: {len(report.misquotes)} of {len(report.quotes)} quotes not verbatim; "
-          f"report in {out / 'report.json'}, review page {out / 'report.html'}")
+    listen = len(report.quotes_to_hear)
+    print(f"accuracy check: {len(report.misquotes)} of {len(report.quotes)} quotes not verbatim"
+          + (f", {listen} uncertain (listen)" if listen else "")
+          + f"; report in {out / 'report.json'}, review page {out / 'report.html'}")
     return 0
 
 

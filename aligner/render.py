@@ -83,7 +83,7 @@ def print_report(report: Report, console=None) -> None:
                     + (f", {len(uncertain)} uncertain (listen)" if uncertain else "")
                     + ("" if report.scored_by else " (judged without the model)"))
     verbatim = sum(q.verdict == VERBATIM for q in spoken_quotes)
-    unsure = sum(q.verdict == UNCERTAIN for q in spoken_quotes)
+    unsure = len(report.quotes_to_hear)
     summary.add_row("quotes", f"{verbatim} of {len(spoken_quotes)} verbatim"
                     + (f", {unsure} uncertain" if unsure else "")
                     + (f", {unspoken_quotes} not spoken" if unspoken_quotes else ""))
@@ -101,7 +101,7 @@ def print_report(report: Report, console=None) -> None:
         for d in quote.differences:
             if d.kind == WORDING:
                 console.print(f"  {_at(d.start)}  {change(d)}\n    [dim]{escape(d.reason)}[/]")
-    for quote in (q for q in spoken_quotes if q.verdict == UNCERTAIN):
+    for quote in report.quotes_to_hear:
         console.print(f"\n[bold yellow]UNCERTAIN — LISTEN[/] {_at(quote.start)}-{_at(quote.end)}  "
                       f"“{escape(quote.text)}”")
         for d in quote.differences:

@@ -92,6 +92,11 @@ class Report:
     def misquotes(self) -> list[QuoteVerdict]:
         return [q for q in self.quotes if q.spoken and q.verdict == NOT_VERBATIM]
 
+    @property
+    def quotes_to_hear(self) -> list[QuoteVerdict]:
+        """Spoken quotes the evidence cannot settle: an editor should listen before publishing them."""
+        return [q for q in self.quotes if q.spoken and q.verdict == UNCERTAIN]
+
     def flagged(self, kind: str) -> int:
         """How many items of a --fail-on kind the report holds."""
         return {"misquote": len(self.misquotes), "unspoken": len(self.unspoken),

@@ -245,7 +245,7 @@ def _side_html(report: Report) -> str:
     m = report.measures
     recognition = sum(d.kind == RECOGNITION for d in report.differences)
     spoken_quotes = [q for q in report.quotes if q.spoken]
-    uncertain = sum(q.verdict == UNCERTAIN for q in spoken_quotes)
+    uncertain = len(report.quotes_to_hear)
     rows = [("Word error rate", f"{m.wer:.1%} ({m.substitutions} substituted, {m.deletions} deleted, "
                                 f"{m.insertions} inserted, of {m.reference_words} words)"),
             ("Character error rate", f"{m.cer:.1%}"),
