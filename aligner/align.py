@@ -282,7 +282,17 @@ def _drop_stray_links(links: list[_Link], h_sentence: list[int], p_quote: list[i
     with fewer than three exact matches is dropped when its heard sentence is mostly unscripted, or when
     it stands alone in the text with unscripted speech beside it. Links that continue a longer aligned
     stretch are kept ("Okafor said" run into an ad-lib), but not across the edge of a quotation: the
-    reporter's words after a quote do not continue it."""
+    reporter's words after a quote do not continue it. Whether a stretch stands alone is judged again once
+    the strays beside it are gone: a review's "He promised that" met the speaker's "that" by chance, next to
+    look-alike pairs that were themselves strays."""
+    while True:
+        kept = _without_strays(links, h_sentence, p_quote)
+        if len(kept) == len(links):
+            return kept
+        links = kept
+
+
+def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int | None]) -> list[_Link]:
     n_p = len(p_quote)
     chains: list[list[_Link]] = []  # links that follow each other closely on both sides
     for link in links:
