@@ -99,7 +99,7 @@ _MISHEARD_EDGE = 0.7  # similarity at which unpaired speech right after a spoken
 # on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
 # texts: chance runs are at most 3 tokens long ("in the world"); related pairs have runs of 6 to 96. Five leaves
 # a margin of two over chance; a quoted clause is longer.
-_MIN_ANCHOR = 5
+MIN_ANCHOR = 5
 
 
 @dataclass(frozen=True)
@@ -603,7 +603,7 @@ def align(document: Document, transcript: Transcript) -> Alignment:
                             editorial_words(document))
     # a text that quotes a small part of a long recording is anchored by runs of matching words, however
     # small a share of the recording it covers
-    needed = min(_MIN_ANCHOR, sum(len(w.keys) for w in document.words))
+    needed = min(MIN_ANCHOR, sum(len(w.keys) for w in document.words))
     if alignment.longest_run < needed:
         raise MismatchError(f"the text does not match the audio: no {needed} words in a row of the text were "
                             f"heard (at most {alignment.longest_run})")

@@ -13,6 +13,7 @@ recognizer wrote, it misheard them; when they fit far worse, the speaker said so
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import itertools
 import logging
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
+from .align import MIN_ANCHOR, OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -36,6 +37,7 @@ from .quotes import Quote, find_quotes
 from .render import print_report, write_reports
 from .report import FAIL_ON, RECOGNITION, UNCERTAIN, WORDING, Difference, QuoteVerdict, Report, UnspokenText
 from .text import editorial_words
+from .timefmt import clock, to_ms
 from .transcribe import SAMPLE_RATE, HeardWord, TranscribeOptions, voice_in
 
 __all__ = ["CheckOptions", "check", "add_arguments", "command"]
@@ -382,6 +384,38 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     return tuple(found)
 
 
+def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
+    """A quote the alignment found nowhere, heard among the speech the text does not follow: a review quoting
+    the end of a speech before its beginning. The alignment keeps the text's order, so it is not judged word by
+    word: uncertain, with the times to listen to (never "not spoken")."""
+    words = aligned.alignment.words[passage.first_word:passage.last_word + 1]
+    quoted = [t for w in words for t in standard_tokens(w.text)]
+    best = None
+    for speech in aligned.alignment.unscripted:
+        heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(speech.words))
+        matcher = difflib.SequenceMatcher(None, quoted, heard, autojunk=False)
+        match = matcher.find_longest_match()
+        if match.size >= min(MIN_ANCHOR, len(quoted)) and (best is None or match.size > best[0].size):
+            best = match, matcher, speech, heard, owner
+    if best is None:
+        return None
+    match, matcher, speech, heard, owner = best
+    # the heard stretch the quote's words stand against: from the first to the last matching words near the
+    # longest run, stretched by any quoted words beyond them
+    slack = len(quoted) // 2 + 2
+    near = [b for b in matcher.get_matching_blocks() if b.size and abs((b.b - b.a) - (match.b - match.a)) <= slack]
+    first = max(0, near[0].b - near[0].a)
+    last = min(len(heard), near[-1].b + near[-1].size + len(quoted) - near[-1].a - near[-1].size) - 1
+    said = speech.words[owner[first]:owner[last] + 1]
+    exact = heard[first:last + 1] == quoted
+    reason = (f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the text, "
+              + ("word for word as published" if exact else "not word for word") + " (not judged by the witnesses)")
+    difference = Difference(passage.text, " ".join(h.text for h in said), said[0].start, said[-1].end,
+                            passage.char_start, passage.char_end, UNCERTAIN, reason)
+    return QuoteVerdict(passage.text, passage.char_start, passage.char_end, said[0].start, said[-1].end, False,
+                        (difference,), True)
+
+
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
     return [passage_verdict(aligned, differences, quote) for quote in find_quotes(aligned.document)]
 
@@ -405,6 +439,8 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
     if spoken:
         found += _elided_negations(aligned, spoken)
+    elif heard := _heard_elsewhere(aligned, passage):
+        return heard
     # every word left out is now a difference: judged, or "never said"
     verbatim = bool(spoken) and all(d.kind == RECOGNITION for d in found)
     uncertain = bool(spoken) and not verbatim and all(d.kind != WORDING for d in found)

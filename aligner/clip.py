@@ -377,13 +377,17 @@ def render_clip(sound, plan: ClipPlan, words: Sequence[AlignedWord] | None, form
         piece = audio.normalize_loudness(piece, options.loudness)
         reached = round(audio.loudness(piece), 1)
     captions = None
-    if words is not None and plan.first_word is not None:
+    if words is not None:  # with no published word in the cut (speech the text does not follow), unscripted only
         duration = len(piece) / 1000
-        last = plan.last_word  # and the sentence's words after it that were not said: what was said instead goes on
-        while last + 1 < len(words) and not words[last + 1].spoken and words[last + 1].sentence == words[last].sentence:
-            last += 1
-        inside = words[plan.first_word:last + 1]
-        changed = [d for d in differences if inside[0].char_start <= d.char_start and d.char_end <= inside[-1].char_end]
+        inside, changed = [], []
+        if plan.first_word is not None:
+            last = plan.last_word  # and the sentence's words after it that were not said: what was said instead
+            while (last + 1 < len(words) and not words[last + 1].spoken
+                   and words[last + 1].sentence == words[last].sentence):
+                last += 1
+            inside = words[plan.first_word:last + 1]
+            changed = [d for d in differences
+                       if inside[0].char_start <= d.char_start and d.char_end <= inside[-1].char_end]
         heard = [dataclasses.replace(u, words=tuple(w for w in u.words
                                                     if plan.start <= (w.start + w.end) / 2 <= plan.end))
                  for u in unscripted]
@@ -571,7 +575,7 @@ def _clip_time(args, sound, aligned, finish: ClipOptions) -> None:
     heard = aligned.transcript.words if aligned else ()
     plan = plan_time_clip(sound, start, min(end, sound.duration), words, heard, finish.padding)
     path, form = _single_output(args, f"clip-{plan.start:.2f}-{plan.end:.2f}")
-    clip = render_clip(sound, plan, words, form, finish)
+    clip = render_clip(sound, plan, words, form, finish, (), aligned.alignment.unscripted if aligned else ())
     with Outputs(_inputs(args)) as outputs:
         _stage(outputs, path, clip)
     print(_describe(path, clip, None) + ("" if aligned else "  (no TEXT given, so no captions)"))
@@ -711,8 +715,11 @@ def _stage_quotes(outputs, folder: Path, sound, aligned, report, names: list[str
         try:
             plan = _plan_quote(sound, aligned, report.differences, Match(inside[0], inside[-1], 1.0), finish.padding)
         except QuoteError:
-            done.append(f"skipped, never spoken: {excerpt(quote.text, 60)}")
-            continue
+            if quote.start is None:
+                done.append(f"skipped, never spoken: {excerpt(quote.text, 60)}")
+                continue
+            # heard out of the order of the text (check._heard_elsewhere): cut where it was heard
+            plan = plan_time_clip(sound, quote.start, quote.end, words, aligned.transcript.words, finish.padding)
         clip = render_clip(sound, plan, words, FORMATS[Path(name).suffix], finish, report.differences,
                            aligned.alignment.unscripted)
         _stage(outputs, folder / name, clip)

@@ -10,6 +10,7 @@ from aligner.align import align, align_words
 from aligner.check import check
 from aligner.errors import MismatchError
 from aligner.pipeline import align_files
+from aligner.report import WORDING
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
 
@@ -83,6 +84,41 @@ def test_an_editors_ellipsis_and_brackets_in_a_real_quote(tmp_path, quote, verdi
     report = check(align_files(REAL / "jfk.flac", text))
     (judged,) = report.quotes
     assert judged.verdict == verdict, judged.differences
+
+
+OUT_OF_ORDER_REVIEW = """Opinion | Diplomacy
+
+By A. Columnist — 29 Nov. 2026
+
+On the radio this week, America’s top diplomat sounded upbeat. NATO, he said, “has emerged stronger and larger \
+than ever,” and the allies would keep paying.
+
+He went further: “It has to be a just peace that upholds the principles of the U.N. Charter.” Easier said than done.
+
+He promised that the support would last “for as long as it takes for Ukraine to defend its sovereignty.”
+"""
+
+
+@pytest.mark.slow
+def test_quotes_of_a_broadcast_out_of_its_order_are_heard_where_they_were_said(tmp_path):
+    # a review quotes the broadcast's end before its middle: the alignment follows the text, so two quotes are
+    # found among the speech it does not follow: uncertain (listen) at the times they were said, never "not
+    # spoken"; the reporter's "the support would last" is never compared with the speaker's "will endure"
+    review = tmp_path / "review.txt"
+    review.write_text(OUT_OF_ORDER_REVIEW, encoding="utf-8")
+    report = check(align_files(MEDIA / "broadcast.flac", review))
+    truth = json.loads((MEDIA / "broadcast.truth.json").read_text("utf-8"))
+    peace, emerged = (next(s for s in truth["sentences"] if words in s["text"]) for words in ("just peace", "emerged"))
+    assert [q.verdict for q in report.quotes] == ["uncertain", "uncertain", "verbatim"]
+    assert emerged["start"] < report.quotes[0].start < report.quotes[0].end <= emerged["end"] + 0.5  # quoted first
+    assert report.quotes[1].start == pytest.approx(peace["start"], abs=0.5)  # said at 2:20, quoted second
+    assert not [d for d in report.differences if d.kind == WORDING]
+    clips = tmp_path / "clips"
+    result = run_cli("clip", MEDIA / "broadcast.flac", review, "--quotes", "-o", clips)
+    assert result.returncode == 0, result.stderr
+    index = json.loads((clips / "quotes.json").read_text("utf-8"))
+    assert [q["verdict"] for q in index] == ["uncertain", "uncertain", "verbatim"]
+    assert all((clips / q["captions"]).read_text("utf-8").count("-->") >= 1 for q in index)
 
 
 @pytest.mark.slow
