@@ -29,7 +29,7 @@ from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
-from .measures import NEGATIONS, Chunk, measure, standard_tokens
+from .measures import NEGATIONS, Chunk, measure, standard_tokens, tokens_in_a_row
 from .normalize import flatten
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
@@ -90,11 +90,9 @@ def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
             groups[-1].append(word)
         else:
             groups.append([word])
-    units = []
-    for group in groups:
-        text = "".join(w.text for w in group)
-        units.append(_Unit(text, group[0].start, group[-1].end, min(w.probability for w in group),
-                           standard_tokens(text)))
+    texts = ["".join(w.text for w in group) for group in groups]
+    units = [_Unit(text, group[0].start, group[-1].end, min(w.probability for w in group), tokens)
+             for text, group, tokens in zip(texts, groups, tokens_in_a_row(texts), strict=True)]
     return [u for u in units if u.tokens]
 
 
@@ -225,8 +223,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
           transcribe_options: TranscribeOptions = TranscribeOptions()) -> Report:
     """The accuracy report for one aligned broadcast."""
     words = aligned.alignment.words
-    p_tokens, p_word = flatten((k, standard_tokens(word.text)) for k, word in enumerate(words)
-                               if word.spoken or word.status == OMITTED)
+    compared_words = [k for k, word in enumerate(words) if word.spoken or word.status == OMITTED]
+    p_tokens, p_word = flatten(zip(compared_words, tokens_in_a_row([words[k].text for k in compared_words]),
+                                   strict=True))
 
     # a first comparison finds spacing variants ("antiarmor" ~ "anti armor": the same words); the second
     # one is the measure

@@ -24,6 +24,8 @@ _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("l
 # stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
 _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
+_NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
+_DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
 # Abbreviations as they are said. Those that are also names or words ("Jan", "Jun", "Dec") only with their
@@ -101,6 +103,16 @@ def standard_tokens(text: str) -> tuple[str, ...]:
         else:
             tokens.append(spelling(key.replace("'", "")))
     return tuple(tokens)
+
+
+def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """standard_tokens of written words in a row, where a word's neighbour tells what it says: "No. 10" and
+    "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said."""
+    tokens = [standard_tokens(text) for text in texts]
+    for k in range(len(texts) - 1):
+        if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):
+            tokens[k] = ("number",)
+    return tokens
 
 
 @dataclass(frozen=True)

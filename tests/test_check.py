@@ -16,7 +16,7 @@ from test_cli_errors import assert_one_line_error
 from aligner.check import CheckOptions, _share_out, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
-from aligner.measures import measure, spelling, standard_tokens
+from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
 from aligner.pipeline import align_files
 from aligner.render import report_json
 from aligner.report import RECOGNITION, UNCERTAIN, WORDING
@@ -49,6 +49,16 @@ NAMES = ("check_a", "check_b", "check_c")
 ])
 def test_standard_tokens(written, tokens):
     assert standard_tokens(written) == tokens
+
+
+@pytest.mark.parametrize("written, tokens", [
+    ("outside No. 10 today", ["outside", "number", "ten", "today"]),  # the Prime Minister's house
+    ("No 10 said", ["number", "ten", "said"]),
+    ("No, 10 people", ["no", "ten", "people"]),  # an answer, then a number
+    ("there is no 5 here", ["there", "is", "no", "five", "here"]),  # a lowercase no is a negation
+])
+def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
+    assert [t for group in tokens_in_a_row(written.split()) for t in group] == tokens
 
 
 @pytest.mark.parametrize("british, american", [
