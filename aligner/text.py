@@ -63,10 +63,16 @@ class Document:
     words: tuple[Word, ...]
 
 
+# A transcript's stage directions in round brackets: what happened, not what was said.
+_DIRECTION = re.compile(r"\((?:laughter|laughs|applause|cheers|cheering|booing|inaudible|unintelligible|crosstalk|"
+                        r"pause|sighs|coughs|sic)\)", re.IGNORECASE)
+
+
 def editorial_words(document: Document) -> frozenset[int]:
     """The words a writer set in square brackets ("[the president]", "[America]"): the writer's words in a
-    quote, standing for or added to the speaker's, never the speaker's own."""
-    spans = [m.span() for m in re.finditer(r"\[[^\[\]\n]*\]", document.text)]
+    quote, standing for or added to the speaker's, never the speaker's own; and stage directions
+    ("(applause)")."""
+    spans = [m.span() for pattern in (r"\[[^\[\]\n]*\]", _DIRECTION) for m in re.finditer(pattern, document.text)]
     firsts = [(k, w.char_start + next((i for i, c in enumerate(w.text) if c.isalnum()), len(w.text)))
               for k, w in enumerate(document.words)]
     return frozenset(k for k, at in firsts if any(a < at < b for a, b in spans))

@@ -7,7 +7,7 @@ import pytest
 
 from aligner.errors import InputError
 from aligner.quotes import find_quotes
-from aligner.text import parse_text, read_text
+from aligner.text import editorial_words, parse_text, read_text
 
 from conftest import DATA
 
@@ -59,6 +59,11 @@ def test_an_inline_quotation_element_is_quoted_as_a_browser_draws_it(tmp_path: P
     doc = read_text(page)
     assert doc.text == "Kennedy said “ask not what ‘your country’ can do for you” in 1961."
     assert [q.text for q in find_quotes(doc)] == ["ask not what ‘your country’ can do for you"]
+
+
+def test_words_in_square_brackets_and_stage_directions_are_the_writers():
+    doc = parse_text("“Ask not what [America] can do (applause) — or what […] you can do (see page 2),” he said.")
+    assert [doc.words[k].text for k in sorted(editorial_words(doc))] == ["[America]", "(applause) —"]
 
 
 def test_invisible_characters_and_unicode_line_breaks_of_web_text(tmp_path: Path):
