@@ -124,6 +124,12 @@ def _phonetic(token: str) -> str:
     return "".join(c for i, c in enumerate(skeleton) if i == 0 or c != skeleton[i - 1])
 
 
+# Below this similarity two spellings do not sound alike at all (unrelated words score about 0.3); above it
+# the check gives a difference slack for sounding alike, and a reporter's words beside a quote may be paired
+# with speech heard in their place.
+SOUND_FLOOR = 0.5
+
+
 @lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """1.0 for equal tokens, near 0 for unrelated ones; the best of spelling and sound."""
@@ -324,16 +330,38 @@ def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int
     return [link for k, chain in enumerate(chains) if not stray(k) for link in chain]
 
 
-def _pair_rewordings(links: list[_Link], n_p: int, n_h: int) -> list[_Link]:
+def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequence[str],
+                     p_quote: Sequence[int | None]) -> list[_Link]:
     """Between two aligned stretches, a few published and a few heard tokens that did not pair up are
-    the same words said differently: pair them as one substitution so they share its time."""
+    the same words said differently: pair them as one substitution so they share its time. Where the
+    published gap runs across a quotation's edge and does not sound like the heard words, only the words that
+    go on with the stretch after it (or else before it) are paired: the reporter's "He added that" between two
+    quotations, heard as "and", is not the speaker's; a narrator's "said Sheriff Ana Villanueva" between two
+    quotations, heard as "Said sheriff on a river", is."""
+    n_p, n_h = len(p_tokens), len(h_tokens)
     out: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
     for link in [*links, _Link(n_p, n_p, n_h, n_h, True)]:
         p_gap, h_gap = link.p0 - previous.p1, link.h0 - previous.h1
         inside = previous.p1 > 0 and link.p0 < n_p
         if inside and 0 < p_gap <= _MAX_REWORDED and 0 < h_gap <= _MAX_REWORDED:
-            out.append(_Link(previous.p1, link.p0, previous.h1, link.h0, False))
+            p0, p1 = previous.p1, link.p0
+            before, after = p_quote[p0 - 1], p_quote[p1]
+            alike = similarity("".join(p_tokens[p0:p1]), "".join(h_tokens[previous.h1:link.h0])) >= SOUND_FLOOR
+            if not alike and any(p_quote[t] != before or p_quote[t] != after for t in range(p0, p1)):
+                head, tail = p0, p1  # the gap's tokens that go on from the stretch before, and into the one after
+                while head < p1 and p_quote[head] == before:
+                    head += 1
+                while tail > p0 and p_quote[tail - 1] == after:
+                    tail -= 1
+                # words between two quotations, or between a quotation and text it does not go on into, are
+                # the reporter's; the rest belong with the stretch they go on from or into
+                if tail < p1:
+                    p0 = tail
+                else:
+                    p1 = head
+            if p1 > p0:
+                out.append(_Link(p0, p1, previous.h1, link.h0, False))
         if link.p1 > link.p0:
             out.append(link)
         previous = link
@@ -370,9 +398,10 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
     heard_sentence = _heard_sentences(heard)
     quote_of = quote_of or [None] * len(words)
-    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], [quote_of[k] for k in p_word])
+    p_quote = [quote_of[k] for k in p_word]
+    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
     longest_run = _longest_run(links)
-    links = _pair_rewordings(links, len(p_tokens), len(h_tokens))
+    links = _pair_rewordings(links, p_tokens, h_tokens, p_quote)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 
     # which heard words each published word was paired with, and whether all its tokens were exact

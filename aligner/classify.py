@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .align import similarity
+from .align import SOUND_FLOOR, similarity
 from .measures import NEGATIONS
 from .normalize import number_words
 from .report import RECOGNITION, UNCERTAIN, WORDING
@@ -24,9 +24,8 @@ __all__ = ["Fit", "classify", "whisper_distance", "acoustic_distance"]
 # diluted) must stay within bounds for a recognition error. Sound-alike words get more slack.
 _PER_PIECE = 6.0
 _TOTAL = 12.0
-_SOUND_PER_PIECE = 2.0  # extra slack at full sound similarity (from _SOUND_FLOOR up to 1)
+_SOUND_PER_PIECE = 2.0  # extra slack at full sound similarity (from SOUND_FLOOR up to 1)
 _SOUND_TOTAL = 8.0
-_SOUND_FLOOR = 0.5
 _UNSURE = 0.5  # heard words the recognizer gave less than this are shaky: a little more slack
 _UNSURE_PER_PIECE = 1.0
 _NUMBER_PER_PIECE = 0.5  # a changed number counts as misheard only if the published one fits about as well
@@ -73,7 +72,7 @@ def whisper_distance(published: Sequence[str], heard: Sequence[str], probability
     on the side of a real change. A different number or a negation added or dropped has almost no slack: it
     is a fact changed."""
     alike = similarity("".join(published), "".join(heard)) if published and heard else 0.0
-    sound = min(1.0, max(0.0, alike - _SOUND_FLOOR) / (1 - _SOUND_FLOOR))
+    sound = min(1.0, max(0.0, alike - SOUND_FLOOR) / (1 - SOUND_FLOOR))
     shaky = probability is not None and probability < _UNSURE
     if _fact_changed(published, heard):
         return fit.per_piece + _NUMBER_PER_PIECE

@@ -121,6 +121,17 @@ def test_quotes_of_a_broadcast_out_of_its_order_are_heard_where_they_were_said(t
     assert all((clips / q["captions"]).read_text("utf-8").count("-->") >= 1 for q in index)
 
 
+def test_the_reporters_words_before_a_quote_are_not_paired_with_what_the_speaker_said():
+    # "He added that" stands before the quote; the speaker's "recording" was heard as "reporting"
+    doc = parse_text("He said: “I have a cold so I sound different.” He added that “the recording room is "
+                     "quite different.”")
+    speech = "i have a cold so i sound different and the reporting room is quite different"
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 8.0, "tiny.en", "en"))
+    status = {w.text: w.status for w in alignment.words}
+    assert [status[w] for w in ("He", "added", "that")] == ["unspoken"] * 3
+    assert status["“the"] == "matched" and status["recording"] == "substituted"
+
+
 @pytest.mark.slow
 def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_quotes(tmp_path):
     review = tmp_path / "review.txt"
