@@ -13,6 +13,7 @@ recognizer wrote, it misheard them; when they fit far worse, the speaker said so
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import functools
 import itertools
@@ -416,7 +417,20 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
 
 
 def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
-    return [passage_verdict(aligned, differences, quote) for quote in find_quotes(aligned.document)]
+    """Every quote's verdict. A quote printed twice (a pull quote repeating the body's) is said once: the
+    copy the alignment left unspoken takes the verdict of the one it found."""
+    quotes = find_quotes(aligned.document)
+    verdicts = [passage_verdict(aligned, differences, quote) for quote in quotes]
+    said = {_said_as(aligned, q): v for q, v in zip(quotes, verdicts, strict=True) if v.spoken}
+    return [dataclasses.replace(said[_said_as(aligned, q)], text=v.text, char_start=v.char_start,
+                                char_end=v.char_end)
+            if not v.spoken and _said_as(aligned, q) in said else v
+            for q, v in zip(quotes, verdicts, strict=True)]
+
+
+def _said_as(aligned: Aligned, quote: Quote) -> tuple[str, ...]:
+    return tuple(t for w in aligned.alignment.words[quote.first_word:quote.last_word + 1]
+                 for t in standard_tokens(w.text))
 
 
 def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage: Quote) -> QuoteVerdict:

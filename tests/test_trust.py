@@ -10,6 +10,7 @@ from aligner.align import align, align_words
 from aligner.check import check
 from aligner.errors import MismatchError
 from aligner.pipeline import align_files
+from aligner.quotes import find_quotes
 from aligner.report import WORDING
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
@@ -130,6 +131,18 @@ def test_the_reporters_words_before_a_quote_are_not_paired_with_what_the_speaker
     status = {w.text: w.status for w in alignment.words}
     assert [status[w] for w in ("He", "added", "that")] == ["unspoken"] * 3
     assert status["“the"] == "matched" and status["recording"] == "substituted"
+
+
+@pytest.mark.slow
+def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
+    article = (MEDIA / "article.txt").read_text("utf-8")
+    last = find_quotes(parse_text(article))[-1].text
+    text = tmp_path / "article.txt"
+    text.write_text(f"{article}\n\n“{last}”\n", encoding="utf-8")  # printed again at the foot of the page
+    report = check(align_files(MEDIA / "broadcast.flac", text))
+    assert report.quotes[-1].text == report.quotes[-2].text == last
+    assert report.quotes[-1].verdict == report.quotes[-2].verdict == "verbatim"
+    assert report.quotes[-1].char_start > report.quotes[-2].char_end
 
 
 @pytest.mark.slow
