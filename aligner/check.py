@@ -388,8 +388,9 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     """A quote the alignment found nowhere, heard among the speech the text does not follow: a review quoting
     the end of a speech before its beginning. The alignment keeps the text's order, so it is not judged word by
     word: uncertain, with the times to listen to (never "not spoken")."""
-    words = aligned.alignment.words[passage.first_word:passage.last_word + 1]
-    quoted = [t for w in words for t in standard_tokens(w.text)]
+    quoted = list(_said_as(aligned, passage))
+    if not quoted:
+        return None
     best = None
     for speech in aligned.alignment.unscripted:
         heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(speech.words))
@@ -421,14 +422,14 @@ def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdic
     copy the alignment left unspoken takes the verdict of the one it found."""
     quotes = find_quotes(aligned.document)
     verdicts = [passage_verdict(aligned, differences, quote) for quote in quotes]
-    said = {_said_as(aligned, q): v for q, v in zip(quotes, verdicts, strict=True) if v.spoken}
-    return [dataclasses.replace(said[_said_as(aligned, q)], text=v.text, char_start=v.char_start,
-                                char_end=v.char_end)
-            if not v.spoken and _said_as(aligned, q) in said else v
-            for q, v in zip(quotes, verdicts, strict=True)]
+    keys = [_said_as(aligned, quote) for quote in quotes]
+    said = {key: v for key, v in zip(keys, verdicts, strict=True) if v.spoken}
+    return [dataclasses.replace(said[key], text=v.text, char_start=v.char_start, char_end=v.char_end)
+            if not v.spoken and key in said else v for key, v in zip(keys, verdicts, strict=True)]
 
 
 def _said_as(aligned: Aligned, quote: Quote) -> tuple[str, ...]:
+    """A quote's words as the measures compare them."""
     return tuple(t for w in aligned.alignment.words[quote.first_word:quote.last_word + 1]
                  for t in standard_tokens(w.text))
 
