@@ -94,7 +94,7 @@ _PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted s
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
 _ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
-_MISHEARD_EDGE = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
+MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
 # A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
 # on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
 # texts: chance runs are at most 3 tokens long ("in the world"); related pairs have runs of 6 to 96. Five leaves
@@ -483,7 +483,7 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
         while h < len(heard) and h not in used_heard and len(free) < end - k + 2:
             free.append(h)
             h += 1
-        best, taken = _MISHEARD_EDGE, []
+        best, taken = MISHEARD, []
         for n in range(1, len(free) + 1):
             alike = similarity(target, "".join(key for i in free[:n] for key in standard_tokens(heard[i].text)))
             if target and alike > best:

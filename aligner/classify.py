@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .align import SOUND_FLOOR, similarity
+from .align import MISHEARD, SOUND_FLOOR, similarity
 from .measures import NEGATIONS
 from .normalize import number_words
 from .report import RECOGNITION, UNCERTAIN, WORDING
@@ -90,6 +90,26 @@ def acoustic_distance(acoustic: float, published: Sequence[str] = (), heard: Seq
 def classify(published: Sequence[str], heard: Sequence[str], probability: float | None = None,
              fit: Fit | None = None, second: Fit | None = None, timed: bool = True,
              acoustic: float | None = None, speech_beside: bool = False, name: bool = False) -> tuple[str, str]:
+    """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
+    tokens (see _judge). A negation one side has and the other lacks, in words otherwise alike but misheard
+    ("won't truck" heard as "will track"), is never excused as a mishearing: a reversed statement may hide
+    under it, and an editor should listen."""
+    kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, name)
+    if kind == RECOGNITION and _negation_at_stake(published, heard):
+        return UNCERTAIN, f"listen: a negation on one side only, in words otherwise alike; {reason}"
+    return kind, reason
+
+
+def _negation_at_stake(published: Sequence[str], heard: Sequence[str]) -> bool:
+    if any(t in NEGATIONS for t in published) == any(t in NEGATIONS for t in heard):
+        return False
+    rest = ["".join(t for t in side if t not in NEGATIONS) for side in (published, heard)]
+    return bool(rest[0] and rest[1]) and rest[0] != rest[1] and similarity(*rest) >= MISHEARD
+
+
+def _judge(published: Sequence[str], heard: Sequence[str], probability: float | None, fit: Fit | None,
+           second: Fit | None, timed: bool, acoustic: float | None, speech_beside: bool,
+           name: bool) -> tuple[str, str]:
     """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
     tokens.
 

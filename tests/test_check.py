@@ -156,6 +156,17 @@ def test_words_with_no_time_in_the_audio_were_not_said():
     assert kind == WORDING and "no time" in reason
 
 
+@pytest.mark.parametrize("published, heard, kind", [
+    ("will not truck", "will track", UNCERTAIN),  # "won't truck" heard as "will track": listen
+    ("does not exist in", "went into existing", RECOGNITION),  # the rest too unlike to tell: judged as any other
+    ("it is a lot", "it is not", RECOGNITION),
+])
+def test_a_negation_in_words_otherwise_alike_is_never_excused_as_a_mishearing(published, heard, kind):
+    # the model finds the published words about as likely (-3.1 per piece): a mishearing, but for the "not"
+    result, reason = classify(published.split(), heard.split(), 0.9, Fit(-9.3, 3))
+    assert result == kind, reason
+
+
 def test_words_with_no_time_that_the_phonetic_aligner_finds_are_uncertain():
     # the recognizer's word times leave no gap for "the", but fitted into the audio it sounds there
     kind, reason = classify(["the"], [], None, Fit(-11.8, 1), timed=False, acoustic=-32.5)
