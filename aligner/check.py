@@ -242,7 +242,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart)
-    regions = [_with_speech_beside(aligned, units, region) for region in regions]
+    quotes = find_quotes(aligned.document)
+    openings = {quote.first_word for quote in quotes}
+    regions = [_with_speech_beside(aligned, units, region, openings) for region in regions]
     beside = {k for region in regions if region.words for k in region.units}
     # heard words now compared with the unheard published words in their place are not also an insertion
     regions = [r for r in regions if r.words or not set(r.units) <= beside]
@@ -251,8 +253,8 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k])
                    for k, region in enumerate(regions)]
     return Report(str(aligned.audio_path), aligned.transcript.duration, measures, tuple(_unspoken(aligned)),
-                  aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences)), scored_by,
-                  round(aligned.alignment.coverage, 4), sum(w.spoken for w in words),
+                  aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences, quotes)),
+                  scored_by, round(aligned.alignment.coverage, 4), sum(w.spoken for w in words),
                   sum(w.status == OMITTED for w in words))
 
 
@@ -313,10 +315,11 @@ def _unscripted_beside(aligned: Aligned, first: int, last: int) -> tuple[float, 
     return lo, hi, [u for u in aligned.alignment.unscripted if u.start < hi + _BESIDE and lo - _BESIDE < u.end]
 
 
-def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -> _Region:
+def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, openings: set[int]) -> _Region:
     """Published words that were not heard, where unpublished speech was heard in their place ("…for the
     nation." against "…for your country."): that speech is what the witnesses compare them with, so a real
-    change and a word misheard beyond recognition are told apart instead of both being "never said"."""
+    change and a word misheard beyond recognition are told apart instead of both being "never said".
+    `openings` are the published words that open a quotation."""
     if region.units or not region.words or any(aligned.alignment.words[k].spoken for k in region.words):
         return region
     lo, hi, apart = _unscripted_beside(aligned, region.words[0], region.words[-1])
@@ -325,17 +328,12 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region) -
     # the heard words next to the side the published words hang on: the start of a quote or paragraph (its
     # first words unheard) was said right before the next spoken word, the rest right after the last one
     words, first = aligned.alignment.words, region.words[0]
-    opening = first == 0 or words[first - 1].paragraph != words[first].paragraph or _quote_starts(aligned, first)
+    opening = first == 0 or words[first - 1].paragraph != words[first].paragraph or first in openings
     count = len(region.p_tokens) + _MAX_EXTRA_UNITS
     beside = beside[-count:] if opening else beside[:count]
     if not beside:
         return region
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
-
-
-def _quote_starts(aligned: Aligned, k: int) -> bool:
-    """Does published word k open a quotation?"""
-    return any(quote.first_word == k for quote in find_quotes(aligned.document))
 
 
 def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:
@@ -417,10 +415,9 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
                         (difference,), True)
 
 
-def _quotes(aligned: Aligned, differences: list[Difference]) -> list[QuoteVerdict]:
+def _quotes(aligned: Aligned, differences: list[Difference], quotes: list[Quote]) -> list[QuoteVerdict]:
     """Every quote's verdict. A quote printed twice (a pull quote repeating the body's) is said once: the
     copy the alignment left unspoken takes the verdict of the one it found."""
-    quotes = find_quotes(aligned.document)
     verdicts = [passage_verdict(aligned, differences, quote) for quote in quotes]
     keys = [_said_as(aligned, quote) for quote in quotes]
     said = {key: v for key, v in zip(keys, verdicts, strict=True) if v.spoken}
