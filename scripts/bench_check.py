@@ -419,7 +419,7 @@ def main() -> int:
                      "fresh": "fresh split (reported once, then used to change code: calibration data now)",
                      "fresh2": "fresh2 split (reported once, then looked into: calibration data now)",
                      "real": "real speech (used to change code: calibration data now)",
-                     "real2": "real speech, new edits (reported once with fresh2, then looked into: calibration data now)",
+                     "real2": "real speech, new edits (reported once with fresh2, then read: calibration data now)",
                      "guard": "guard (item 5)"}[split]
             if split == "guard":
                 lines = bench_guard(mine)
