@@ -143,7 +143,10 @@ class _Decoder:
     def __init__(self) -> None:
         from pocketsphinx import Decoder
 
-        self.decoder = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL")
+        # bestpath off: the lattice pass after the grammar search takes any word ending in the last frame as
+        # the end of the path, so it returned paths that skip the text's last words ("knew exactly what they"
+        # without "they", its sound left to silence; 35 windows of JFK's 11 s) and the window was lost
+        self.decoder = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL", bestpath=False)
         self.lock = threading.Lock()
         self.added: dict[str, str | None] = {}
         self.guessed: set[str] = set()  # tokens whose pronunciation was guessed, not found in the dictionary

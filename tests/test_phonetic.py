@@ -52,6 +52,15 @@ def test_published_words_align_in_order_inside_the_window(jfk_audio):
     assert abs(later[0].start - timings[14].start) <= 0.05  # the same "ask", found from a window of its own
 
 
+def test_a_window_that_ends_on_short_words_keeps_them(jfk_audio):
+    # pocketsphinx's lattice pass used to end the path at "can", its "do for" left to silence: window lost
+    words = "your country can do for".split()
+    timings = phonetic.force_align(jfk_audio, 5.47, 7.33, words)
+    assert all(t is not None for t in timings)
+    assert [t.word for t in timings] == words
+    assert timings[-1].start - timings[-2].start >= 0.1  # "for" has sound of its own after "do"
+
+
 @pytest.mark.slow
 def test_aligned_words_are_near_whisper_times(jfk_audio):
     heard = transcribe(REAL / "jfk.flac").words
