@@ -284,7 +284,7 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     kind, reason = classify(region.p_tokens, region.h_tokens, probability, fit, second, timed, acoustic,
                             not timed and not heard_units and _speech_beside(aligned, region.words[0],
                                                                              region.words[-1]),
-                            _names(aligned, region.words))
+                            _unfamiliar(aligned, region.words))
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
@@ -295,10 +295,14 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
                       probability, round(alike, 3), acoustic, distance, witness)
 
 
-def _names(aligned: Aligned, published: Sequence[int]) -> bool:
-    """Is one of these published words written as a name?"""
+def _unfamiliar(aligned: Aligned, published: Sequence[int]) -> str:
+    """What makes one of these published words one a recognizer may not know: "a name", "a rare word" or ""."""
+    from .phonetic import is_familiar
+
     words = aligned.alignment.words
-    return any(is_name(aligned.document.text, words[k].char_start, words[k].char_end) for k in published)
+    if any(is_name(aligned.document.text, words[k].char_start, words[k].char_end) for k in published):
+        return "a name"
+    return "" if all(is_familiar(words[k].text) for k in published) else "a rare word"
 
 
 def _gap(aligned: Aligned, first: int, last: int) -> tuple[float, float]:

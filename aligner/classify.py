@@ -89,12 +89,12 @@ def acoustic_distance(acoustic: float, published: Sequence[str] = (), heard: Seq
 
 def classify(published: Sequence[str], heard: Sequence[str], probability: float | None = None,
              fit: Fit | None = None, second: Fit | None = None, timed: bool = True,
-             acoustic: float | None = None, speech_beside: bool = False, name: bool = False) -> tuple[str, str]:
+             acoustic: float | None = None, speech_beside: bool = False, unfamiliar: str = "") -> tuple[str, str]:
     """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
     tokens (see _judge). A negation one side has and the other lacks, in words otherwise alike but misheard
     ("won't truck" heard as "will track"), is never excused as a mishearing: a reversed statement may hide
     under it, and an editor should listen."""
-    kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, name)
+    kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, unfamiliar)
     if kind == RECOGNITION and _negation_at_stake(published, heard):
         return UNCERTAIN, f"listen: a negation on one side only, in words otherwise alike; {reason}"
     return kind, reason
@@ -109,7 +109,7 @@ def _negation_at_stake(published: Sequence[str], heard: Sequence[str]) -> bool:
 
 def _judge(published: Sequence[str], heard: Sequence[str], probability: float | None, fit: Fit | None,
            second: Fit | None, timed: bool, acoustic: float | None, speech_beside: bool,
-           name: bool) -> tuple[str, str]:
+           unfamiliar: str) -> tuple[str, str]:
     """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
     tokens.
 
@@ -120,12 +120,14 @@ def _judge(published: Sequence[str], heard: Sequence[str], probability: float | 
     (`speech_beside`: unpublished words, or a voice without words) or the phonetic aligner finds their sound:
     then they may have been said and not recognized, and only a listener can tell.
 
-    A difference that touches a name (`name`: a published word written as one, see `orthography.is_name`) is
-    never called a wording change on this evidence: a recognizer writes a name it does not know as common
-    words and then prefers them, and the dictionary's pronunciation of a name is not the speaker's. On the
+    A difference that touches an unfamiliar published word (`unfamiliar` says which kind: "a name", written as
+    one, see `orthography.is_name`, or "a rare word", one the pronunciation dictionary lacks, see
+    `phonetic.is_familiar`) is never called a wording change on this evidence: a recognizer writes a word it
+    does not know as common words and then prefers them, and a guessed pronunciation is no witness. On the
     check set's used splits (scripts/bench_check.py --dump) 70 of 71 differences touching a name were
-    mishearings, and all five called wording were. The model's word stands when it finds the name misheard;
-    otherwise an editor should listen. A changed number or negation beside a name is still a fact."""
+    mishearings, and all five called wording were; of 101 touching a rare word ("churl mak'st", "porta-potties")
+    none was a change, and four were called wording. The model's word stands when it finds the word
+    misheard; otherwise an editor should listen. A changed number or negation beside it is still a fact."""
     if not timed and not heard and speech_beside:
         return UNCERTAIN, "listen: not recognized, but speech was heard right where these words belong"
     if not timed and not heard:
@@ -137,15 +139,15 @@ def _judge(published: Sequence[str], heard: Sequence[str], probability: float | 
                                f"phonetic aligner finds their sound there ({acoustic:+.1f})")
         return WORDING, "never said: the audio has no time for these words"
     if fit is None and second is None:
-        return _without_model(published, heard, probability, name)
+        return _without_model(published, heard, probability, unfamiliar)
     fit, who = (second, "the second model") if second is not None else (fit, "the model")
     distance = whisper_distance(published, heard, probability, fit)
     score = f"{fit.per_piece:+.1f} per word piece, {fit.margin:+.1f} in all"
     misheard = distance >= 0
-    if name and not _fact_changed(published, heard):
+    if unfamiliar and not _fact_changed(published, heard):
         if misheard:
-            return RECOGNITION, f"a name: the published one fits the audio too, for {who} ({score})"
-        return UNCERTAIN, (f"listen: a name, and recognizers mishear names they do not know; {who} prefers "
+            return RECOGNITION, f"{unfamiliar}: the published one fits the audio too, for {who} ({score})"
+        return UNCERTAIN, (f"listen: {unfamiliar}, and recognizers mishear words they do not know; {who} prefers "
                            f"the heard words ({score})")
     heard_by_ear = None if acoustic is None else acoustic_distance(acoustic, published, heard)
     if heard_by_ear is not None and (heard_by_ear >= 0) != misheard:
@@ -175,7 +177,7 @@ def _outweighs(distance: float, heard_by_ear: float) -> bool:
 
 
 def _without_model(published: Sequence[str], heard: Sequence[str], probability: float | None,
-                   name: bool = False) -> tuple[str, str]:
+                   unfamiliar: str = "") -> tuple[str, str]:
     """--no-rescore: only how alike the words sound and how sure the recognizer was are left."""
     alike = similarity("".join(published), "".join(heard)) if published and heard else 0.0
     shaky = probability is not None and probability < _UNSURE
@@ -189,8 +191,8 @@ def _without_model(published: Sequence[str], heard: Sequence[str], probability: 
         return RECOGNITION, "sounds alike" if alike >= _ALIKE else "the recognizer was unsure"
     if len(published) == len(heard) == 1 and max(len(published[0]), len(heard[0])) <= _SMALL_WORD:
         return RECOGNITION, "a small word, often misheard"
-    if name:
-        return UNCERTAIN, "listen: a name, and recognizers mishear names they do not know"
+    if unfamiliar:
+        return UNCERTAIN, f"listen: {unfamiliar}, and recognizers mishear words they do not know"
     return WORDING, "different words"
 
 

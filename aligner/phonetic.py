@@ -26,7 +26,7 @@ import numpy as np
 from .measures import said_as
 from .normalize import number_words, unabbreviated, word_keys
 
-__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "FRAME_SECONDS"]
+__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +231,19 @@ def in_dictionary(word: str) -> bool:
     with decoder.lock:
         entries = _entries(decoder, word)
         return entries is not None and not any(token in decoder.guessed for token in _tokens(word))
+
+
+def is_familiar(word: str) -> bool:
+    """Does the pronunciation dictionary (134,000 words) list every part of the word, a possessive by its stem?
+    One it lacks (archaic, coined, foreign: "mak'st", "porta-potties") is rare, and a recognizer's language
+    model knows it as little as the dictionary does."""
+    decoder = _decoder()
+    with decoder.lock:
+        tokens = _tokens(word)
+        if not tokens:  # punctuation is familiar; a word in another script is not
+            return not any(c.isalnum() for c in word)
+        return all(decoder.phones(t) is not None and t not in decoder.guessed
+                                    or t.endswith("'s") and decoder.phones(t[:-2]) is not None for t in tokens)
 
 
 def pronounce(word: str) -> list[str] | None:

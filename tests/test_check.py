@@ -17,6 +17,7 @@ from aligner.check import CheckOptions, _share_out, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
+from aligner.phonetic import is_familiar
 from aligner.pipeline import align_files
 from aligner.render import report_json
 from aligner.report import RECOGNITION, UNCERTAIN, WORDING
@@ -143,10 +144,26 @@ def test_a_far_surer_witness_settles_a_mishearing_but_never_an_accusation(fit, a
     ("ten", "two", Fit(-9.0, 1), -200.0, WORDING),
 ])
 def test_a_difference_touching_a_name_is_never_an_accusation(published, heard, fit, acoustic, kind):
-    result, reason = classify(published.split(), heard.split(), 0.9, fit, acoustic=acoustic, name=True)
+    result, reason = classify(published.split(), heard.split(), 0.9, fit, acoustic=acoustic, unfamiliar="a name")
     assert result == kind, reason
-    without_model = classify(published.split(), heard.split(), 0.9, None, name=True)[0]
+    without_model = classify(published.split(), heard.split(), 0.9, None, unfamiliar="a name")[0]
     assert (without_model == WORDING) == (kind == WORDING)
+
+
+def test_a_rare_word_the_model_prefers_common_words_to_is_listened_to():
+    # the sonnet reading's "churl mak'st", heard "churro makes": the model alone finds the heard words likelier
+    published, heard = ["churl", "mak'st"], ["churro", "makes"]
+    assert classify(published, heard, 0.9, Fit(-22.6, 5))[0] == WORDING
+    result, reason = classify(published, heard, 0.9, Fit(-22.6, 5), unfamiliar="a rare word")
+    assert result == UNCERTAIN and "a rare word" in reason
+
+
+@pytest.mark.parametrize("word, familiar", [
+    ("country", True), ("Russia’s", True), ("we’ll", True), ("2,000", True), ("—", True),
+    ("mak’st", False), ("porta-potties", False), ("東京", False),
+])
+def test_a_word_the_pronunciation_dictionary_lacks_is_rare(word, familiar):
+    assert is_familiar(word) == familiar
 
 
 def test_words_with_no_time_in_the_audio_were_not_said():
