@@ -140,6 +140,10 @@ def test_a_far_surer_witness_settles_a_mishearing_but_never_an_accusation(fit, a
     ("hudson", "odds and", Fit(-16.3, 3), None, UNCERTAIN),
     # the model finds the published name as likely: misheard, whatever the dictionary's pronunciation says
     ("schoenfeld", "sconefeld", Fit(-3.0, 3), -143.9, RECOGNITION),
+    # the phonetic aligner, with no language model to prefer common words, finds the name spelled as heard
+    ("kowalczyk ames", "cowoxick aims", Fit(-2.2, 8), -26.9, RECOGNITION),
+    # ... but not one spelled unlike the heard words
+    ("villanueva", "on a river", Fit(-20.0, 5), 41.9, UNCERTAIN),
     # a number beside a name is still a fact
     ("ten", "two", Fit(-9.0, 1), -200.0, WORDING),
 ])
