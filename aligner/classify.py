@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .align import MISHEARD, SOUND_FLOOR, similarity
+from .align import SOUND_FLOOR, similarity
 from .measures import NEGATIONS
 from .normalize import number_words
 from .report import RECOGNITION, UNCERTAIN, WORDING
@@ -91,20 +91,18 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
              fit: Fit | None = None, second: Fit | None = None, timed: bool = True,
              acoustic: float | None = None, speech_beside: bool = False, unfamiliar: str = "") -> tuple[str, str]:
     """(RECOGNITION, WORDING or UNCERTAIN, reason) for one difference between normalized published and heard
-    tokens (see _judge). A negation one side has and the other lacks, in words otherwise alike but misheard
-    ("won't truck" heard as "will track"), is never excused as a mishearing: a reversed statement may hide
-    under it, and an editor should listen."""
+    tokens (see _judge). A negation one side has and the other lacks ("won't truck" heard as "will track",
+    "sheep aren't allowed" as "she bought just a lot") is never excused as a mishearing: a reversed statement
+    may hide under it, and an editor should listen. On the used splits of the check set, 2 of the 17 such
+    differences called mishearings were real changes, and a reversed quote is the misquote that matters most."""
     kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, unfamiliar)
-    if kind == RECOGNITION and _negation_at_stake(published, heard):
-        return UNCERTAIN, f"listen: a negation on one side only, in words otherwise alike; {reason}"
+    if kind == RECOGNITION and _negation_on_one_side(published, heard):
+        return UNCERTAIN, f"listen: a negation on one side only; {reason}"
     return kind, reason
 
 
-def _negation_at_stake(published: Sequence[str], heard: Sequence[str]) -> bool:
-    if any(t in NEGATIONS for t in published) == any(t in NEGATIONS for t in heard):
-        return False
-    rest = ["".join(t for t in side if t not in NEGATIONS) for side in (published, heard)]
-    return bool(rest[0] and rest[1]) and rest[0] != rest[1] and similarity(*rest) >= MISHEARD
+def _negation_on_one_side(published: Sequence[str], heard: Sequence[str]) -> bool:
+    return any(t in NEGATIONS for t in published) != any(t in NEGATIONS for t in heard)
 
 
 def _judge(published: Sequence[str], heard: Sequence[str], probability: float | None, fit: Fit | None,
