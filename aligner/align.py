@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import MismatchError
 from .measures import standard_tokens
-from .normalize import flatten, word_keys
+from .normalize import flatten, priced_in_a_row, word_keys
 from .quotes import find_quotes
 from .text import Document, editorial_words
 from .transcribe import HeardWord, Transcript
@@ -394,7 +394,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     if duration is None:
         duration = heard[-1].end if heard else 0.0
     p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
-    h_tokens, h_word = flatten((k, word_keys(word.text)) for k, word in enumerate(heard))
+    h_tokens, h_word = flatten(enumerate(priced_in_a_row([word_keys(word.text) for word in heard])))
     links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
     heard_sentence = _heard_sentences(heard)
     quote_of = quote_of or [None] * len(words)

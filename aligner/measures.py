@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import jiwer
 
-from .normalize import word_keys
+from .normalize import priced_in_a_row, word_keys
 
 __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
@@ -107,8 +107,9 @@ def standard_tokens(text: str) -> tuple[str, ...]:
 
 def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """standard_tokens of written words in a row, where a word's neighbour tells what it says: "No. 10" and
-    "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said."""
-    tokens = [standard_tokens(text) for text in texts]
+    "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said; "£47 billion"
+    is "forty seven billion pounds"."""
+    tokens = priced_in_a_row([standard_tokens(text) for text in texts])
     for k in range(len(texts) - 1):
         if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):
             tokens[k] = ("number",)

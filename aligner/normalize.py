@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "flatten"]
+__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "priced_in_a_row", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -27,6 +27,8 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": 
 GROUP_SPACES = "\u00a0\u202f\u2007\u2009"
 DIGIT_GROUP = re.compile(rf"(?<=\d)[{GROUP_SPACES}](?=\d{{3}}(?!\d))")
 _SCALED = re.compile(r"(\d(?:\.\d+)?)(bn|tn|m|k)\b")
+_CURRENCY_NAMES = set(_CURRENCY.values())
+_PRICE_SCALES = {("thousand",), ("million",), ("billion",), ("trillion",)}
 _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million", "k": "thousand"}
 _FRACTIONS = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds"}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
@@ -122,6 +124,16 @@ def word_keys(text: str) -> tuple[str, ...]:
     if currency:
         tokens.append(currency)
     return tuple(tokens)
+
+
+def priced_in_a_row(keys: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Keys of written words in a row, with a price's currency moved after the scale word that follows it:
+    "£47 billion" is said "forty seven billion pounds", as "£47bn" already reads (see unabbreviated)."""
+    keys = list(keys)
+    for k in range(len(keys) - 1):
+        if len(keys[k]) > 1 and keys[k][-1] in _CURRENCY_NAMES and keys[k + 1][:1] in _PRICE_SCALES:
+            keys[k], keys[k + 1] = keys[k][:-1], keys[k + 1][:1] + keys[k][-1:] + keys[k + 1][1:]
+    return keys
 
 
 def flatten(groups: Iterable[tuple[int, Iterable[str]]]) -> tuple[list[str], list[int]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .measures import said_as
-from .normalize import number_words, unabbreviated, word_keys
+from .normalize import number_words, priced_in_a_row, unabbreviated, word_keys
 
 __all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
 
@@ -209,10 +209,16 @@ def _tokens(word: str) -> list[str]:
     return tokens
 
 
-def _entries(decoder: _Decoder, word: str) -> list[str] | None:
-    """Dictionary entries for a word: none for punctuation, None when the word or a part of it has no
-    pronunciation (a word in another script)."""
-    tokens = _tokens(word)
+def _entries_in_a_row(decoder: _Decoder, words: Sequence[str]) -> list[list[str] | None]:
+    """_entries of words in a row, a price's currency said after its scale ("£47 billion")."""
+    tokens = priced_in_a_row([tuple(_tokens(word)) for word in words])
+    return [_entries(decoder, word, list(word_tokens)) for word, word_tokens in zip(words, tokens, strict=True)]
+
+
+def _entries(decoder: _Decoder, word: str, tokens: list[str] | None = None) -> list[str] | None:
+    """Dictionary entries for a word (or for its given tokens): none for punctuation, None when the word or a
+    part of it has no pronunciation (a word in another script)."""
+    tokens = _tokens(word) if tokens is None else tokens
     if not tokens and any(c.isalnum() for c in word):
         return None
     entries = []
@@ -344,8 +350,7 @@ def force_align(audio: np.ndarray, start: float, end: float, words: Sequence[str
     decoder = _decoder()
     with decoder.lock:
         entries, owners = [], []
-        for k, word in enumerate(words):
-            found = _entries(decoder, word)
+        for k, found in enumerate(_entries_in_a_row(decoder, words)):
             if found:
                 entries += found
                 owners += [k] * len(found)
@@ -371,8 +376,7 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
         for text in texts:
             words = text.split()
             entries, owners, sounding = [], [], []
-            for word in words:
-                found = _entries(decoder, word)
+            for word, found in zip(words, _entries_in_a_row(decoder, words), strict=True):
                 if found is None:
                     entries = []
                     break

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import InputError
-from .normalize import GROUP_SPACES, word_keys
+from .normalize import GROUP_SPACES, priced_in_a_row, word_keys
 
 __all__ = ["Word", "Document", "parse_text", "read_text", "excerpt"]
 
@@ -106,11 +106,12 @@ def parse_text(text: str) -> Document:
                 spans.append((start, end, paragraph))
     words: list[Word] = []
     sentence = 0
-    for start, end, paragraph in spans:
+    keys = priced_in_a_row([word_keys(text[start:end]) for start, end, _ in spans])
+    for (start, end, paragraph), keys_of_word in zip(spans, keys, strict=True):
         if words and (paragraph != words[-1].paragraph or _ends_sentence(
                 words[-1].text, text[start:end])):
             sentence += 1
-        words.append(Word(text[start:end], word_keys(text[start:end]), start, end, sentence, paragraph))
+        words.append(Word(text[start:end], keys_of_word, start, end, sentence, paragraph))
     return Document(text, tuple(words))
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from aligner.normalize import number_words, word_keys
+from aligner.normalize import number_words, priced_in_a_row, word_keys
+from aligner.text import parse_text
 
 
 @pytest.mark.parametrize("written, keys", [
@@ -56,3 +57,15 @@ def test_number_words(digits, suffix, words):
 def test_digits_and_words_meet():
     assert word_keys("2") == word_keys("two")
     assert word_keys("21st") == word_keys("twenty") + word_keys("first")
+
+
+@pytest.mark.parametrize("written, said", [
+    ("£47 billion", "forty seven billion pounds"),  # as "£47bn" reads, and as Whisper writes it
+    ("$3.1 million more", "three point one million dollars more"),
+    ("a £5 note", "a five pounds note"),  # no scale after it: the currency stays
+    ("47 billion pounds", "forty seven billion pounds"),
+])
+def test_a_price_is_said_with_its_currency_after_the_scale(written, said):
+    keys = priced_in_a_row([word_keys(word) for word in written.split()])
+    assert " ".join(token for word in keys for token in word) == said
+    assert [word.keys for word in parse_text(written).words] == keys  # the published text reads the same
