@@ -144,6 +144,8 @@ def test_a_far_surer_witness_settles_a_mishearing_but_never_an_accusation(fit, a
     ("kowalczyk ames", "cowoxick aims", Fit(-2.2, 8), -26.9, RECOGNITION),
     # ... but not one spelled unlike the heard words
     ("villanueva", "on a river", Fit(-20.0, 5), 41.9, UNCERTAIN),
+    # no phonetic witness (a guessed pronunciation), but spelled nearly as heard
+    ("kostopoulos hart", "castapulas heart", Fit(-4.2, 8), None, RECOGNITION),
     # a number beside a name is still a fact
     ("ten", "two", Fit(-9.0, 1), -200.0, WORDING),
 ])
@@ -155,11 +157,14 @@ def test_a_difference_touching_a_name_is_never_an_accusation(published, heard, f
 
 
 def test_a_rare_word_the_model_prefers_common_words_to_is_listened_to():
-    # the sonnet reading's "churl mak'st", heard "churro makes": the model alone finds the heard words likelier
-    published, heard = ["churl", "mak'st"], ["churro", "makes"]
-    assert classify(published, heard, 0.9, Fit(-22.6, 5))[0] == WORDING
-    result, reason = classify(published, heard, 0.9, Fit(-22.6, 5), unfamiliar="a rare word")
+    # "porta-potties" heard as "park is": the model alone finds the heard words likelier
+    published, heard = ["porta", "potties"], ["park", "is"]
+    assert classify(published, heard, 0.9, Fit(-27.8, 6))[0] == WORDING
+    result, reason = classify(published, heard, 0.9, Fit(-27.8, 6), unfamiliar="a rare word")
     assert result == UNCERTAIN and "a rare word" in reason
+    # the sonnet reading's "churl mak'st", heard "churro makes": spelled nearly alike, a mishearing
+    assert classify(["churl", "mak'st"], ["churro", "makes"], 0.9, Fit(-22.6, 5), unfamiliar="a rare word")[0] \
+        == RECOGNITION
 
 
 @pytest.mark.parametrize("word, familiar", [
