@@ -66,7 +66,8 @@ class Alignment:
     unscripted: tuple[Unscripted, ...]
     heard_tokens: int  # recognized tokens that took part in matching
     matched_tokens: int  # of those, how many equal a published token
-    longest_run: int = 0  # the longest run of consecutive tokens equal on both sides: how firmly the text is anchored
+    # the two longest runs of consecutive tokens equal on both sides: how firmly the text is anchored
+    anchors: tuple[int, int] = (0, 0)
 
     @property
     def coverage(self) -> float:
@@ -95,10 +96,12 @@ _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
 _ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
 MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
-# A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
-# on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
-# texts: chance runs are at most 3 tokens long ("in the world"); related pairs have runs of 6 to 96. Five leaves
-# a margin of two over chance; a quoted clause is longer.
+# A text belongs to the audio when some run of this many consecutive tokens is the same on both sides, or two
+# runs one shorter. Measured on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data,
+# shared real speech) and their texts: chance runs are at most 3 tokens long ("in the world"); related pairs
+# have runs of 6 to 96. Five leaves a margin of two over chance; a quoted clause is longer. Two runs of four,
+# each longer than any chance run, anchor a short quote the recognizer misheard in the middle (a review
+# quoting two lines of the real sonnet reading, heard "bud-barreest" and "churro makes": runs of 4 and 4).
 MIN_ANCHOR = 5
 
 
@@ -368,18 +371,25 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
     return out
 
 
-def _longest_run(links: Sequence[_Link]) -> int:
-    longest = run = 0
+def _anchors(links: Sequence[_Link]) -> tuple[int, int]:
+    """The lengths of the two longest runs of consecutive exactly matched tokens (0 where there is none)."""
+    runs = [0, 0]
+    run = 0
     previous = None
     for link in links:
         if not link.exact:
+            runs.append(run)
             run = 0
             previous = None
             continue
-        run = run + 1 if previous is not None and link.p0 == previous.p1 and link.h0 == previous.h1 else 1
-        longest = max(longest, run)
+        if previous is None or link.p0 != previous.p1 or link.h0 != previous.h1:
+            runs.append(run)
+            run = 0
+        run += 1
         previous = link
-    return longest
+    runs.append(run)
+    first, second = sorted(runs, reverse=True)[:2]
+    return first, second
 
 
 def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | None = None,
@@ -400,7 +410,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]
     links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
-    longest_run = _longest_run(links)
+    anchors = _anchors(links)
     links = _pair_rewordings(links, p_tokens, h_tokens, p_quote)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 
@@ -448,7 +458,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         for k, word in enumerate(words))
     bracketed_at = sorted(words[k].char_start for k in editorial if status[k] == UNSPOKEN)
     return Alignment(aligned, _unscripted(heard, used_heard, aligned, bracketed_at), len(h_tokens), matched_tokens,
-                     longest_run)
+                     anchors)
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], used_heard: set[int]) -> None:
@@ -633,7 +643,8 @@ def align(document: Document, transcript: Transcript) -> Alignment:
     # a text that quotes a small part of a long recording is anchored by runs of matching words, however
     # small a share of the recording it covers
     needed = min(MIN_ANCHOR, sum(len(w.keys) for w in document.words))
-    if alignment.longest_run < needed:
+    longest, second = alignment.anchors
+    if longest < needed and not (needed == MIN_ANCHOR and second >= MIN_ANCHOR - 1):
         raise MismatchError(f"the text does not match the audio: no {needed} words in a row of the text were "
-                            f"heard (at most {alignment.longest_run})")
+                            f"heard, nor twice {MIN_ANCHOR - 1} (at most {longest})")
     return alignment

@@ -114,6 +114,22 @@ def test_unrelated_text_is_refused():
         align(doc, transcript)
 
 
+@pytest.mark.parametrize("heard_text, accepted", [
+    # a quote of the real sonnet reading, misheard in its middle: two runs of four words, no run of five
+    ("within thine own bud barreest thy content and tender churro makes waste in niggarding", True),
+    ("within thine own bud barreest thy content", False),  # one run of four: chance runs reach three
+])
+def test_a_text_is_anchored_by_five_words_in_a_row_or_twice_four(heard_text, accepted):
+    doc = parse_text("A review: “Within thine own bud buriest thy content, / And tender churl mak’st waste in "
+                     "niggarding:” — a line that still stings.")
+    transcript = Transcript(tuple(heard(heard_text)), (), 8.0, "tiny.en", "en")
+    if accepted:
+        assert align(doc, transcript).anchors == (4, 4)
+    else:
+        with pytest.raises(MismatchError, match="nor twice 4"):
+            align(doc, transcript)
+
+
 def test_times_are_monotonic_and_within_audio():
     doc = parse_text("One two three four. Five six seven eight nine ten.")
     result = align_words(doc.words, heard("one two three for five six seven nine ten"))
