@@ -16,10 +16,10 @@ reported in one closing note and then used to change code too. Since every split
 to change code, "fresh2" and "real2" were written last and reported once (stop 13) before anyone looked into
 them; they have been read since, so they are calibration data too. "fresh3" and "real3" were written at stop 14,
 reported once in stop 14 and then read: calibration data now. "fresh4" and "real4" were written late in stop 14,
-after every other split (fresh3 included) had been used, and are unseen: nobody has looked at the check's results on
-them. Real cases (splits "real", "real2", "real3" and "real4") put edited published texts on the real recordings;
-guard cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording
-(to refuse).
+after every other split (fresh3 included) had been used, reported once, and then read: calibration data now too.
+Real cases (splits "real", "real2", "real3" and "real4") put edited published texts on the real recordings; guard
+cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
+refuse).
 
 Everything is deterministic (fixed seeds, espeak-ng in a fresh process per sentence), so the audio is not
 committed: it is rendered into a build folder, with a manifest the bench reads.
@@ -125,8 +125,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+m1", 135), Voice("hibari", "us", 1.07), 43.0, None),
         Setting(Voice("hibari", "gb", 0.90), Voice("espeak", "en-gb-x-rp+david", 145), 39.0, 15.0),
     ),
-    # Written late in stop 14, after every split above (fresh3 included) had been used or read; never used to choose
-    # anything (nobody looks at the check's results on it before the code it measures is final). Speeds, voices,
+    # Written late in stop 14, after every split above (fresh3 included) had been used or read; reported once, then
+    # read: calibration data now. Speeds, voices,
     # variants, noise and music levels of its own (each variant checked to change espeak-ng's output and to render
     # the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh4": (
@@ -138,7 +138,7 @@ SETTINGS = {
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 with fresh4 (unseen).
+# real4 with fresh4 (reported once in stop 14, then read).
 REAL = ("real", "real2", "real3", "real4")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
