@@ -52,6 +52,9 @@ _SMALL_WORD = 3  # letters: "of" heard as "on", "a" as "the"
 _NUMBER_WORDS = {*(number_words(str(n))[0] for n in range(20)), *(number_words(str(n))[0] for n in range(20, 100, 10)),
                  *(number_words(str(n), "th")[-1] for n in range(1, 100)), "hundred", "thousand", "million", "billion",
                  "hundredth", "thousandth"} - {"one", "first", "second"}
+# An ordinal names the same number as its cardinal: "May 19" said "May nineteenth" is the same date.
+_CARDINAL = {number_words(str(n), "th")[-1]: number_words(str(n))[-1] for n in range(1, 100)} | {
+    "hundredth": "hundred", "thousandth": "thousand"}
 
 
 @dataclass(frozen=True)
@@ -227,4 +230,4 @@ def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
-    return sorted(t for t in tokens if t in _NUMBER_WORDS)
+    return sorted(_CARDINAL.get(t, t) for t in tokens if t in _NUMBER_WORDS)

@@ -358,3 +358,9 @@ def test_run_writes_the_report_beside_the_captions(broadcast_run):
     assert len(data["quotes"]) == 5 and all(q["verbatim"] for q in data["quotes"])
     page = (broadcast_run / "report.html").read_text("utf-8")
     assert 'src="../media/broadcast.flac"' in page
+
+
+def test_an_ordinal_names_the_same_number_as_its_cardinal():
+    # "May 19" read as "May nineteenth" (heard "19th") is the same date; "20th" is another one
+    assert classify(["may", "nineteen"], ["may", "nineteenth"], 0.9, Fit(-1.3, 1))[0] == RECOGNITION
+    assert classify(["may", "nineteen"], ["may", "twentieth"], 0.9, Fit(-1.3, 1))[0] == WORDING
