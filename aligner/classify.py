@@ -52,6 +52,7 @@ _SMALL_WORD = 3  # letters: "of" heard as "on", "a" as "the"
 _NUMBER_WORDS = {*(number_words(str(n))[0] for n in range(20)), *(number_words(str(n))[0] for n in range(20, 100, 10)),
                  *(number_words(str(n), "th")[-1] for n in range(1, 100)), "hundred", "thousand", "million", "billion",
                  "hundredth", "thousandth"} - {"one", "first", "second"}
+_SCALES = {"hundred", "thousand", "million", "billion"}
 # An ordinal names the same number as its cardinal: "May 19" said "May nineteenth" is the same date.
 _CARDINAL = {number_words(str(n), "th")[-1]: number_words(str(n))[-1] for n in range(1, 100)} | {
     "hundredth": "hundred", "thousandth": "thousand"}
@@ -230,4 +231,8 @@ def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
 
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
-    return sorted(_CARDINAL.get(t, t) for t in tokens if t in _NUMBER_WORDS)
+    """The number words, as cardinals, without a "hundred" that has tens or units after it: a number said in
+    pairs of digits ("seven forty-two" for 7:42, heard and written "742") is the same number."""
+    numbers = [_CARDINAL.get(t, t) for t in tokens if t in _NUMBER_WORDS]
+    return sorted(t for k, t in enumerate(numbers)
+                  if not (t == "hundred" and k + 1 < len(numbers) and numbers[k + 1] not in _SCALES))

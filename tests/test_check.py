@@ -360,7 +360,11 @@ def test_run_writes_the_report_beside_the_captions(broadcast_run):
     assert 'src="../media/broadcast.flac"' in page
 
 
-def test_an_ordinal_names_the_same_number_as_its_cardinal():
+def test_the_same_number_read_another_way_is_not_a_changed_number():
     # "May 19" read as "May nineteenth" (heard "19th") is the same date; "20th" is another one
     assert classify(["may", "nineteen"], ["may", "nineteenth"], 0.9, Fit(-1.3, 1))[0] == RECOGNITION
     assert classify(["may", "nineteen"], ["may", "twentieth"], 0.9, Fit(-1.3, 1))[0] == WORDING
+    # "7:42" said "seven forty-two" and written "742" by the recognizer is the same time; 700 is not 7
+    assert classify(["seven", "forty", "two"], ["seven", "hundred", "forty", "two"], 0.9, Fit(-1.3, 1))[0] \
+        == RECOGNITION
+    assert classify(["seven"], ["seven", "hundred"], 0.9, Fit(-1.3, 1))[0] == WORDING
