@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh", "fresh2", "fresh3" and "fresh4") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh5") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -17,7 +17,9 @@ to change code, "fresh2" and "real2" were written last and reported once (stop 1
 them; they have been read since, so they are calibration data too. "fresh3" and "real3" were written at stop 14,
 reported once in stop 14 and then read: calibration data now. "fresh4" and "real4" were written late in stop 14,
 after every other split (fresh3 included) had been used, reported once, and then read: calibration data now too.
-Real cases (splits "real", "real2", "real3" and "real4") put edited published texts on the real recordings; guard
+"fresh5" and "real5" were written at the end of stop 14, after every other split (fresh4 included) had been used,
+and are unseen: nobody has looked at the check's results on them.
+Real cases (splits "real" and "real2" to "real5") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -135,11 +137,21 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbclan+m3", 140), Voice("hibari", "gb", 1.06), 19.0, None),
         Setting(Voice("hibari", "us", 1.04), Voice("espeak", "en-029+Andrea", 130), 42.0, 27.0),
     ),
+    # Written at the end of stop 14, after every split above (fresh4 included) had been used or read; never used to
+    # choose anything (nobody looks at the check's results on it before the code it measures is final). Speeds,
+    # voices, variants, noise and music levels of its own (each variant checked to change espeak-ng's output and to
+    # render the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
+    "fresh5": (
+        Setting(Voice("hibari", "us", 0.89), Voice("espeak", "en-us+norbert", 135), 46.0, None),
+        Setting(Voice("hibari", "gb", 1.01), Voice("espeak", "en-gb-x-gbclan+Lee", 145), 18.0, 14.0),
+        Setting(Voice("espeak", "en-gb-scotland+m7", 140), Voice("hibari", "us", 1.08), 47.0, None),
+        Setting(Voice("hibari", "gb", 0.99), Voice("espeak", "en-us+Jacky", 130), 48.0, 28.0),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 with fresh4 (reported once in stop 14, then read).
-REAL = ("real", "real2", "real3", "real4")
+# real4 with fresh4 (reported once in stop 14, then read), real5 with fresh5 (unseen).
+REAL = ("real", "real2", "real3", "real4", "real5")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
