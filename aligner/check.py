@@ -82,6 +82,16 @@ class _Unit:
 
 
 _CONTINUES = re.compile(r"[-–,.'’%]")
+_CLOCK = re.compile(r"(\d{1,2}):(\d\d)[.,;:!?”’\"')]*")
+_CLOCK_HEARD = re.compile(r"(\d{1,2})[.:]?(\d\d)[.,;:!?\"')]*")
+
+
+def _same_time(published: Sequence[str], heard: Sequence[str]) -> bool:
+    """A clock time as published ("2:15") and as the recognizer writes the same words ("2.15", "215")."""
+    if len(published) != 1 or len(heard) != 1:
+        return False
+    written, said = _CLOCK.fullmatch(published[0]), _CLOCK_HEARD.fullmatch(heard[0])
+    return bool(written and said) and written.groups() == said.groups()
 
 
 def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
@@ -236,7 +246,8 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     rewritten: dict[int, tuple[str, ...]] = {}
     apart = _apart(words, p_word)
     for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, apart):
-        if region.p_tokens and region.h_tokens and "".join(region.p_tokens) == "".join(region.h_tokens):
+        if region.p_tokens and region.h_tokens and ("".join(region.p_tokens) == "".join(region.h_tokens) or _same_time(
+                [words[k].text for k in region.words], [units[k].text for k in region.units])):
             rewritten.update({k: region.p_tokens if j == 0 else () for j, k in enumerate(region.units)})
     units = [replace(u, tokens=rewritten[k]) if k in rewritten else u for k, u in enumerate(units)]
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)

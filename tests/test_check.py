@@ -13,7 +13,7 @@ import json
 import pytest
 from test_cli_errors import assert_one_line_error
 
-from aligner.check import CheckOptions, _share_out, check
+from aligner.check import CheckOptions, _same_time, _share_out, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
@@ -368,3 +368,19 @@ def test_the_same_number_read_another_way_is_not_a_changed_number():
     assert classify(["seven", "forty", "two"], ["seven", "hundred", "forty", "two"], 0.9, Fit(-1.3, 1))[0] \
         == RECOGNITION
     assert classify(["seven"], ["seven", "hundred"], 0.9, Fit(-1.3, 1))[0] == WORDING
+
+
+@pytest.mark.parametrize("published, heard, same", [
+    ("2:15", "2.15", True), ("7:42,", "742", True), ("12:30”", "12:30.", True),
+    ("2:15", "2.16", False), ("3.5", "35", False),  # a decimal is not a time
+])
+def test_a_clock_time_written_as_the_recognizer_writes_it_is_the_same(published, heard, same):
+    assert _same_time([published], [heard]) == same
+
+
+def test_two_witnesses_each_close_to_its_line_are_weak_evidence():
+    # JFK's "can" published as "could": the model (+0.25 per piece) and the phonetic aligner (+12 over its line)
+    # both barely find a mishearing
+    kind, reason = classify(["could"], ["can"], 0.9, Fit(-5.7, 1), acoustic=-47.8)
+    assert kind == UNCERTAIN and "close to its line" in reason
+    assert classify(["could"], ["can"], 0.9, Fit(-1.0, 1), acoustic=-47.8)[0] == RECOGNITION  # the model is sure
