@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh5") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh6") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -18,8 +18,10 @@ them; they have been read since, so they are calibration data too. "fresh3" and 
 reported once in stop 14 and then read: calibration data now. "fresh4" and "real4" were written late in stop 14,
 after every other split (fresh3 included) had been used, reported once, and then read: calibration data now too.
 "fresh5" and "real5" were written at the end of stop 14, after every other split (fresh4 included) had been used,
-and are unseen: nobody has looked at the check's results on them.
-Real cases (splits "real" and "real2" to "real5") put edited published texts on the real recordings; guard
+reported once in stop 14, and then read: calibration data now too. "fresh6" and "real6" were written at the very end
+of stop 14, after every other split (fresh5 included) had been used, and are unseen: nobody has looked at the check's
+results on them.
+Real cases (splits "real" and "real2" to "real6") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -137,21 +139,31 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbclan+m3", 140), Voice("hibari", "gb", 1.06), 19.0, None),
         Setting(Voice("hibari", "us", 1.04), Voice("espeak", "en-029+Andrea", 130), 42.0, 27.0),
     ),
-    # Written at the end of stop 14, after every split above (fresh4 included) had been used or read; never used to
-    # choose anything (nobody looks at the check's results on it before the code it measures is final). Speeds,
-    # voices, variants, noise and music levels of its own (each variant checked to change espeak-ng's output and to
-    # render the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
+    # Written at the end of stop 14, after every split above (fresh4 included) had been used or read; reported once in
+    # stop 14, then read: calibration data now. Speeds, voices, variants, noise and music levels of its own (each
+    # variant checked to change espeak-ng's output and to render the same twice); the third setting has the espeak-ng
+    # narrator and the neural quote voice.
     "fresh5": (
         Setting(Voice("hibari", "us", 0.89), Voice("espeak", "en-us+norbert", 135), 46.0, None),
         Setting(Voice("hibari", "gb", 1.01), Voice("espeak", "en-gb-x-gbclan+Lee", 145), 18.0, 14.0),
         Setting(Voice("espeak", "en-gb-scotland+m7", 140), Voice("hibari", "us", 1.08), 47.0, None),
         Setting(Voice("hibari", "gb", 0.99), Voice("espeak", "en-us+Jacky", 130), 48.0, 28.0),
     ),
+    # Written at the very end of stop 14, after every split above (fresh5 included) had been used or read; never used
+    # to choose anything (nobody looks at the check's results on it before the code it measures is final). Speeds,
+    # voices, variants, noise and music levels of its own (each variant checked to change espeak-ng's output and to
+    # render the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
+    "fresh6": (
+        Setting(Voice("hibari", "us", 0.87), Voice("espeak", "en-us-nyc+robert", 135), 49.0, None),
+        Setting(Voice("hibari", "gb", 1.02), Voice("espeak", "en-gb-x-gbcwmd+john", 140), 17.0, 29.0),
+        Setting(Voice("espeak", "en-gb-x-rp+paul", 145), Voice("hibari", "us", 1.06), 50.0, None),
+        Setting(Voice("hibari", "gb", 0.96), Voice("espeak", "en-gb-scotland+max", 130), 51.0, 30.0),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 with fresh4 (reported once in stop 14, then read), real5 with fresh5 (unseen).
-REAL = ("real", "real2", "real3", "real4", "real5")
+# real4 with fresh4 and real5 with fresh5 (each reported once in stop 14, then read), real6 with fresh6 (unseen).
+REAL = ("real", "real2", "real3", "real4", "real5", "real6")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
