@@ -114,20 +114,22 @@ def test_unrelated_text_is_refused():
         align(doc, transcript)
 
 
-@pytest.mark.parametrize("heard_text, accepted", [
-    # a quote of the real sonnet reading, misheard in its middle: two runs of four words, no run of five
-    ("within thine own bud barreest thy content and tender churro makes waste in niggarding", True),
-    ("within thine own bud barreest thy content", False),  # one run of four: chance runs reach three
+@pytest.mark.parametrize("published, heard_text, anchors", [
+    # a quote of the real sonnet reading, misheard in its middle: no run of five, a chain of 4 + 4
+    ("A review: “Within thine own bud buriest thy content, / And tender churl mak’st waste in niggarding:”",
+     "within thine own bud barreest thy content and tender churro makes waste in niggarding", (4, 8)),
+    # a famous line misquoted in a short pull quote: 3 + 4
+    ("The line worth remembering: “ask what you should do for your country.”",
+     "ask what you can do for your country", (4, 7)),
+    ("The line worth remembering: “ask what you should do for your country.”", "ask what you can", None),
 ])
-def test_a_text_is_anchored_by_five_words_in_a_row_or_twice_four(heard_text, accepted):
-    doc = parse_text("A review: “Within thine own bud buriest thy content, / And tender churl mak’st waste in "
-                     "niggarding:” — a line that still stings.")
+def test_a_text_is_anchored_by_five_words_in_a_row_or_a_chain_of_six(published, heard_text, anchors):
     transcript = Transcript(tuple(heard(heard_text)), (), 8.0, "tiny.en", "en")
-    if accepted:
-        assert align(doc, transcript).anchors == (4, 4)
+    if anchors:
+        assert align(parse_text(published), transcript).anchors == anchors
     else:
-        with pytest.raises(MismatchError, match="nor twice 4"):
-            align(doc, transcript)
+        with pytest.raises(MismatchError, match="nor 6 with single words differing"):
+            align(parse_text(published), transcript)
 
 
 def test_times_are_monotonic_and_within_audio():
