@@ -19,8 +19,8 @@ reported once in stop 14 and then read: calibration data now. "fresh4" and "real
 after every other split (fresh3 included) had been used, reported once, and then read: calibration data now too.
 "fresh5" and "real5" were written at the end of stop 14, after every other split (fresh4 included) had been used,
 reported once in stop 14, and then read: calibration data now too. "fresh6" and "real6" were written at the very end
-of stop 14, after every other split (fresh5 included) had been used, and are unseen: nobody has looked at the check's
-results on them.
+of stop 14, after every other split (fresh5 included) had been used, reported once, and then read: calibration data
+now too. The next honest figures need a new split.
 Real cases (splits "real" and "real2" to "real6") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -149,8 +149,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-scotland+m7", 140), Voice("hibari", "us", 1.08), 47.0, None),
         Setting(Voice("hibari", "gb", 0.99), Voice("espeak", "en-us+Jacky", 130), 48.0, 28.0),
     ),
-    # Written at the very end of stop 14, after every split above (fresh5 included) had been used or read; never used
-    # to choose anything (nobody looks at the check's results on it before the code it measures is final). Speeds,
+    # Written at the very end of stop 14, after every split above (fresh5 included) had been used or read; reported
+    # once, then read: calibration data now. Speeds,
     # voices, variants, noise and music levels of its own (each variant checked to change espeak-ng's output and to
     # render the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh6": (
@@ -162,7 +162,7 @@ SETTINGS = {
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 with fresh4 and real5 with fresh5 (each reported once in stop 14, then read), real6 with fresh6 (unseen).
+# real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
