@@ -240,7 +240,7 @@ def in_dictionary(word: str) -> bool:
 
 
 def is_familiar(word: str) -> bool:
-    """Does the pronunciation dictionary (134,000 words) list every part of the word, a possessive by its stem?
+    """Does the pronunciation dictionary (134,860 entries) list every part of the word, a possessive by its stem?
     One it lacks (archaic, coined, foreign: "mak'st", "porta-potties") is rare, and a recognizer's language
     model knows it as little as the dictionary does."""
     decoder = _decoder()
@@ -248,8 +248,11 @@ def is_familiar(word: str) -> bool:
         tokens = _tokens(word)
         if not tokens:  # punctuation is familiar; a word in another script is not
             return not any(c.isalnum() for c in word)
-        return all(decoder.phones(t) is not None and t not in decoder.guessed
-                                    or t.endswith("'s") and decoder.phones(t[:-2]) is not None for t in tokens)
+
+        def listed(token: str) -> bool:
+            return decoder.phones(token) is not None and token not in decoder.guessed
+
+        return all(listed(t) or t.endswith("'s") and listed(t[:-2]) for t in tokens)
 
 
 def pronounce(word: str) -> list[str] | None:
