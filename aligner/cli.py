@@ -63,8 +63,15 @@ def _caption_arguments(parser: argparse.ArgumentParser) -> None:
                         help="leave speech that has no published text (intro, outro, ad-libs) out of the captions")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr, as every other bad input is (exit code 2)."""
+
+    def error(self, message: str):
+        self.exit(ExitCode.BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aligner", description="Align a broadcast recording with the text published for it.",
         epilog="Outputs are replaced only when a command succeeds; a failed or interrupted command leaves "
                "them as they were. Exit codes: 0 done, 1 internal error (a bug), 2 bad input, "

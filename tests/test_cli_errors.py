@@ -295,8 +295,11 @@ def test_local_model_folder_must_hold_a_model(tmp_path, text):
 
 def test_help_usage_and_version():
     assert run_cli("--help").returncode == 0
-    result = run_cli()
-    assert result.returncode == 2 and "usage" in result.stderr and "Traceback" not in result.stderr
+    for args in ((), ("run", "--bogus")):  # a usage mistake is one line too, pointing at --help
+        assert_one_line_error(run_cli(*args), "--help")
+    missing = run_cli("clip")
+    assert missing.returncode == 2 and missing.stderr.strip().splitlines() == [
+        "aligner clip: error: the following arguments are required: audio (see aligner clip --help)"]
     version = run_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("aligner ") and version.stdout.split()[1][0].isdigit()
 
