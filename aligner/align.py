@@ -429,9 +429,11 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
 
     _forget_lone_words(words, heard_of, used_heard)
     _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
+    holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
     for k in editorial:
-        if inexact[k]:
-            used_heard -= heard_of[k] - set().union(*(heard_of[j] for j in range(len(words)) if j != k))
+        if inexact[k]:  # a bracketed word not heard exactly lets go of the heard words no other word holds
+            used_heard -= {h for h in heard_of[k] if holders[h] == 1}
+            holders.subtract(heard_of[k])
             heard_of[k] = set()
     timed: list[tuple[float, float] | None] = [None] * len(words)
     index = 0
