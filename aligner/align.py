@@ -12,7 +12,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -78,8 +78,8 @@ class Alignment:
         return said / (said + other) if said + other > 0 else 0.0
 
 
-__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "spread", "MATCHED", "SUBSTITUTED",
-           "INTERPOLATED", "UNSPOKEN", "OMITTED"]
+__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "confirm_edge_words", "spread",
+           "MATCHED", "SUBSTITUTED", "INTERPOLATED", "UNSPOKEN", "OMITTED"]
 
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
@@ -633,6 +633,23 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
                             tuple(phrase)) for phrase in phrases)
+
+
+def confirm_edge_words(document: Document, transcript: Transcript) -> Transcript:
+    """The transcript with those of its edge words (heard again before the first word or after the last, see
+    Transcript.edge_words) that are published words, heard exactly where the text has them: a dropped last line
+    comes back, a sign-off Whisper invented in a breath does not, nor a word that only resembles the text's."""
+    if not transcript.edge_words or not transcript.words:
+        return transcript
+    every = tuple(sorted(transcript.words + transcript.edge_words, key=lambda w: w.start))
+    try:
+        trial = align(document, replace(transcript, words=every, edge_words=()))
+    except MismatchError:
+        return replace(transcript, edge_words=())
+    matched = [w for w in trial.words if w.status == MATCHED]
+    kept = tuple(h for h in transcript.edge_words
+                 if any(w.heard == h.text and h.start - 0.001 <= w.start <= w.end <= h.end + 0.001 for w in matched))
+    return replace(transcript, words=tuple(sorted(transcript.words + kept, key=lambda w: w.start)), edge_words=())
 
 
 def align(document: Document, transcript: Transcript) -> Alignment:

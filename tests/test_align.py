@@ -1,7 +1,7 @@
 """Alignment edge cases on hand-written recognizer output (the real recognizer is tested elsewhere)."""
 import pytest
 
-from aligner.align import align, align_words
+from aligner.align import align, align_words, confirm_edge_words
 from aligner.errors import MismatchError
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
@@ -203,3 +203,19 @@ def test_misheard_words_are_compared_as_said_with_titles_spelled_out():
         "The new shot protects all of our new bonds. Sad doctor, and Charlie made and I spoke to her today. "
         "It is free for every family.")))
     assert all(result[w].status == "substituted" for w in ("newborns,”", "Dr.", "Mehta."))
+
+
+def test_words_heard_at_the_edges_count_only_where_the_text_has_them():
+    """Whisper dropped a reading's last words and found them on a second listen to the recording's tail; in
+    another recording it invented a sign-off there. The text confirms the words it has, heard exactly."""
+    doc = parse_text("Look in thy glass and tell the face thou viewest. "
+                     "And see thy blood warm when thou feel’st it cold.")
+    said = heard("Look in thy glass and tell the face thou viewest. And see thy blood warm when thou")
+    tail = heard("feels it cold.", start=said[-1].end + 0.1)
+    invented = heard("Thank you for watching.", start=said[-1].end + 0.1)
+    transcript = Transcript(tuple(said), (), 30.0, "tiny.en", "en", tuple(tail))
+    confirmed = confirm_edge_words(doc, transcript)
+    assert confirmed.words == tuple(said + tail[1:]) and confirmed.edge_words == ()  # "feels" only resembles
+    assert [w.status for w in align(doc, confirmed).words[-3:]] == ["interpolated", "matched", "matched"]
+    confirmed = confirm_edge_words(doc, Transcript(tuple(said), (), 30.0, "tiny.en", "en", tuple(invented)))
+    assert confirmed.words == tuple(said) and not align(doc, confirmed).unscripted

@@ -127,12 +127,31 @@ def test_speech_skipped_under_a_stretched_word_is_listened_to_again():
     """Whisper held "cubs," for 3.5 s over a quote it skipped (a synthesized broadcast of the check set); the
     word's own sound is at most _longest, so the rest of the stretch is recognized again."""
     words = [recognizer.HeardWord("cubs,", 3.92, 7.43, 0.93), recognizer.HeardWord("said", 8.21, 8.36, 0.9)]
-    voiced = np.ones(1000, bool)
+    voiced = np.zeros(1000, bool)
+    voiced[300:900] = True
     (start, end), = recognizer._skipped_speech(voiced, words)
     assert start == pytest.approx(3.92 + recognizer._longest(words[0])) and end == 8.21
     assert recognizer._skipped_speech(np.zeros(1000, bool), words) == []  # silence: nothing was skipped
     short = [recognizer.HeardWord("cubs,", 3.92, 4.3, 0.93), recognizer.HeardWord("said", 5.5, 5.7, 0.9)]
-    assert recognizer._skipped_speech(voiced, short) == []  # a pause between sentences
+    assert recognizer._skipped_speech(voiced[:600], short) == []  # a pause between sentences
     again = recognizer.HeardWord("Mother", 4.88, 5.2, 0.8)
     ordered = recognizer._unstretched([words[0], again, words[1]])
     assert ordered[0].end == again.start and ordered[1:] == [again, words[1]]
+
+
+def test_speech_skipped_before_the_first_or_after_the_last_word_is_listened_to_again():
+    """Whisper also skips a programme's first or last sentence; a short quiet edge (a breath, room noise, where
+    it invents "Thank you.") is not listened to again."""
+    words = [recognizer.HeardWord("good", 4.0, 4.3, 0.9), recognizer.HeardWord("evening.", 4.35, 4.8, 0.9)]
+    voiced = np.ones(1000, bool)  # 10 s of sound
+    assert recognizer._skipped_speech(voiced, words) == [(0.0, 4.0), (4.8, 10.0)]
+    voiced[:390] = voiced[500:] = False
+    assert recognizer._skipped_speech(voiced, words) == []  # quiet before and after
+    voiced = np.ones(600, bool)  # the programme ends 1.2 s after the last word
+    assert recognizer._skipped_speech(voiced, words) == [(0.0, 4.0)]
+    # too short to be skipped speech, but a dropped last word may be there: listened to for edge words
+    assert recognizer._edges(voiced, words) == [(0.0, 4.0), (4.8, 6.0)]
+    voiced[480:] = False
+    assert recognizer._edges(voiced, words) == [(0.0, 4.0)]  # no sound after the last word
+    late = [recognizer.HeardWord("feels", 4.6, 5.0, 0.5), recognizer.HeardWord("cold.", 5.0, 5.4, 0.5)]
+    assert recognizer._outside(late, words) == [recognizer.HeardWord("feels", 4.8, 5.0, 0.5), late[1]]
