@@ -10,7 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "priced_in_a_row", "flatten"]
+__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "number_readings",
+           "priced_in_a_row", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -55,10 +56,34 @@ def number_words(digits: str, suffix: str = "") -> list[str]:
         return number_words(whole) + ["point"] + [_ONES[int(d)] for d in frac]
     n = int(digits)
     if 1100 <= n <= 1999 or (2010 <= n <= 2099 and suffix != "th"):  # read as a year: nineteen ninety
-        high, low = divmod(n, 100)
-        words = _cardinal(high) + (["hundred"] if low == 0 else (["oh"] if low < 10 else []) + _cardinal(low))
-    else:
-        words = _cardinal(n)
+        return _suffixed(_as_year(n), suffix)
+    return _suffixed(_cardinal(n), suffix)
+
+
+def number_readings(digits: str, suffix: str = "") -> list[list[str]]:
+    """Every common way to say a whole number, the usual one first. A four-digit number is said as a year or
+    as a count, with or without "and" (1887: "eighteen eighty seven", "one thousand eight hundred (and) eighty
+    seven"; 2009: "two thousand (and) nine", "twenty oh nine"): the writing does not tell which a speaker or a
+    synthesizer chose."""
+    readings = [number_words(digits, suffix)]
+    if digits.isdigit() and 1000 <= int(digits) <= 2099:
+        n, rest = int(digits), int(digits) % 100
+        counted = _cardinal(n)
+        british = counted[:len(counted) - len(_cardinal(rest))] + ["and"] + _cardinal(rest)
+        others = [counted, british] if rest else [counted]
+        if n % 1000:  # "twenty hundred" is no year anyone says
+            others.append(_as_year(n))
+        readings += [_suffixed(words, suffix) for words in others]
+    return [words for k, words in enumerate(readings) if words not in readings[:k]]
+
+
+def _as_year(n: int) -> list[str]:
+    high, low = divmod(n, 100)
+    return _cardinal(high) + (["hundred"] if low == 0 else (["oh"] if low < 10 else []) + _cardinal(low))
+
+
+def _suffixed(words: list[str], suffix: str) -> list[str]:
+    words = list(words)
     if suffix in ("st", "nd", "rd", "th"):
         last = words[-1]
         words[-1] = _ORDINAL.get(last, last[:-1] + "ieth" if last.endswith("y") else last + "th")

@@ -12,6 +12,7 @@ that cannot be pronounced is simply not placed (None).
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 import re
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .measures import said_as
-from .normalize import number_words, priced_in_a_row, unabbreviated, word_keys
+from .normalize import number_readings, number_words, priced_in_a_row, unabbreviated, word_keys
 
 __all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
 
@@ -39,6 +40,8 @@ _PAD_SAMPLES = int(_PAD * SAMPLE_RATE)
 _EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as its padding
 _SETTLE_BYTES = 2 * SAMPLE_RATE  # the last second of a window's 16-bit samples (see _decode)
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
+_FOUR_DIGITS = re.compile(r"(\d{4})(s?)$")  # a year or a count, said either way (see _spoken_forms)
+_MAX_FORMS = 9  # ways of saying one wording that are fitted: the readings of its first two numbers
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,8 @@ def force_align(audio: np.ndarray, start: float, end: float, words: Sequence[str
 
 
 def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> list[TextFit | None]:
-    """How well each candidate wording of the same window fits its sound (see TextFit for the unit).
+    """How well each candidate wording of the same window fits its sound (see TextFit for the unit); a wording
+    with a four-digit number is fitted in each way of saying it, and the best fit counts.
 
     None for a text that cannot be aligned: a word without a pronunciation, no words at all, or no path
     through the window."""
@@ -377,20 +381,35 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
         pcm, offset = _pcm(audio, start, end)
         frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)  # the window and its padding
         for text in texts:
-            words = text.split()
-            entries, owners, sounding = [], [], []
-            for word, found in zip(words, _entries_in_a_row(decoder, words), strict=True):
-                if found is None:
-                    entries = []
-                    break
-                if found:
-                    entries += found
-                    owners += [len(sounding)] * len(found)
-                    sounding.append(word)
-            result = _decode(decoder, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
-            placed = result and _placed(result[1], sounding, owners, offset, (start, end))
-            if not placed or any(p is None for p in placed):
-                fits.append(None)
-                continue
-            fits.append(TextFit(text, round(result[0], 2), frames, tuple(placed)))
+            found = [_fit_one(decoder, pcm, offset, frames, text, said, (start, end)) for said in _spoken_forms(text)]
+            fits.append(max((f for f in found if f is not None), key=lambda f: f.total, default=None))
     return fits
+
+
+def _spoken_forms(text: str) -> list[str]:
+    """The text as written, then with its four-digit numbers said in their other common ways (see
+    normalize.number_readings), at most _MAX_FORMS in all."""
+    options = []
+    for word in text.split():
+        number = _FOUR_DIGITS.match(word.strip(".,;:!?\"'()[]{}“”‘’«»"))
+        options.append([word] + [" ".join(r) for r in number_readings(*number.groups())[1:]] if number else [word])
+    return [" ".join(form) for form in itertools.islice(itertools.product(*options), _MAX_FORMS)]
+
+
+def _fit_one(decoder: _Decoder, pcm: bytes, offset: float, frames: int, text: str, said: str,
+             bounds: tuple[float, float]) -> TextFit | None:
+    """The fit of `text` said as `said` (see fit); the decoder's lock is held."""
+    words = said.split()
+    entries, owners, sounding = [], [], []
+    for word, found in zip(words, _entries_in_a_row(decoder, words), strict=True):
+        if found is None:
+            return None
+        if found:
+            entries += found
+            owners += [len(sounding)] * len(found)
+            sounding.append(word)
+    result = _decode(decoder, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
+    placed = result and _placed(result[1], sounding, owners, offset, bounds)
+    if not placed or any(p is None for p in placed):
+        return None
+    return TextFit(text, round(result[0], 2), frames, tuple(placed))

@@ -1,6 +1,6 @@
 import pytest
 
-from aligner.normalize import number_words, priced_in_a_row, word_keys
+from aligner.normalize import number_readings, number_words, priced_in_a_row, word_keys
 from aligner.text import parse_text
 
 
@@ -52,6 +52,20 @@ def test_word_keys(written, keys):
 ])
 def test_number_words(digits, suffix, words):
     assert number_words(digits, suffix) == words
+
+
+@pytest.mark.parametrize("digits, suffix, readings", [
+    ("1887", "", ["eighteen eighty seven", "one thousand eight hundred eighty seven",
+                  "one thousand eight hundred and eighty seven"]),
+    ("2009", "", ["two thousand nine", "two thousand and nine", "twenty oh nine"]),
+    ("2040", "s", ["twenty forties", "two thousand forties", "two thousand and forties"]),
+    ("2000", "", ["two thousand"]),
+    ("1900", "", ["nineteen hundred", "one thousand nine hundred"]),
+    ("300", "", ["three hundred"]),
+    ("19", "th", ["nineteenth"]),
+])
+def test_a_four_digit_number_is_said_as_a_year_or_as_a_count(digits, suffix, readings):
+    assert [" ".join(words) for words in number_readings(digits, suffix)] == readings
 
 
 def test_digits_and_words_meet():

@@ -88,3 +88,10 @@ def test_odd_text_never_raises(jfk_audio):
     assert fits[:3] == [None, None, None] and fits[3] is not None
     assert phonetic.force_align(jfk_audio, 5.0, 5.05, ["country"]) == [None]  # too short a window
     assert phonetic.force_align(jfk_audio, 0.0, 11.0, []) == []
+
+
+def test_a_wording_with_a_year_is_fitted_in_every_way_of_saying_it():
+    forms = phonetic._spoken_forms("opened in 1887, closed in the 2040s.”")
+    assert forms[0] == "opened in 1887, closed in the 2040s.”" and len(forms) == 9
+    assert "opened in one thousand eight hundred and eighty seven closed in the two thousand forties" in forms
+    assert phonetic._spoken_forms("£1,685 in 300 days") == ["£1,685 in 300 days"]  # no year among them
