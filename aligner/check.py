@@ -30,7 +30,7 @@ from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
-from .measures import NEGATIONS, Chunk, measure, standard_tokens, tokens_in_a_row
+from .measures import Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
 from .normalize import flatten
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
@@ -388,7 +388,7 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
         if (passage.inside or len(passage.words) > _NEGATION_CUT
                 or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end):
             continue
-        negations = [h.text for h in passage.words if NEGATIONS.intersection(standard_tokens(h.text))]
+        negations = [h.text for h in passage.words if any(map(is_negation, standard_tokens(h.text)))]
         if negations:
             before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=spoken[0])
             found.append(Difference("", passage.text, passage.start, passage.end, before.char_end, before.char_end,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .align import MISHEARD, SOUND_FLOOR, similarity
-from .measures import NEGATIONS
+from .measures import NEGATIONS, is_negation
 from .normalize import number_words
 from .report import RECOGNITION, UNCERTAIN, WORDING
 
@@ -106,7 +106,7 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
 
 
 def _negation_on_one_side(published: Sequence[str], heard: Sequence[str]) -> bool:
-    return any(t in NEGATIONS for t in published) != any(t in NEGATIONS for t in heard)
+    return any(map(is_negation, published)) != any(map(is_negation, heard))
 
 
 def _judge(published: Sequence[str], heard: Sequence[str], probability: float | None, fit: Fit | None,

@@ -28,6 +28,14 @@ _NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
 _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
+
+
+def is_negation(token: str) -> bool:
+    """A negation word, also with a clitic 's that standard_tokens wrote without its apostrophe ("nobody’s":
+    nobodys, "nothing’s": nothings)."""
+    return token in NEGATIONS or (token.endswith("s") and token[:-1] in NEGATIONS)
+
+
 # Abbreviations as they are said. Those that are also names or words ("Jan", "Jun", "Dec") only with their
 # period ("Jan." is January, "Jan Smith" is Jan).
 _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "capt": "captain",
