@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh7") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh8") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -21,8 +21,9 @@ after every other split (fresh3 included) had been used, reported once, and then
 reported once in stop 14, and then read: calibration data now too. "fresh6" and "real6" were written at the very end
 of stop 14, after every other split (fresh5 included) had been used, reported once, and then read: calibration data
 now too. "fresh7" and "real7" were written at the start of stop 15, after every other split (fresh6 and real6
-included) had been used, and are unseen: nobody has looked at the check's results on them.
-Real cases (splits "real" and "real2" to "real7") put edited published texts on the real recordings; guard
+included) had been used, and are unseen: nobody has looked at the check's results on them. "fresh8" and "real8" were
+written during stop 15, after every other split except fresh7 and real7 had been used, and are unseen too.
+Real cases (splits "real" and "real2" to "real8") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -170,11 +171,22 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbcwmd+Hugo", 145), Voice("hibari", "us", 1.11), 53.0, None),
         Setting(Voice("hibari", "gb", 0.85), Voice("espeak", "en-us-nyc+aunty", 135), 54.0, 12.0),
     ),
+    # Written during stop 15, after every split above except fresh7 (and real7) had been used or read; never used to
+    # choose anything, like fresh7. hibari speeds, espeak-ng variants, noise and music levels used by no other split
+    # (each variant checked to change espeak-ng's output and to render the same twice); the third setting has the
+    # espeak-ng narrator and the neural quote voice.
+    "fresh8": (
+        Setting(Voice("hibari", "us", 0.925), Voice("espeak", "en-gb-x-gbclan+gustave", 135), 55.0, None),
+        Setting(Voice("hibari", "gb", 1.035), Voice("espeak", "en-us+pedro", 140), 33.5, 32.0),
+        Setting(Voice("espeak", "en-gb-x-rp+michel", 140), Voice("hibari", "us", 1.065), 56.0, None),
+        Setting(Voice("hibari", "gb", 0.955), Voice("espeak", "en-us-nyc+Gene2", 130), 29.5, 13.5),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 with fresh7 (unseen).
-REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7")
+# real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 with fresh7 and real8 with
+# fresh8 (both unseen).
+REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
