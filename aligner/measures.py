@@ -42,7 +42,9 @@ _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "prof
                   "gov": "governor", "gen": "general", "sen": "senator", "rep": "representative", "lt": "lieutenant",
                   "col": "colonel", "sgt": "sergeant", "jr": "junior", "sr": "senior", "mt": "mount",
                   "vs": "versus", "feb": "february", "aug": "august", "sept": "september", "oct": "october",
-                  "nov": "november", "govt": "government", "dept": "department"}
+                  "nov": "november", "govt": "government", "dept": "department",
+                  # units, also glued to their number ("5km": five km, see normalize.word_keys)
+                  "km": "kilometers", "kg": "kilograms", "cm": "centimeters", "ft": "feet", "lbs": "pounds"}
 _ABBREVIATIONS_WITH_PERIOD = {"jan": "january", "apr": "april", "jun": "june", "jul": "july", "sep": "september",
                               "dec": "december", "inc": "incorporated", "corp": "corporation", "ltd": "limited"}
 
@@ -92,7 +94,7 @@ def standard_tokens(text: str) -> tuple[str, ...]:
     """Normalized words of one written word, as the measures compare them.
 
     >>> standard_tokens("We’re"), standard_tokens("defence."), standard_tokens("2%"), standard_tokens("Um,")
-    (('we', 'are'), ('defense',), ('two', 'percent'), ())
+    (('we', 'are'), ('defense',), ('two', 'per', 'cent'), ())
     """
     tokens: list[str] = []
     for key in word_keys(text):

@@ -1,6 +1,6 @@
 """Matching keys for words: the published spelling stays elsewhere; this only decides what counts as equal.
 
-A word becomes zero or more lowercase tokens so that "2%" ~ "two percent", "21st" ~ "twenty first",
+A word becomes zero or more lowercase tokens so that "2%" ~ "two per cent", "21st" ~ "twenty first",
 "U.S." ~ "us", "rules-based" ~ "rules based", "We’re" ~ "we're". Both the published text and the
 recognizer's words go through the same function, so either side may use digits or words.
 """
@@ -19,10 +19,14 @@ _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _ORDINAL = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
             "nine": "ninth", "twelve": "twelfth"}
 _SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred"))
-_SYMBOLS = {"%": " percent ", "&": " and ", "+": " plus ", "@": " at ", "=": " equals ", "°": " degrees "}
+_SYMBOLS = {"%": " percent ", "\u2212": " minus ", "&": " and ", "+": " plus ", "@": " at ", "=": " equals ",
+            "°": " degrees "}
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
 # every mark typed for an apostrophe: typographic, modifier letter, grave and acute accents, prime
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+# what a web page types inside a word without it being seen or said: the soft hyphen (a place to break the
+# line), zero-width spaces and joiners, the word joiner and the byte order mark
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # digit groups set apart by a no-break, narrow no-break, figure or thin space ("1 000 000", SI and European
 # style) are one number; parse_text keeps such a number one word
 GROUP_SPACES = "\u00a0\u202f\u2007\u2009"
@@ -33,6 +37,7 @@ _PRICE_SCALES = {("thousand",), ("million",), ("billion",), ("trillion",)}
 _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million", "k": "thousand"}
 _FRACTIONS = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds"}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
+_GLUED_UNIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
 _SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}\b)")
 
 
@@ -114,8 +119,9 @@ def unabbreviated(word: str) -> str:
     """A written word with the number typography newsrooms use spelled as the recognizer writes it: digit
     groups set apart by narrow spaces ("1 000" -> "1,000"), fractions ("3½" -> "3 and a half") and scales
     ("£5m" -> "£5 million", "1.2bn" -> "1.2 billion"; "m" and "k" only beside a currency sign, since "5m"
-    alone is as often five metres)."""
-    word = DIGIT_GROUP.sub(",", word)
+    alone is as often five metres). Characters typed but never seen go, and apostrophes become straight ones
+    before anything else (Unicode compatibility folding would make the acute accent of "Don´t" a space)."""
+    word = DIGIT_GROUP.sub(",", word.translate(_INVISIBLE).translate(APOSTROPHES))
     for fraction, spoken in _FRACTIONS.items():
         word = re.sub(rf"(?<=\d){fraction}", f" and a {spoken}", word).replace(fraction, spoken)
     priced = any(sign in word for sign in _CURRENCY)
@@ -126,7 +132,11 @@ def word_keys(text: str) -> tuple[str, ...]:
     """Normalized tokens of one written word; empty for pure punctuation such as "–" or "...".
 
     >>> word_keys("“We’re"), word_keys("2%"), word_keys("U.S."), word_keys("rules-based"), word_keys("Pérez")
-    (("we're",), ('two', 'percent'), ('us',), ('rules', 'based'), ('perez',))
+    (("we're",), ('two', 'per', 'cent'), ('us',), ('rules', 'based'), ('perez',))
+
+    "percent", "per cent" and "%" are the same two tokens (British pages write "per cent", the recognizer
+    "percent" or "%"); a number glued to a unit or a time of day ("5km", "3pm", "36.5p") is the number, then
+    the unit, as when they are written apart.
     """
     text = _without_accents(unicodedata.normalize("NFKC", unabbreviated(text))).translate(APOSTROPHES).lower()
     currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
@@ -138,10 +148,17 @@ def word_keys(text: str) -> tuple[str, ...]:
         if not raw:
             continue
         number = _NUMBER.match(raw.replace(",", ""))
+        glued = _GLUED_UNIT.match(raw.replace(",", ""))
         if number and "," in raw:  # 1,250 is a quantity, never a year
             tokens += _cardinal(int(number.group(1).split(".")[0]))
         elif number:
             tokens += number_words(*number.groups(default=""))
+        elif glued and glued[2] in ("am", "pm") and "." in glued[1]:  # 11.30pm: a clock time, as "11:30 p.m."
+            tokens += [word for part in glued[1].split(".") for word in number_words(part)] + [glued[2]]
+        elif glued:
+            tokens += number_words(glued[1]) + [glued[2]]
+        elif raw == "percent":
+            tokens += ["per", "cent"]
         elif re.fullmatch(r"[a-z](\.[a-z])+", raw):  # U.S, U.N -> us, un
             tokens.append(raw.replace(".", ""))
         else:

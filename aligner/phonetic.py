@@ -195,7 +195,7 @@ def _decoder() -> _Decoder:
 
 
 def _tokens(word: str) -> list[str]:
-    """Dictionary tokens of one published word: "U.S." -> u s; "2%" -> two percent; "rules-based" -> two."""
+    """Dictionary tokens of one published word: "U.S." -> u s; "2%" -> two per cent; "rules-based" -> two."""
     text = unicodedata.normalize("NFKD", unabbreviated(word))
     text = "".join(c for c in text if not unicodedata.combining(c))
     bare = text.lower().strip(".,;:!?\"'()[]{}“”‘’«»")

@@ -39,7 +39,7 @@ NAMES = ("check_a", "check_b", "check_c")
     ("we’ll", ("we", "will")),
     ("defence.", ("defense",)),
     ("Defence", ("defense",)),
-    ("2%", ("two", "percent")),
+    ("2%", ("two", "per", "cent")), ("50 per cent", ("fifty", "per", "cent")),
     ("U.S.", ("us",)),
     ("Mr.", ("mister",)),
     ("Um,", ()),

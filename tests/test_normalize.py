@@ -7,8 +7,13 @@ from aligner.text import parse_text
 @pytest.mark.parametrize("written, keys", [
     ("“We’re", ("we're",)),
     ("We're", ("we're",)),
-    ("2%", ("two", "percent")),
-    ("percent.", ("percent",)),
+    ("Don´t", ("don't",)),  # an acute accent typed for the apostrophe
+    ("co\u00adoperative’s", ("cooperative's",)),  # a soft hyphen: a place to break the line, never said
+    ("plan\u200b", ("plan",)),  # a zero-width space
+    ("2%", ("two", "per", "cent")), ("5km", ("five", "km")), ("3pm", ("three", "pm")),
+    ("36.5p", ("thirty", "six", "point", "five", "p")), ("\u22125", ("minus", "five")),
+    ("11.30pm", ("eleven", "thirty", "pm")), ("11:30", ("eleven", "thirty")),  # the same time
+    ("percent.", ("per", "cent")),  # as British pages write it, "per cent"
     ("U.S.", ("us",)),
     ("U.N.,", ("un",)),
     ("rules-based", ("rules", "based")),
@@ -33,7 +38,7 @@ from aligner.text import parse_text
     ("3½", ("three", "and", "a", "half")), ("½", ("half",)),
     ("£5m", ("five", "million", "pounds")), ("$3.5bn", ("three", "point", "five", "billion", "dollars")),
     ("1.2bn", ("one", "point", "two", "billion")), ("£10k", ("ten", "thousand", "pounds")),
-    ("5m", ("5m",)),  # five metres as often as five million: left as written
+    ("5m", ("five", "m")),  # five metres as often as five million: the unit left as written
 ])
 def test_word_keys(written, keys):
     assert word_keys(written) == keys

@@ -22,6 +22,7 @@ from aligner.orthography import is_name, spoken_form, words_to_digits
     (["…", "..."], ["x"], ""),
     (["£1.2bn"], ["£1.2", "billion"], "£1.2 billion"), (["1\u202f000"], ["1,000"], "1,000"),
     (["don′t"], ["don't"], "don't"),
+    (["Don´t", "co\u00adoperate\u200b"], ["Don't", "cooperate"], "Don't cooperate"),  # typed, never seen
 ])
 def test_spoken_form(published, heard, spoken):
     assert spoken_form(published, heard) == spoken
