@@ -53,6 +53,7 @@ _NUMBER_WORDS = {*(number_words(str(n))[0] for n in range(20)), *(number_words(s
                  *(number_words(str(n), "th")[-1] for n in range(1, 100)), "hundred", "thousand", "million", "billion",
                  "hundredth", "thousandth"} - {"one", "first", "second"}
 _SCALES = {"hundred", "thousand", "million", "billion"}
+_COUNTED = _SCALES | {"per", "percent", "point", "pounds", "dollars", "euros", "yen"}  # after a number
 # An ordinal names the same number as its cardinal: "May 19" said "May nineteenth" is the same date.
 _CARDINAL = {number_words(str(n), "th")[-1]: number_words(str(n))[-1] for n in range(1, 100)} | {
     "hundredth": "hundred", "thousandth": "thousand"}
@@ -236,7 +237,11 @@ def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
 
 def _numbers(tokens: Sequence[str]) -> list[str]:
     """The number words, as cardinals, without a "hundred" that has tens or units after it: a number said in
-    pairs of digits ("seven forty-two" for 7:42, heard and written "742") is the same number."""
-    numbers = [_CARDINAL.get(t, t) for t in tokens if t in _NUMBER_WORDS]
+    pairs of digits ("seven forty-two" for 7:42, heard and written "742") is the same number. "one" is a number
+    only before what is counted or measured ("one per cent", "one million", "one point five"), and so is "a"
+    before a scale word ("a hundred" is 100)."""
+    after = [*tokens[1:], ""][:len(tokens)]
+    numbers = [_CARDINAL.get(t, t) if t != "a" else "one" for t, then in zip(tokens, after, strict=True)
+               if t in _NUMBER_WORDS or (t == "one" and then in _COUNTED) or (t == "a" and then in _SCALES)]
     return sorted(t for k, t in enumerate(numbers)
                   if not (t == "hundred" and k + 1 < len(numbers) and numbers[k + 1] not in _SCALES))

@@ -369,6 +369,10 @@ def test_the_same_number_read_another_way_is_not_a_changed_number():
     assert classify(["seven", "forty", "two"], ["seven", "hundred", "forty", "two"], 0.9, Fit(-1.3, 1))[0] \
         == RECOGNITION
     assert classify(["seven"], ["seven", "hundred"], 0.9, Fit(-1.3, 1))[0] == WORDING
+    # "one" before what is counted is a number ("7%" heard "1%"), elsewhere mostly not ("one of them")
+    assert classify(["seven", "per", "cent"], ["one", "per", "cent"], 0.9, Fit(-1.3, 1))[0] == WORDING
+    assert classify(["a", "hundred", "years"], ["one", "hundred", "years"], 0.9, Fit(-1.3, 1))[0] == RECOGNITION
+    assert classify(["seven", "per", "cent"], [], None, Fit(-9.0, 3))[0] == WORDING  # a number left out
 
 
 @pytest.mark.parametrize("published, heard, same", [
