@@ -11,9 +11,10 @@ __all__ = ["Quote", "find_quotes"]
 # “…”, "…", «…», „…“ and British single ‘…’ (whose closing mark, unlike an apostrophe, is not followed by a
 # letter: ‘We’re here,’ he said); a quote may run across sentences but not across paragraphs. A quote that
 # goes on into the next paragraph is written, by the newsroom convention, with no closing mark at the end of
-# its paragraph and an opening one at the start of the next: each paragraph of it is a quoted passage.
+# its paragraph and an opening one at the start of the next: each paragraph of it is a quoted passage, also
+# when the quote opens after the reporter's words ("We did all we can,” she said. “But the river is rising.).
 _QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|«\s*([^«»\n]+?)\s*»|„([^„“”\n]+)[“”]|(?<!\w)‘([^‘\n]+?)’(?!\w)"
-                     r"|^\s*“([^“”\n]+)$(?=\n\s*“)|^\s*\"([^\"\n]+)$(?=\n\s*\")", re.MULTILINE)
+                     r"|“([^“”\n]+)$(?=\n\s*“)|\"([^\"\n]+)$(?=\n\s*\")", re.MULTILINE)
 
 
 @dataclass(frozen=True)

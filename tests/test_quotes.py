@@ -31,3 +31,7 @@ def test_a_quote_going_on_into_the_next_paragraph_has_no_closing_mark_before_it(
         "We will rebuild the bridge. It will take two years.", "And it will be stronger than before,"]
     assert [q.text for q in find_quotes(parse_text('"We will rebuild.\n\n"It will be stronger," she said.'))] == [
         "We will rebuild.", "It will be stronger,"]
+    # the quote opened after the reporter's words, in the middle of its first paragraph
+    text = "“We did all we could,” she said. “But the river is still rising.\n\n“Leave now.”"
+    assert [q.text for q in find_quotes(parse_text(text))] == [
+        "We did all we could,", "But the river is still rising.", "Leave now."]
