@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _CHUNK_SECONDS = 300.0
 _BORDER_SEARCH = 30.0
 _SKIPPED_GAP = 2.0  # seconds of sound without a recognized word that are worth a second listen (a sentence)
+_NUMBER_GOES_ON = re.compile(r"[.,]\d")  # a heard word that carries on the number before it (see _numbers_joined)
+_NUMBER_PAUSE = 0.3  # s: a longer pause ends a number (as check._units joins heard words)
 _MIN_EDGE = 0.3  # s: a recording's edge shorter than this holds no dropped word (a short word's sound and a breath)
 _LONGEST_WORD, _LONGEST_PER_LETTER = 0.4, 0.12  # s: a 4-letter word's sound lasts at most 0.9 s (see _longest)
 _MAX_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
@@ -330,6 +333,19 @@ def _edges(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, floa
             if end - start >= _MIN_EDGE and voiced[int(start * _RATE):int(end * _RATE)].any()]
 
 
+def _numbers_joined(words: Sequence[HeardWord]) -> tuple[HeardWord, ...]:
+    """Words with a number's digit groups joined: Whisper's word timestamps split "1,500" into "1" and ",500"
+    (94 times in the check set's recordings), which no text writes apart."""
+    joined: list[HeardWord] = []
+    for word in words:
+        if (joined and _NUMBER_GOES_ON.match(word.text) and joined[-1].text[-1:].isdigit()
+                and word.start - joined[-1].end < _NUMBER_PAUSE):
+            before = joined.pop()
+            word = HeardWord(before.text + word.text, before.start, word.end, min(before.probability, word.probability))
+        joined.append(word)
+    return tuple(joined)
+
+
 def _outside(edge_words: list[HeardWord], words: list[HeardWord]) -> list[HeardWord]:
     """Edge words cut back to the time before the first word or after the last (their window began at the
     neighbour's sound, and Whisper's times spill over it); those left without time are dropped."""
@@ -482,6 +498,8 @@ def transcribe(audio_path: str | Path, options: TranscribeOptions = TranscribeOp
             transcript = _speech_only(audio_path, recognized)
             if use_cache:
                 _store(cache_file, transcript)
+    transcript = dataclasses.replace(transcript, words=_numbers_joined(transcript.words),
+                                     edge_words=_numbers_joined(transcript.edge_words))
     if not transcript.words:
         raise NoSpeechError(f"no speech in {audio_path}: no words were heard in its {transcript.duration:.1f} s "
                             "(silence, music or noise only?)")

@@ -155,3 +155,12 @@ def test_speech_skipped_before_the_first_or_after_the_last_word_is_listened_to_a
     assert recognizer._edges(voiced, words) == [(0.0, 4.0)]  # no sound after the last word
     late = [recognizer.HeardWord("feels", 4.6, 5.0, 0.5), recognizer.HeardWord("cold.", 5.0, 5.4, 0.5)]
     assert recognizer._outside(late, words) == [recognizer.HeardWord("feels", 4.8, 5.0, 0.5), late[1]]
+
+
+def test_a_numbers_digit_groups_heard_apart_are_one_word():
+    words = [recognizer.HeardWord("about", 1.0, 1.2, 0.9), recognizer.HeardWord("1", 1.3, 1.5, 0.8),
+             recognizer.HeardWord(",500", 1.5, 1.9, 0.6), recognizer.HeardWord("people.", 2.0, 2.4, 0.9),
+             recognizer.HeardWord("3", 3.0, 3.1, 0.9), recognizer.HeardWord(".5", 4.0, 4.2, 0.9)]
+    assert [(w.text, w.start, w.end, w.probability) for w in recognizer._numbers_joined(words)] == [
+        ("about", 1.0, 1.2, 0.9), ("1,500", 1.3, 1.9, 0.6), ("people.", 2.0, 2.4, 0.9), ("3", 3.0, 3.1, 0.9),
+        (".5", 4.0, 4.2, 0.9)]  # a long pause ends a number
