@@ -87,6 +87,7 @@ _MIN_SIMILARITY = 0.65  # below this two different words are never paired by the
 _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence is mostly unscripted
 _CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
 # the recognizer often hears one word as two, 'Lindqvist' as 'Link was')
+_MIN_REPEATED = 6  # tokens a paragraph needs to count as a repeat of an earlier passage (see _repeated_paragraphs)
 _MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
 SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
@@ -102,12 +103,13 @@ MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word 
 # texts: chance runs are at most 3 tokens long ("in the world"); related pairs have runs of 6 to 96. Five leaves
 # a margin of two over chance; a quoted clause is longer.
 MIN_ANCHOR = 5
-# ... or when a chain of runs with single tokens differing between them holds this many equal tokens: a short
-# quote changed or misheard in its middle ("ask what you should do for your country", 3 + 4; the real sonnet
-# reading's "bud-barreest", 4 + 4). On 358 unrelated pairs of the check set's texts and other recordings
-# (scripts/bench_check.py's set, every split), chance runs held at most 3 tokens and such chains at most 4:
-# six leaves the same margin of two.
-MIN_CHAIN = 6
+# ... or when a chain of runs with single tokens differing between them (a published word heard as up to two,
+# as _CHAIN_GAP) holds this many equal tokens: a short quote changed or misheard in its middle ("ask what you
+# should do for your country", 3 + 4; the real sonnet reading's "bud-barreest", 4 + 4; "see thy blood [warm and]
+# thou … it cold", 4 + 1 + 2). On 459 unrelated pairs of the check set's texts (every split up to fresh8 and
+# real8) with other recordings and media/, chance runs held at most 3 tokens and such chains at most 5 (one
+# pair; 4 in three): seven leaves the same margin of two.
+MIN_CHAIN = 7
 
 
 @dataclass(frozen=True)
@@ -385,7 +387,8 @@ def _anchors(links: Sequence[_Link]) -> tuple[int, int]:
         size = link.p1 - link.p0
         if previous is not None and link.p0 == previous.p1 and link.h0 == previous.h1:
             run, chain = run + size, chain + size
-        elif previous is not None and link.p0 - previous.p1 <= 1 and link.h0 - previous.h1 <= 1:
+        elif (previous is not None and link.p0 - previous.p1 <= _CHAIN_GAP
+              and link.h0 - previous.h1 <= 2 * _CHAIN_GAP):
             run, chain = size, chain + size
         else:
             run = chain = size
@@ -635,6 +638,22 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
                             tuple(phrase)) for phrase in phrases)
 
 
+def _repeated_paragraphs(words: Sequence) -> set[int]:
+    """Words of paragraphs that repeat, word for word, a passage printed earlier in the text (a pull quote, a
+    standfirst printed again): said at most once, at the first place, so they are left out of the alignment and
+    stay unspoken. A paragraph needs _MIN_REPEATED tokens: a short line ("Photo: Reuters") repeats by chance."""
+    paragraphs: dict[int, list[int]] = {}
+    for k, word in enumerate(words):
+        paragraphs.setdefault(word.paragraph, []).append(k)
+    repeated: set[int] = set()
+    for members in paragraphs.values():
+        tokens = [key for k in members for key in words[k].keys]
+        earlier = " " + " ".join(key for word in words[:members[0]] for key in word.keys) + " "
+        if len(tokens) >= _MIN_REPEATED and f" {' '.join(tokens)} " in earlier:
+            repeated.update(members)
+    return repeated
+
+
 def confirm_edge_words(document: Document, transcript: Transcript) -> Transcript:
     """The transcript with those of its edge words (heard again before the first word or after the last, see
     Transcript.edge_words) that are published words, heard exactly where the text has them: a dropped last line
@@ -659,8 +678,17 @@ def align(document: Document, transcript: Transcript) -> Alignment:
     quote_of: list[int | None] = [None] * len(document.words)
     for number, quote in enumerate(find_quotes(document)):
         quote_of[quote.first_word:quote.last_word + 1] = [number] * (quote.last_word + 1 - quote.first_word)
-    alignment = align_words(document.words, transcript.words, transcript.duration, quote_of,
-                            editorial_words(document))
+    repeated = _repeated_paragraphs(document.words)
+    kept = [k for k in range(len(document.words)) if k not in repeated]
+    position = {k: i for i, k in enumerate(kept)}
+    alignment = align_words([document.words[k] for k in kept], transcript.words, transcript.duration,
+                            [quote_of[k] for k in kept],
+                            frozenset(position[k] for k in editorial_words(document) if k in position))
+    if repeated:
+        placed = dict(zip(kept, alignment.words, strict=True))
+        words = tuple(placed.get(k) or AlignedWord(w.text, None, None, UNSPOKEN, None, w.char_start, w.char_end,
+                                                    w.sentence, w.paragraph) for k, w in enumerate(document.words))
+        alignment = replace(alignment, words=words)
     # a text that quotes a small part of a long recording is anchored by runs of matching words, however
     # small a share of the recording it covers
     needed = min(MIN_ANCHOR, sum(len(w.keys) for w in document.words))
