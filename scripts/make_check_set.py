@@ -21,10 +21,13 @@ after every other split (fresh3 included) had been used, reported once, and then
 reported once in stop 14, and then read: calibration data now too. "fresh6" and "real6" were written at the very end
 of stop 14, after every other split (fresh5 included) had been used, reported once, and then read: calibration data
 now too. "fresh7" and "real7" were written at the start of stop 15, after every other split (fresh6 and real6
-included) had been used, and are unseen: nobody has looked at the check's results on them. "fresh8" and "real8" were
-written during stop 15, after every other split except fresh7 and real7 had been used, and are unseen too. "fresh9"
-and "real9" were written late in stop 15, after every other split (fresh7, real7, fresh8 and real8 included) had been
-used, and are unseen as well.
+included) had been used, reported once in stop 15, and then read (real7 led to two changes: a pull quote is said
+once, at its first place; the guard's chain lets a published word be heard as two): calibration data now too.
+"fresh8" and "real8" were written during stop 15, after every other split except fresh7 and real7 had been used,
+reported once in stop 15 (together with fresh7 and real7), and then read: calibration data now too. "fresh9" and
+"real9" were written late in stop 15, after every other split (fresh7, real7, fresh8 and real8 included) had been
+used, reported once at the end of stop 15 as the last unseen pair, and then read: calibration data now too. None is
+left unseen; the next honest figures need a split written after them.
 Real cases (splits "real" and "real2" to "real9") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -163,8 +166,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-rp+paul", 145), Voice("hibari", "us", 1.06), 50.0, None),
         Setting(Voice("hibari", "gb", 0.96), Voice("espeak", "en-gb-scotland+max", 130), 51.0, 30.0),
     ),
-    # Written at the start of stop 15, after every split above (fresh6 included) had been used or read; never used to
-    # choose anything (nobody looks at the check's results on it before the code it measures is final). hibari speeds,
+    # Written at the start of stop 15, after every split above (fresh6 included) had been used or read; reported once
+    # in stop 15, then read (real7, written with it, led to two changes): calibration data now. hibari speeds,
     # espeak-ng variants, noise and music levels used by no other split (each variant checked to change espeak-ng's
     # output and to render the same twice); the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh7": (
@@ -173,10 +176,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbcwmd+Hugo", 145), Voice("hibari", "us", 1.11), 53.0, None),
         Setting(Voice("hibari", "gb", 0.85), Voice("espeak", "en-us-nyc+aunty", 135), 54.0, 12.0),
     ),
-    # Written during stop 15, after every split above except fresh7 (and real7) had been used or read; never used to
-    # choose anything, like fresh7. hibari speeds, espeak-ng variants, noise and music levels used by no other split
-    # (each variant checked to change espeak-ng's output and to render the same twice); the third setting has the
-    # espeak-ng narrator and the neural quote voice.
+    # Written during stop 15, after every split above except fresh7 (and real7) had been used or read; reported once
+    # in stop 15 with fresh7, then read: calibration data now. hibari speeds, espeak-ng variants, noise and music
+    # levels used by no other split (each variant checked to change espeak-ng's output and to render the same twice);
+    # the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh8": (
         Setting(Voice("hibari", "us", 0.925), Voice("espeak", "en-gb-x-gbclan+gustave", 135), 55.0, None),
         Setting(Voice("hibari", "gb", 1.035), Voice("espeak", "en-us+pedro", 140), 33.5, 32.0),
@@ -184,9 +187,10 @@ SETTINGS = {
         Setting(Voice("hibari", "gb", 0.955), Voice("espeak", "en-us-nyc+Gene2", 130), 29.5, 13.5),
     ),
     # Written late in stop 15, after every split above (fresh7, fresh8, real7 and real8 included) had been used or
-    # read; never used to choose anything, like fresh7 and fresh8. hibari speeds, espeak-ng variants, noise and music
-    # levels used by no other split (each variant checked to change espeak-ng's output and to render the same twice);
-    # the third setting has the espeak-ng narrator and the neural quote voice.
+    # read; reported once at the end of stop 15 as the last unseen split, then read: calibration data now. hibari
+    # speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked to change
+    # espeak-ng's output and to render the same twice); the third setting has the espeak-ng narrator and the neural
+    # quote voice.
     "fresh9": (
         Setting(Voice("hibari", "us", 0.945), Voice("espeak", "en-gb-x-rp+quincy", 135), 57.0, None),
         Setting(Voice("hibari", "gb", 1.045), Voice("espeak", "en-us+iven2", 140), 34.5, 33.0),
@@ -196,8 +200,8 @@ SETTINGS = {
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
-# real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 with fresh7, real8 with
-# fresh8 and real9 with fresh9 (all unseen).
+# real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
+# fresh9 (each reported once in stop 15, then read; real7 led to two changes).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
