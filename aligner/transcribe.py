@@ -310,12 +310,9 @@ def _skipped_speech(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[fl
     last: Whisper skipped a whole first sentence (7 s) or last one (5 to 13 s) in 5 of the 128 recordings of the
     check set (scripts/make_check_set.py), and such a stretch is judged by the same rule as one between words."""
     windows = []
-    edges = [(0.0, words[0].start)] if words else []
-    edges += [(min(before.end, before.start + _longest(before)), after.start)
-              for before, after in zip(words, words[1:], strict=False)]
-    if words:
-        edges.append((min(words[-1].end, words[-1].start + _longest(words[-1])), len(voiced) / _RATE))
-    for end, start in edges:
+    spans = _edge_spans(voiced, words) + [(min(before.end, before.start + _longest(before)), after.start)
+                                          for before, after in zip(words, words[1:], strict=False)]
+    for end, start in sorted(spans):
         if start - end >= _SKIPPED_GAP:
             first, last = int(end * _RATE), int(start * _RATE)
             if voiced[first:last].sum() / _RATE >= _SKIPPED_GAP / 2:
@@ -326,11 +323,16 @@ def _skipped_speech(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[fl
 def _edges(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, float]]:
     """The stretches before the first recognized word and after the last one (from the end of its own sound),
     where they hold sound: listened to again for words Whisper dropped at a recording's edges."""
+    return [(start, end) for start, end in _edge_spans(voiced, words)
+            if end - start >= _MIN_EDGE and voiced[int(start * _RATE):int(end * _RATE)].any()]
+
+
+def _edge_spans(voiced: np.ndarray, words: list[HeardWord]) -> list[tuple[float, float]]:
+    """Before the first word, and after the last word's own sound to the end of the recording."""
     if not words:
         return []
-    spans = [(0.0, words[0].start), (min(words[-1].end, words[-1].start + _longest(words[-1])), len(voiced) / _RATE)]
-    return [(start, end) for start, end in spans
-            if end - start >= _MIN_EDGE and voiced[int(start * _RATE):int(end * _RATE)].any()]
+    last = words[-1]
+    return [(0.0, words[0].start), (min(last.end, last.start + _longest(last)), len(voiced) / _RATE)]
 
 
 def _numbers_joined(words: Sequence[HeardWord]) -> tuple[HeardWord, ...]:
