@@ -645,11 +645,15 @@ def _repeated_paragraphs(words: Sequence) -> set[int]:
     paragraphs: dict[int, list[int]] = {}
     for k, word in enumerate(words):
         paragraphs.setdefault(word.paragraph, []).append(k)
+    text, starts = "", []  # every token, space-separated and space-ended; where each word's tokens begin
+    for word in words:
+        starts.append(len(text))
+        text += "".join(f" {key}" for key in word.keys)
+    text += " "
     repeated: set[int] = set()
     for members in paragraphs.values():
         tokens = [key for k in members for key in words[k].keys]
-        earlier = " " + " ".join(key for word in words[:members[0]] for key in word.keys) + " "
-        if len(tokens) >= _MIN_REPEATED and f" {' '.join(tokens)} " in earlier:
+        if len(tokens) >= _MIN_REPEATED and text.find(f" {' '.join(tokens)} ", 0, starts[members[0]] + 1) >= 0:
             repeated.update(members)
     return repeated
 

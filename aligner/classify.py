@@ -240,8 +240,7 @@ def _numbers(tokens: Sequence[str]) -> list[str]:
     pairs of digits ("seven forty-two" for 7:42, heard and written "742") is the same number. "one" is a number
     only before what is counted or measured ("one per cent", "one million", "one point five"), and so is "a"
     before a scale word ("a hundred" is 100)."""
-    after = [*tokens[1:], ""][:len(tokens)]
-    numbers = [_CARDINAL.get(t, t) if t != "a" else "one" for t, then in zip(tokens, after, strict=True)
+    numbers = [_CARDINAL.get(t, t) if t != "a" else "one" for t, then in zip(tokens, [*tokens[1:], ""], strict=False)
                if t in _NUMBER_WORDS or (t == "one" and then in _COUNTED) or (t == "a" and then in _SCALES)]
     return sorted(t for k, t in enumerate(numbers)
                   if not (t == "hundred" and k + 1 < len(numbers) and numbers[k + 1] not in _SCALES))

@@ -148,15 +148,16 @@ def word_keys(text: str) -> tuple[str, ...]:
         if not raw:
             continue
         number = _NUMBER.match(raw.replace(",", ""))
-        glued = _GLUED_UNIT.match(raw.replace(",", ""))
         if number and "," in raw:  # 1,250 is a quantity, never a year
             tokens += _cardinal(int(number.group(1).split(".")[0]))
         elif number:
             tokens += number_words(*number.groups(default=""))
-        elif glued and glued[2] in ("am", "pm") and "." in glued[1]:  # 11.30pm: a clock time, as "11:30 p.m."
-            tokens += [word for part in glued[1].split(".") for word in number_words(part)] + [glued[2]]
-        elif glued:
-            tokens += number_words(glued[1]) + [glued[2]]
+        elif glued := _GLUED_UNIT.match(raw.replace(",", "")):
+            if glued[2] in ("am", "pm") and "." in glued[1]:  # 11.30pm: a clock time, as "11:30 p.m."
+                tokens += [word for part in glued[1].split(".") for word in number_words(part)]
+            else:
+                tokens += number_words(glued[1])
+            tokens.append(glued[2])
         elif raw == "percent":
             tokens += ["per", "cent"]
         elif re.fullmatch(r"[a-z](\.[a-z])+", raw):  # U.S, U.N -> us, un

@@ -40,6 +40,7 @@ _PAD_SAMPLES = int(_PAD * SAMPLE_RATE)
 _EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as its padding
 _SETTLE_BYTES = 2 * SAMPLE_RATE  # the last second of a window's 16-bit samples (see _decode)
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
+_PUNCTUATION = ".,;:!?\"'()[]{}“”‘’«»"  # marks around a written word
 _FOUR_DIGITS = re.compile(r"(\d{4})(s?)$")  # a year or a count, said either way (see _spoken_forms)
 _MAX_FORMS = 9  # ways of saying one wording that are fitted: the readings of its first two numbers
 
@@ -198,7 +199,7 @@ def _tokens(word: str) -> list[str]:
     """Dictionary tokens of one published word: "U.S." -> u s; "2%" -> two per cent; "rules-based" -> two."""
     text = unicodedata.normalize("NFKD", unabbreviated(word))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    bare = text.lower().strip(".,;:!?\"'()[]{}“”‘’«»")
+    bare = text.lower().strip(_PUNCTUATION)
     if _ACRONYM.match(bare):
         return bare.replace(".", " ").split()
     tokens = []
@@ -391,7 +392,7 @@ def _spoken_forms(text: str) -> list[str]:
     normalize.number_readings), at most _MAX_FORMS in all."""
     options = []
     for word in text.split():
-        number = _FOUR_DIGITS.match(word.strip(".,;:!?\"'()[]{}“”‘’«»"))
+        number = _FOUR_DIGITS.match(word.strip(_PUNCTUATION))
         options.append([word] + [" ".join(r) for r in number_readings(*number.groups())[1:]] if number else [word])
     return [" ".join(form) for form in itertools.islice(itertools.product(*options), _MAX_FORMS)]
 

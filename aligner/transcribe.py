@@ -254,7 +254,8 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
     gaps = _skipped_speech(voiced, words)
     edges = [span for span in _edges(voiced, words) if span not in gaps]
     bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
-    for index, window in decode.read_spans(audio_path, gaps + edges):
+    spans = gaps + edges
+    for index, window in decode.read_spans(audio_path, spans):
         if bar is not None and index < len(gaps):
             bar.update(round(gaps[index][1] - gaps[index][0], 1))
         if not get_speech_timestamps(window):
@@ -262,7 +263,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
         again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                     word_timestamps=True, condition_on_previous_text=False)
         for segment in again:
-            heard, heard_words = _heard(segment, (gaps + edges)[index][0])
+            heard, heard_words = _heard(segment, spans[index][0])
             if index < len(gaps):
                 kept.append(heard)
                 words += heard_words
