@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh9") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh10") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -26,9 +26,10 @@ once, at its first place; the guard's chain lets a published word be heard as tw
 "fresh8" and "real8" were written during stop 15, after every other split except fresh7 and real7 had been used,
 reported once in stop 15 (together with fresh7 and real7), and then read: calibration data now too. "fresh9" and
 "real9" were written late in stop 15, after every other split (fresh7, real7, fresh8 and real8 included) had been
-used, reported once at the end of stop 15 as the last unseen pair, and then read: calibration data now too. None is
-left unseen; the next honest figures need a split written after them.
-Real cases (splits "real" and "real2" to "real9") put edited published texts on the real recordings; guard
+used, reported once at the end of stop 15 as the last unseen pair, and then read: calibration data now too.
+"fresh10" and "real10" were written at the start of stop 16, after every other split had been used, by someone who
+had not changed the check; they have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real10") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -197,12 +198,23 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-scotland+adam", 140), Voice("hibari", "us", 1.075), 58.0, None),
         Setting(Voice("hibari", "gb", 0.965), Voice("espeak", "en-us-nyc+travis", 130), 30.5, 11.0),
     ),
+    # Written at the start of stop 16, after every split above had been used; never used to choose anything (unseen).
+    # hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked to change
+    # espeak-ng's output and to render the same twice, and none with "breath"); the third setting has the espeak-ng
+    # narrator and the neural quote voice.
+    "fresh10": (
+        Setting(Voice("hibari", "us", 0.935), Voice("espeak", "en-gb-x-gbcwmd+zac", 135), 59.0, None),
+        Setting(Voice("hibari", "gb", 1.055), Voice("espeak", "en-us+Denis", 140), 35.5, 34.0),
+        Setting(Voice("espeak", "en-029+benjamin", 140), Voice("hibari", "us", 1.085), 60.0, None),
+        Setting(Voice("hibari", "gb", 0.975), Voice("espeak", "en-gb-x-rp+shelby", 130), 31.5, 10.5),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
 # real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
-# fresh9 (each reported once in stop 15, then read; real7 led to two changes).
-REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9")
+# fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 at the start of
+# stop 16, never used to choose anything (unseen).
+REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
