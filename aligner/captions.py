@@ -383,7 +383,7 @@ def _break_cost(left: str, right: str, sentence_boundary: bool) -> float:
 
 
 # --- quotation marks ------------------------------------------------------
-_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"'}  # the mark that closes each opening one
+_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'"}  # the mark that closes each opening one
 _OPENING_MARK = {"”": "“", "»": "«", '"': '"'}  # and the one that opens each closing one that may stand alone
 
 
@@ -394,8 +394,9 @@ def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
     Returns, for each word k and after the last one: the opening marks still open before word k, and the
     closing marks met before word k that had no opening mark. Marks are read as `quotes.find_quotes`
     reads them: “…”, «…», „…“ (a “ closes an open „), "…" (a straight mark opens at the start of a
-    word and closes at its end; standing alone, it closes an open one or opens one) and British ‘…’,
-    whose closing mark is told from an apostrophe by an open ‘ and no letter after it.
+    word and closes at its end; standing alone, it closes an open one or opens one) and British ‘…’ and '…',
+    whose closing mark is told from an apostrophe by an open quote and no letter after it (a straight one opens
+    only before a letter: the '90s open nothing).
     """
     stack, unopened = list(carried), []
     open_before, unopened_before = [tuple(stack)], [()]
@@ -420,6 +421,10 @@ def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
                 if top != "‘" or after:
                     continue  # an apostrophe: We’re, Russia’s
                 opening = False
+            elif mark == "'":
+                if before == after or (after and not text[k + 1:k + 2].isalpha()) or (before and top != "'"):
+                    continue  # an apostrophe: We're, the '90s, the players'
+                opening = after
             else:
                 opening = mark in _CLOSING_MARK
             if opening:

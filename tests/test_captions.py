@@ -104,7 +104,7 @@ def spoken_text(words):
     return " ".join(w.text for w in words if w.spoken)
 
 
-OPENING_MARKS, CLOSING_MARKS = "“«„‘\"", "”»“’\""
+OPENING_MARKS, CLOSING_MARKS = "“«„‘\"'", "”»“’\"'"
 
 
 def words_and_marks(words, cue):
@@ -119,12 +119,17 @@ def words_and_marks(words, cue):
 
 def balanced(text):
     """Every closing quotation mark closes one opened before it, and every opened one is closed (a ’ with
-    a letter after it, or with no ‘ open, is an apostrophe)."""
-    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’"}
+    a letter after it, or with no ‘ open, is an apostrophe; so is a ' inside a word or not opening before a
+    letter)."""
+    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’", "'": "'"}
     stack = []
     for k, ch in enumerate(text):
-        after = text[k + 1:k + 2]
-        if stack and ch in closes[stack[-1]] and not (ch == "’" and after.isalnum()):
+        before, after = text[k - 1:k] if k else "", text[k + 1:k + 2]
+        opens = before in ("", " ") and after.isalpha()
+        closes_one = stack[-1:] == ["'"] and before not in ("", " ") and not after.isalnum()
+        if ch == "'" and not (opens or closes_one):
+            continue  # an apostrophe
+        if stack and ch in closes[stack[-1]] and not (ch in "’'" and after.isalnum()):
             stack.pop()
         elif ch in closes:
             stack.append(ch)
@@ -762,6 +767,8 @@ def test_invariants_hold_for_everything_said(case, with_unscripted):
      "Verteidigung auszugeben, und wir halten Wort.“ Dann ging er.", "„", "“"),
     ("He said: ‘We’re building on the pledge to invest two percent of our output in defence, and we’ll "
      "keep our word to the allies.’ Then he left.", "‘", "’"),
+    ("He said: 'We're building on the pledge to invest two percent of our output in defence, and we'll "
+     "keep our word to the allies.' Then he left.", "'", "'"),
     ("Il a dit : « Nous bâtissons sur l’engagement d’investir deux pour cent de notre production dans la "
      "défense, et nous tenons parole. » Puis il est parti.", "«", "»"),
 ])

@@ -35,3 +35,11 @@ def test_a_quote_going_on_into_the_next_paragraph_has_no_closing_mark_before_it(
     text = "“We did all we could,” she said. “But the river is still rising.\n\n“Leave now.”"
     assert [q.text for q in find_quotes(parse_text(text))] == [
         "We did all we could,", "But the river is still rising.", "Leave now."]
+
+
+def test_straight_single_quotes_as_a_plain_text_page_has_them():
+    text = ("'We're going to win this,' said the coach. Rock 'n' roll in the '90s was 'great fun' for the players' "
+            "union.\n\nHe added: 'It was a long season for everyone\n\n'and we'll do it again next year.'")
+    assert [q.text for q in find_quotes(parse_text(text))] == [
+        "We're going to win this,", "great fun", "It was a long season for everyone",
+        "and we'll do it again next year."]
