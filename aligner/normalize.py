@@ -38,7 +38,7 @@ _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million", "k": "thousan
 _FRACTIONS = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds"}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
 _GLUED_UNIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
-_SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}\b)")
+_SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}(?:st|nd|rd|th|s)?\b)")
 
 
 def _cardinal(n: int) -> list[str]:
@@ -149,7 +149,7 @@ def word_keys(text: str) -> tuple[str, ...]:
             continue
         number = _NUMBER.match(raw.replace(",", ""))
         if number and "," in raw:  # 1,250 is a quantity, never a year
-            tokens += _cardinal(int(number.group(1).split(".")[0]))
+            tokens += _suffixed(_cardinal(int(number.group(1).split(".")[0])), number.group(2) or "")
         elif number:
             tokens += number_words(*number.groups(default=""))
         elif glued := _GLUED_UNIT.match(raw.replace(",", "")):

@@ -24,6 +24,7 @@ from aligner.text import parse_text
     ("$5", ("five", "dollars")),
     ("2.5", ("two", "point", "five")),
     ("1990s", ("nineteen", "nineties")),
+    ("1,000s", ("one", "thousands")), ("5,000th", ("five", "thousandth")),  # a grouped number keeps its suffix
     ("2024", ("twenty", "twenty", "four")),
     ("HIMARS,", ("himars",)),
     ("–", ()),
