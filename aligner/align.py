@@ -88,7 +88,9 @@ _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence i
 _CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
 # the recognizer often hears one word as two, 'Lindqvist' as 'Link was')
 _MIN_REPEATED = 6  # tokens a paragraph needs to count as a repeat of an earlier passage (see _repeated_paragraphs)
-_MAX_REWORDED = 6  # words on each side of a wording difference that are paired as a substitution
+_MAX_REWORDED = 6  # published words of a wording difference paired as a substitution; heard words up to twice as
+# many (as _CHAIN_GAP: a misheard word is often written as two, "said Yolanda Marchetti-Fox" as "you'll end them up
+# at the Fox")
 SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% of a normal rate)
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
 _PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
@@ -354,7 +356,7 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
     for link in [*links, _Link(n_p, n_p, n_h, n_h, True)]:
         p_gap, h_gap = link.p0 - previous.p1, link.h0 - previous.h1
         inside = previous.p1 > 0 and link.p0 < n_p
-        if inside and 0 < p_gap <= _MAX_REWORDED and 0 < h_gap <= _MAX_REWORDED:
+        if inside and 0 < p_gap <= _MAX_REWORDED and 0 < h_gap <= max(_MAX_REWORDED, 2 * p_gap):
             p0, p1 = previous.p1, link.p0
             before, after = p_quote[p0 - 1], p_quote[p1]
             alike = similarity("".join(p_tokens[p0:p1]), "".join(h_tokens[previous.h1:link.h0])) >= SOUND_FLOOR
