@@ -7,9 +7,9 @@ import json
 import pytest
 
 from aligner.align import align, align_words
-from aligner.check import check
+from aligner.check import check, passage_verdict
 from aligner.errors import MismatchError
-from aligner.pipeline import align_files
+from aligner.pipeline import Aligned, align_files
 from aligner.quotes import find_quotes
 from aligner.report import WORDING
 from aligner.text import parse_text
@@ -211,3 +211,19 @@ def test_hesitations_left_out_of_a_quote_of_spontaneous_speech_are_no_change(tmp
     (quote,) = report.quotes
     assert quote.verdict == "verbatim", quote.differences
     assert not any(d.published.strip("“”,").lower() in ("um", "uh") for d in report.differences)
+
+
+@pytest.mark.parametrize("speech, verdict", [
+    ("you wont read up to any scope be not curious i'm not not here to do", "uncertain"),  # misheard: listen
+    ("and now a word about the weather for the weekend ahead of us all", "not verbatim"),  # something else
+])
+def test_a_quote_found_nowhere_with_speech_like_it_in_its_place_is_uncertain(speech, verdict):
+    doc = parse_text("The comet passes Earth on Tuesday.\n\n“You won’t need a telescope — binoculars and a dark "
+                     "field will do.”\n\nIt will return in about six thousand years.")
+    said = f"the comet passes earth on tuesday. {speech}. it will return in about six thousand years."
+    transcript = Transcript(tuple(heard(said)), (), 12.0, "tiny.en", "en")
+    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    [quote] = find_quotes(doc)
+    result = passage_verdict(aligned, [], quote)
+    assert result.verdict == verdict
+    assert (result.start is not None) == (verdict == "uncertain")
