@@ -83,6 +83,11 @@ __all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "co
 
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
+# A tie-break, far below any real cost: skipping published tokens from the middle of a sentence costs this more
+# than from its start, so of two equally good alignments the one that leaves whole sentences unspoken wins ("she
+# said." heard whole, and the next sentence "One pupil, Oscar, said:" never spoken, not "she" alone with that
+# sentence's "said:").
+_MID_SENTENCE = 1e-6
 _MIN_SIMILARITY = 0.65  # below this two different words are never paired by the fuzzy pass
 _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence is mostly unscripted
 _CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
@@ -174,10 +179,11 @@ def _merge_cost(parts: Sequence[str], other: str) -> float | None:
     return 1.0 if sounds_alike else None
 
 
-def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_Link]:
+def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Sequence[bool]) -> list[_Link]:
     """Edit-distance alignment of a small gap with affine gaps (Gotoh): each skipped token costs 1 and
     each run of skipped tokens 0.5 more, so pairs cluster into runs instead of scattering over
-    repeated little words ("the" of a skipped paragraph is not taken for the "the" after it)."""
+    repeated little words ("the" of a skipped paragraph is not taken for the "the" after it). `opens[k]`: the
+    published token p_off + k opens a sentence (see _MID_SENTENCE)."""
     n, m = len(p), len(h)
     inf = float("inf")
     # state 0: last move paired tokens; 1: skipped a published token; 2: skipped a heard token
@@ -187,8 +193,9 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int) -> list[_
     for i in range(n + 1):
         for j in range(m + 1):
             if i:  # skip published token i-1
-                options = [(cost[0][i - 1][j] + _GAP + _GAP_OPEN, 0), (cost[1][i - 1][j] + _GAP, 1),
-                           (cost[2][i - 1][j] + _GAP + _GAP_OPEN, 2)]
+                opening = _GAP + _GAP_OPEN + (0.0 if opens[p_off + i - 1] else _MID_SENTENCE)
+                options = [(cost[0][i - 1][j] + opening, 0), (cost[1][i - 1][j] + _GAP, 1),
+                           (cost[2][i - 1][j] + opening, 2)]
                 value, state = min(options)
                 cost[1][i][j] = value
                 back[1, i, j] = (state, 1, 0)
@@ -254,12 +261,13 @@ def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain[::-1]
 
 
-def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo: int, h_hi: int) -> list[_Link]:
+def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo: int, h_hi: int,
+                 opens: Sequence[bool]) -> list[_Link]:
     """Exact anchors split the range; small leftovers go to the fuzzy alignment."""
     if p_lo >= p_hi or h_lo >= h_hi:
         return []
     if (p_hi - p_lo) * (h_hi - h_lo) <= _DP_CELLS:
-        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo)
+        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo, opens)
     for n in (3, 1):
         in_p, in_h = _unique_ngrams(p, p_lo, p_hi, n), _unique_ngrams(h, h_lo, h_hi, n)
         anchors = _increasing_chain(sorted((i, in_h[g]) for g, i in in_p.items() if g in in_h))
@@ -275,12 +283,16 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
         # grow the anchor backwards over equal tokens, then forwards
         while a_i > i and a_j > j and p[a_i - 1] == h[a_j - 1]:
             a_i, a_j = a_i - 1, a_j - 1
-        links += _align_range(p, h, i, a_i, j, a_j)
+        if p[a_i] in p[i:a_i]:
+            # its first token is also in the published gap before it ("she said. One pupil, Oscar, said:" heard
+            # "she said"): which copy was said is for the gap's alignment to decide
+            a_i, a_j = a_i + 1, a_j + 1
+        links += _align_range(p, h, i, a_i, j, a_j, opens)
         while a_i < p_hi and a_j < h_hi and p[a_i] == h[a_j]:
             links.append(_Link(a_i, a_i + 1, a_j, a_j + 1, True))
             a_i, a_j = a_i + 1, a_j + 1
         i, j = a_i, a_j
-    return links + _align_range(p, h, i, p_hi, j, h_hi)
+    return links + _align_range(p, h, i, p_hi, j, h_hi, opens)
 
 
 def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
@@ -412,7 +424,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         duration = heard[-1].end if heard else 0.0
     p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
     h_tokens, h_word = flatten(enumerate(priced_in_a_row([word_keys(word.text) for word in heard])))
-    links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens))
+    opens = [k == 0 or words[p_word[k]].sentence != words[p_word[k - 1]].sentence for k in range(len(p_tokens))]
+    links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens), opens)
     heard_sentence = _heard_sentences(heard)
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]

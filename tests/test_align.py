@@ -240,3 +240,13 @@ def test_speech_published_twice_belongs_to_its_first_place():
     said = heard("The bridge will reopen in May.")
     statuses = [w.status for w in align(doc, Transcript(tuple(said), (), 4.0, "tiny.en", "en")).words]
     assert statuses[-6:] == ["matched"] * 6  # not a repeat of the earlier line: it says more
+
+
+def test_of_two_equal_alignments_the_one_leaving_whole_sentences_unspoken_wins():
+    # "said" is published twice; the speaker said the first and skipped the sentence that holds the second
+    doc = parse_text("“We did all we could for it,” she said. One pupil, Oscar, said: “It’s the best school.”")
+    alignment = align(doc, Transcript(tuple(heard("we did all we could for it she said. it's the best school.")),
+                                      (), 6.0, "tiny.en", "en"))
+    status = [(w.text, w.status) for w in alignment.words]
+    assert status[8:13] == [("said.", "matched"), ("One", "unspoken"), ("pupil,", "unspoken"),
+                            ("Oscar,", "unspoken"), ("said:", "unspoken")]
