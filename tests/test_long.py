@@ -164,3 +164,20 @@ def test_a_numbers_digit_groups_heard_apart_are_one_word():
     assert [(w.text, w.start, w.end, w.probability) for w in recognizer._numbers_joined(words)] == [
         ("about", 1.0, 1.2, 0.9), ("1,500", 1.3, 1.9, 0.6), ("people.", 2.0, 2.4, 0.9), ("3", 3.0, 3.1, 0.9),
         (".5", 4.0, 4.2, 0.9)]  # a long pause ends a number
+
+
+def test_repetition_loops_are_found_whatever_the_group_size():
+    def heard(text):
+        return [recognizer.HeardWord(w, k * 0.3, k * 0.3 + 0.2, 0.9) for k, w in enumerate(text.split())]
+
+    words = heard("Third time he said, he said, he said, he said, he said, I'm getting good at it.")
+    assert recognizer._loops(words) == [(2, 12)]
+    assert recognizer._loops(heard("words words words words and more")) == [(0, 4)]
+    assert recognizer._loops(heard("very very very good and, and, and then")) == []  # three is speech
+
+
+@pytest.mark.slow
+def test_a_speakers_own_repetition_is_heard_again_and_kept():
+    # the real spontaneous speaker says "words words words words": a loop by its look, kept by the second listen
+    words = recognizer.transcribe(REAL / "acoustic_corpus.wav").words
+    assert "words words words words" in " ".join(w.text for w in words)
