@@ -28,7 +28,9 @@ reported once in stop 15 (together with fresh7 and real7), and then read: calibr
 "real9" were written late in stop 15, after every other split (fresh7, real7, fresh8 and real8 included) had been
 used, reported once at the end of stop 15 as the last unseen pair, and then read: calibration data now too.
 "fresh10" and "real10" were written at the start of stop 16, after every other split had been used, by someone who
-had not changed the check; they have never been used to choose anything (unseen).
+had not changed the check, reported once in stop 16 and then read (fresh10 led to one change: a repetition loop is
+listened to again): calibration data now too. None is left unseen; the next honest figures need a split written
+after them.
 Real cases (splits "real" and "real2" to "real10") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -198,7 +200,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-scotland+adam", 140), Voice("hibari", "us", 1.075), 58.0, None),
         Setting(Voice("hibari", "gb", 0.965), Voice("espeak", "en-us-nyc+travis", 130), 30.5, 11.0),
     ),
-    # Written at the start of stop 16, after every split above had been used; never used to choose anything (unseen).
+    # Written at the start of stop 16, after every split above had been used; reported once in stop 16, then read:
+    # calibration data now.
     # hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked to change
     # espeak-ng's output and to render the same twice, and none with "breath"); the third setting has the espeak-ng
     # narrator and the neural quote voice.
@@ -212,8 +215,8 @@ SETTINGS = {
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
 # real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
-# fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 at the start of
-# stop 16, never used to choose anything (unseen).
+# fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 (reported once in
+# stop 16, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
