@@ -30,8 +30,8 @@ used, reported once at the end of stop 15 as the last unseen pair, and then read
 "fresh10" and "real10" were written at the start of stop 16, after every other split had been used, by someone who
 had not changed the check, reported once in stop 16 and then read (fresh10 led to one change: a repetition loop is
 listened to again): calibration data now too. "fresh11" and "real11" were written during stop 16, after every
-other split (fresh10 and real10 included) had been used, by someone who had not changed the check; they have never
-been used to choose anything (unseen).
+other split (fresh10 and real10 included) had been used, by someone who had not changed the check, reported once at
+the end of stop 16 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real11") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -212,10 +212,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+benjamin", 140), Voice("hibari", "us", 1.085), 60.0, None),
         Setting(Voice("hibari", "gb", 0.975), Voice("espeak", "en-gb-x-rp+shelby", 130), 31.5, 10.5),
     ),
-    # Written during stop 16, after every split above (fresh10 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting has the
-    # espeak-ng narrator and the neural quote voice.
+    # Written during stop 16, after every split above (fresh10 included) had been used; reported once at the end of stop
+    # 16, then read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other
+    # split (each variant checked to change espeak-ng's output and to render the same twice, and none with "breath");
+    # the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh11": (
         Setting(Voice("hibari", "us", 0.915), Voice("espeak", "en-us-nyc+ed", 135), 61.0, None),
         Setting(Voice("hibari", "gb", 1.025), Voice("espeak", "en-gb-x-gbclan+iven3", 140), 36.5, 35.0),
@@ -227,7 +227,7 @@ SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
 # real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
 # fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 (reported once in
-# stop 16, then read); real11 with fresh11 during stop 16, never used to choose anything (unseen).
+# stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
