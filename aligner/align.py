@@ -295,6 +295,12 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
     return links + _align_range(p, h, i, p_hi, j, h_hi, opens)
 
 
+def _goes_on(previous: _Link, link: _Link) -> bool:
+    """Does `link` continue the aligned stretch `previous` ends, across at most _CHAIN_GAP published tokens
+    (and twice as many heard)?"""
+    return link.p0 - previous.p1 <= _CHAIN_GAP and link.h0 - previous.h1 <= 2 * _CHAIN_GAP
+
+
 def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     """Sentence number of each heard word: the recognizer's end punctuation or a long pause ends one."""
     numbers, number = [], 0
@@ -327,8 +333,7 @@ def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int
     chains: list[list[_Link]] = []  # links that follow each other closely on both sides
     for link in links:
         previous = chains[-1][-1] if chains else None
-        if (previous is not None and link.p0 - previous.p1 <= _CHAIN_GAP and link.h0 - previous.h1 <= 2 * _CHAIN_GAP
-                and p_quote[link.p0] == p_quote[previous.p1 - 1]):
+        if previous is not None and _goes_on(previous, link) and p_quote[link.p0] == p_quote[previous.p1 - 1]:
             chains[-1].append(link)
         else:
             chains.append([link])
@@ -401,8 +406,7 @@ def _anchors(links: Sequence[_Link]) -> tuple[int, int]:
         size = link.p1 - link.p0
         if previous is not None and link.p0 == previous.p1 and link.h0 == previous.h1:
             run, chain = run + size, chain + size
-        elif (previous is not None and link.p0 - previous.p1 <= _CHAIN_GAP
-              and link.h0 - previous.h1 <= 2 * _CHAIN_GAP):
+        elif previous is not None and _goes_on(previous, link):
             run, chain = size, chain + size
         else:
             run = chain = size

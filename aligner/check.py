@@ -440,8 +440,10 @@ def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None
     have been said and misheard beyond recognition, so uncertain, with the times to listen to (never "not
     spoken" on this evidence)."""
     heard = [h for u in _unscripted_beside(aligned, passage.first_word, passage.last_word)[2] for h in u.words]
+    if not heard:
+        return None
     alike = similarity("".join(_said_as(aligned, passage)), "".join(t for h in heard for t in standard_tokens(h.text)))
-    if not heard or alike < _SOUNDS_LIKE_IT:
+    if alike < _SOUNDS_LIKE_IT:
         return None
     reason = (f"listen: not recognized, but speech that sounds like it (similarity {alike:.2f}) was heard where it "
               f"belongs (not judged by the witnesses)")

@@ -265,10 +265,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
             bar.update(round(gaps[index][1] - gaps[index][0], 1))
         if not get_speech_timestamps(window):
             continue  # sound, but no voice in it (music, noise): nothing was skipped
-        again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
-                                    word_timestamps=True, condition_on_previous_text=False)
-        for segment in again:
-            heard, heard_words = _heard(segment, spans[index][0])
+        for heard, heard_words in _listen_again(model, options, window, spans[index][0]):
             if index < len(gaps):
                 kept.append(heard)
                 words += heard_words
@@ -283,6 +280,14 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
                       tuple(edge_words))
 
 
+def _listen_again(model, options: TranscribeOptions, window: np.ndarray, offset: float
+                  ) -> list[tuple[Segment, list[HeardWord]]]:
+    """A stretch recognized again on its own, without the text before it as a prompt."""
+    segments, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
+                                   word_timestamps=True, condition_on_previous_text=False)
+    return [_heard(segment, offset) for segment in segments]
+
+
 def _loops(words: Sequence[HeardWord]) -> list[tuple[int, int]]:
     """Index ranges [i, j) of words where a group of up to _LOOP_WORDS words is written _LOOP_REPEATS times or
     more in a row."""
@@ -291,8 +296,10 @@ def _loops(words: Sequence[HeardWord]) -> list[tuple[int, int]]:
     while i < len(keys):
         for n in range(1, _LOOP_WORDS + 1):
             group = keys[i:i + n]
+            if len(group) < n or not all(group):
+                continue
             repeats = 1
-            while all(group) and len(group) == n and keys[i + repeats * n:i + (repeats + 1) * n] == group:
+            while keys[i + repeats * n:i + (repeats + 1) * n] == group:
                 repeats += 1
             if repeats >= _LOOP_REPEATS:
                 found.append((i, i + repeats * n))
@@ -317,9 +324,7 @@ def _without_loops(model, audio_path: Path, options: TranscribeOptions, words: l
     spans = [(words[i - 1].end if i else 0.0, words[j].start if j < len(words) else duration) for i, j in loops]
     for index, window in decode.read_spans(audio_path, spans):
         lo, hi = spans[index]
-        again, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
-                                    word_timestamps=True, condition_on_previous_text=False)
-        heard = [_heard(segment, lo) for segment in again]
+        heard = _listen_again(model, options, window, lo)
         new_words = [w for _, segment_words in heard for w in segment_words]
         old_words = [w for w in words if lo <= w.start < hi]
         if _looped(new_words) < _looped(old_words):
