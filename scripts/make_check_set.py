@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh11") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh12") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -31,8 +31,10 @@ used, reported once at the end of stop 15 as the last unseen pair, and then read
 had not changed the check, reported once in stop 16 and then read (fresh10 led to one change: a repetition loop is
 listened to again): calibration data now too. "fresh11" and "real11" were written during stop 16, after every
 other split (fresh10 and real10 included) had been used, by someone who had not changed the check, reported once at
-the end of stop 16 and then read: calibration data now too. None is left unseen.
-Real cases (splits "real" and "real2" to "real11") put edited published texts on the real recordings; guard
+the end of stop 16 and then read: calibration data now too. "fresh12" and "real12" were written during stop 17,
+after every other split (fresh11 and real11 included) had been used, by someone who had not changed the check; they
+have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real12") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -222,13 +224,24 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+marcelo", 140), Voice("hibari", "us", 1.095), 62.0, None),
         Setting(Voice("hibari", "gb", 0.985), Voice("espeak", "en-gb-x-rp+steph2", 130), 32.5, 9.5),
     ),
+    # Written during stop 17, after every split above (fresh11 included) had been used; never used to choose anything
+    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
+    # to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting has the
+    # espeak-ng narrator and the neural quote voice.
+    "fresh12": (
+        Setting(Voice("hibari", "us", 0.905), Voice("espeak", "en-gb-x-gbcwmd+iven4", 135), 63.0, None),
+        Setting(Voice("hibari", "gb", 1.015), Voice("espeak", "en-us+steph3", 140), 37.5, 36.0),
+        Setting(Voice("espeak", "en-gb-scotland+Mario", 140), Voice("hibari", "us", 1.105), 64.0, None),
+        Setting(Voice("hibari", "gb", 0.995), Voice("espeak", "en-us-nyc+Henrique", 130), 28.5, 8.5),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
 # real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
 # fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 (reported once in
-# stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read).
-REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11")
+# stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read); real12 with fresh12
+# during stop 17, never used to choose anything (unseen).
+REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
