@@ -24,6 +24,9 @@ _SYMBOLS = {"%": " percent ", "\u2212": " minus ", "&": " and ", "+": " plus ", 
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
 # every mark typed for an apostrophe: typographic, modifier letter, grave and acute accents, prime
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+# A footnote's number, in superscript or square brackets, right after a word or its punctuation ("said.¹",
+# "Tuesday²", "here.[3]"): never said. After one or two letters a superscript is a power ("m²", "km³") and stays.
+_FOOTNOTE_MARK = re.compile(r"(?:(?<=[^\W\d]{3})|(?<=[.,;:!?\"”’)\]]))(?:[¹²³⁰⁴-⁹]+|\[[0-9]{1,3}\])$")
 # what a web page types inside a word without it being seen or said: the soft hyphen (a place to break the
 # line), zero-width spaces and joiners, the word joiner and the byte order mark
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -121,7 +124,7 @@ def unabbreviated(word: str) -> str:
     ("£5m" -> "£5 million", "1.2bn" -> "1.2 billion"; "m" and "k" only beside a currency sign, since "5m"
     alone is as often five metres). Characters typed but never seen go, and apostrophes become straight ones
     before anything else (Unicode compatibility folding would make the acute accent of "Don´t" a space)."""
-    word = DIGIT_GROUP.sub(",", word.translate(_INVISIBLE).translate(APOSTROPHES))
+    word = _FOOTNOTE_MARK.sub("", DIGIT_GROUP.sub(",", word.translate(_INVISIBLE).translate(APOSTROPHES)))
     for fraction, spoken in _FRACTIONS.items():
         word = re.sub(rf"(?<=\d){fraction}", f" and a {spoken}", word).replace(fraction, spoken)
     priced = any(sign in word for sign in _CURRENCY)

@@ -252,6 +252,11 @@ def _without_aeneas_ids(text: str, path: Path) -> str:
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+# HTML's character references ("don&rsquo;t", "&amp;", "&#8217;") in a text copied from a page's source or a
+# content system's export: the characters they stand for were published, not the references.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def read_text(path: str | Path) -> Document:
     """Read a published text (plain text or an HTML page, any encoding) or raise InputError saying what
     is wrong."""
@@ -277,7 +282,7 @@ def read_text(path: str | Path) -> Document:
     if looks_like_html:
         text = html_to_text(text)
     else:
-        text = _without_aeneas_ids(text, path)
+        text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_aeneas_ids(text, path))
     document = parse_text(_INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")

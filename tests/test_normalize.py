@@ -40,6 +40,8 @@ from aligner.text import parse_text
     ("£5m", ("five", "million", "pounds")), ("$3.5bn", ("three", "point", "five", "billion", "dollars")),
     ("1.2bn", ("one", "point", "two", "billion")), ("£10k", ("ten", "thousand", "pounds")),
     ("5m", ("five", "m")),  # five metres as often as five million: the unit left as written
+    # a footnote's number after a word or its punctuation is never said; a power after a unit's letters stays
+    ("said.¹", ("said",)), ("Tuesday²³", ("tuesday",)), ("here.[4]", ("here",)), ("m²", ("m2",)),
 ])
 def test_word_keys(written, keys):
     assert word_keys(written) == keys

@@ -75,6 +75,15 @@ def test_invisible_characters_and_unicode_line_breaks_of_web_text(tmp_path: Path
     assert [w.paragraph for w in doc.words] == [0, 0, 0, 0, 1, 1, 2]
 
 
+def test_character_references_in_a_plain_text_are_the_characters_they_stand_for(tmp_path: Path):
+    path = tmp_path / "story.txt"  # pasted from a page's source: the page showed the characters
+    path.write_text("&ldquo;We don&rsquo;t&nbsp;know,&#8221; said AT&T&#x2019;s chief. R&D & Q&A stay.", "utf-8")
+    doc = read_text(path)
+    assert [w.text for w in doc.words] == ["“We", "don’t", "know,”", "said", "AT&T’s", "chief.", "R&D", "&", "Q&A",
+                                           "stay."]
+    assert doc.words[1].keys == ("don't",)
+
+
 SAID = "Président Kennedy’s speech: “ask not what your country can do for you” – 1961"
 
 
