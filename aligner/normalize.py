@@ -163,7 +163,7 @@ def word_keys(text: str) -> tuple[str, ...]:
             tokens.append(glued[2])
         elif raw == "percent":
             tokens += ["per", "cent"]
-        elif re.fullmatch(r"[a-z](\.[a-z])+", raw):  # U.S, U.N -> us, un
+        elif re.fullmatch(r"[a-z](\.[a-z])+(\.?'s)?", raw):  # U.S, U.N -> us, un; C.E.O.'s -> ceo's
             tokens.append(raw.replace(".", ""))
         else:
             tokens += [part.strip("'") for part in raw.split(".") if part.strip("'")]
