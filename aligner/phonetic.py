@@ -141,6 +141,13 @@ def _guess_phones(token: str) -> list[str]:
         return []
 
 
+# The wide decoder's beams (pocketsphinx's default is 1e-48 for each). Chosen on phone_ban (fresh7, calibration data
+# of the check set): 1e-70 gave a path to both windows the default lost there ("I'd hate it" heard "I'd pay it"),
+# 1e-80 leaves a margin. On every used split, differences of familiar words without a phonetic witness fell from 247
+# of 1,319 to 83.
+_WIDE_BEAM = 1e-80
+
+
 class _Decoder:
     """The process's one pocketsphinx decoder (in alignment mode), and the words added to its dictionary."""
 
@@ -151,9 +158,24 @@ class _Decoder:
         # the end of the path, so it returned paths that skip the text's last words ("knew exactly what they"
         # without "they", its sound left to silence; 35 windows of JFK's 11 s) and the window was lost
         self.decoder = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL", bestpath=False)
+        self._wide = None  # made when first needed (see wide)
         self.lock = threading.Lock()
         self.added: dict[str, str | None] = {}
-        self.guessed: set[str] = set()  # tokens whose pronunciation was guessed, not found in the dictionary
+        self.guessed: dict[str, str] = {}  # tokens whose pronunciation was guessed, not found in the dictionary
+
+    @property
+    def wide(self):
+        """A decoder that prunes far less, for a text the first one found no path for: a wording that fits the
+        sound badly is pruned away by the default beams ("I'd hate it" where the recognizer heard "I'd pay it"
+        lost the phonetic witness for both wordings), though it still has a score, and a low one is evidence."""
+        if self._wide is None:
+            from pocketsphinx import Decoder
+
+            self._wide = Decoder(samprate=SAMPLE_RATE, lm=None, loglevel="FATAL", bestpath=False, beam=_WIDE_BEAM,
+                                 wbeam=_WIDE_BEAM, pbeam=_WIDE_BEAM)
+            for token, phones in self.guessed.items():
+                self._wide.add_word(token, phones, True)
+        return self._wide
 
     def word(self, token: str) -> str | None:
         """The dictionary entry to align for a token, adding a guessed pronunciation when it is missing."""
@@ -163,8 +185,10 @@ class _Decoder:
         if self.decoder.lookup_word(token) is None:
             phones = self._possessive(token) or self._spelled(token) or _guess_phones(token.replace("'", ""))
             if phones:
-                self.decoder.add_word(token, " ".join(phones), True)
-                self.guessed.add(token)
+                self.guessed[token] = " ".join(phones)
+                for decoder in (self.decoder, self._wide):
+                    if decoder is not None:
+                        decoder.add_word(token, self.guessed[token], True)
             else:
                 name = None
         self.added[token] = name
@@ -297,8 +321,15 @@ def _decode(decoder: _Decoder, pcm: bytes, entries: list[str]):
     heard the window's own quiet first. So the tracker is reset, then settled on the window's last second
     (which ends in its padding) without searching, and the result depends on the window alone. On the 40
     sentence windows of the committed broadcast this settles it as well as aligning the whole window
-    twice did (identical word frames, scores within 2.4 log-units) for a sixth of the cost of a pass."""
-    ps = decoder.decoder
+    twice did (identical word frames, scores within 2.4 log-units) for a sixth of the cost of a pass.
+
+    Where the default beams find no path, the wide decoder searches again (see _Decoder.wide): for timings,
+    not for scores to compare with the default decoder's (see fit)."""
+    return _search(decoder.decoder, pcm, entries) or _search(decoder.wide, pcm, entries)
+
+
+def _search(ps, pcm: bytes, entries: list[str]):
+    """_decode with one pocketsphinx decoder; None when it finds no path."""
     try:
         ps.set_align_text(" ".join(entries))
         with warnings.catch_warnings():  # pocketsphinx 5 calls it unnecessary; here it makes results repeatable
@@ -377,14 +408,23 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
     None for a text that cannot be aligned: a word without a pronunciation, no words at all, or no path
     through the window."""
     decoder = _decoder()
-    fits: list[TextFit | None] = []
     with decoder.lock:
         pcm, offset = _pcm(audio, start, end)
         frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)  # the window and its padding
-        for text in texts:
-            found = [_fit_one(decoder, pcm, offset, frames, text, said, (start, end)) for said in _spoken_forms(text)]
-            fits.append(max((f for f in found if f is not None), key=lambda f: f.total, default=None))
+        # every wording of a window is scored by one decoder: scores of two decoders with other beams differ for
+        # the same path (JFK's sentence: -1963 and -2109), so a wording the default beams lose sends all to the wide
+        for ps in (decoder.decoder, decoder.wide):
+            fits = [_best_fit(decoder, ps, pcm, offset, frames, text, (start, end)) for text in texts]
+            if None not in fits:
+                break
     return fits
+
+
+def _best_fit(decoder: _Decoder, ps, pcm: bytes, offset: float, frames: int, text: str,
+              bounds: tuple[float, float]) -> TextFit | None:
+    """The best fit of `text` in any of its spoken forms, searched by the pocketsphinx decoder `ps`."""
+    found = (_fit_one(decoder, ps, pcm, offset, frames, text, said, bounds) for said in _spoken_forms(text))
+    return max((f for f in found if f is not None), key=lambda f: f.total, default=None)
 
 
 def _spoken_forms(text: str) -> list[str]:
@@ -397,9 +437,10 @@ def _spoken_forms(text: str) -> list[str]:
     return [" ".join(form) for form in itertools.islice(itertools.product(*options), _MAX_FORMS)]
 
 
-def _fit_one(decoder: _Decoder, pcm: bytes, offset: float, frames: int, text: str, said: str,
+def _fit_one(decoder: _Decoder, ps, pcm: bytes, offset: float, frames: int, text: str, said: str,
              bounds: tuple[float, float]) -> TextFit | None:
-    """The fit of `text` said as `said` (see fit); the decoder's lock is held."""
+    """The fit of `text` said as `said` (see fit), searched by the pocketsphinx decoder `ps`; the decoder's
+    lock is held."""
     words = said.split()
     entries, owners, sounding = [], [], []
     for word, found in zip(words, _entries_in_a_row(decoder, words), strict=True):
@@ -409,7 +450,7 @@ def _fit_one(decoder: _Decoder, pcm: bytes, offset: float, frames: int, text: st
             entries += found
             owners += [len(sounding)] * len(found)
             sounding.append(word)
-    result = _decode(decoder, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
+    result = _search(ps, pcm, entries) if entries and frames * FRAME_SECONDS >= _MIN_SECONDS else None
     placed = result and _placed(result[1], sounding, owners, offset, bounds)
     if not placed or any(p is None for p in placed):
         return None

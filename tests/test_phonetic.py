@@ -79,6 +79,15 @@ def test_the_spoken_wording_fits_better_than_a_changed_one(jfk_audio):
     assert [w.word for w in spoken.words] == JFK.split()
 
 
+def test_a_wording_that_fits_badly_still_gets_a_fit_and_times(jfk_audio):
+    # the default beams prune every path of this wording away; a low score is evidence all the same, and the
+    # spoken wording beside it is scored by the same decoder, so the two totals can be compared
+    badly = JFK.replace("your country can do for you,", "your purple hippopotamus can do for you,")
+    spoken, other = phonetic.fit(jfk_audio, 0.0, 11.0, [JFK, badly])
+    assert other is not None and spoken.total > other.total
+    assert all(t is not None for t in phonetic.force_align(jfk_audio, 0.0, 11.0, badly.split()))
+
+
 def test_odd_text_never_raises(jfk_audio):
     words = ["Lindqvist", "2%", "rules-based", "日本", "—", "", "U.K.-based", "x86"]
     timings = phonetic.force_align(jfk_audio, 0.0, 11.0, words)
