@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import MismatchError
-from .measures import standard_tokens
+from .measures import is_hesitation, standard_tokens
 from .normalize import flatten, priced_in_a_row, word_keys
 from .quotes import find_quotes
 from .text import Document, editorial_words
@@ -555,7 +555,11 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
     when it did not (a skipped paragraph, page lines). The recognizer often drops a short word and
     stretches its neighbours over it, so a word or two inside a sentence is interpolated regardless.
     A run that starts or ends a quotation its neighbour is not in (a reporter's "told the crowd:") is
-    never interpolated: time beside a quote is no evidence that the reporter's words were said."""
+    never interpolated: time beside a quote is no evidence that the reporter's words were said. Nor is a
+    hesitation the text writes ("“Uh, so this is…") missing from the recognized words evidence that it was not
+    said (recognizers never write one): beside a spoken word of its own sentence it is interpolated, just
+    before (or after) that word."""
+    _fill_hesitations(words, timed, status, duration)
     unpaired = [w for h, w in enumerate(heard) if h not in used_heard]
     unpaired_starts = [w.start for w in unpaired]
     k = 0
@@ -589,6 +593,30 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
                 for i in range(k, run_end):
                     status[i] = INTERPOLATED
         k = run_end
+
+
+def _fill_hesitations(words: Sequence, timed: list[tuple[float, float] | None], status: list[str],
+                      duration: float) -> None:
+    """Unpaired hesitations (see _fill_unrecognized) beside a spoken word of their sentence: interpolated just
+    before that word ("Uh, so…") or just after it."""
+    k = 0
+    while k < len(words):
+        end = k
+        while end < len(words) and timed[end] is None and is_hesitation(words[end].keys):
+            end += 1
+        if end == k:
+            k += 1
+            continue
+        leads = end < len(words) and timed[end] is not None and words[end].sentence == words[k].sentence
+        follows = k > 0 and timed[k - 1] is not None and words[k - 1].sentence == words[k].sentence
+        if leads or follows:
+            lo = timed[k - 1][1] if k > 0 and timed[k - 1] is not None else 0.0
+            hi = timed[end][0] if end < len(words) and timed[end] is not None else max(duration, lo)
+            span = SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, end))
+            t0, t1 = (max(lo, hi - span), hi) if leads else (lo, min(hi, lo + span))
+            _spread(words, k, end, t0, max(t0, t1), timed)
+            status[k:end] = [INTERPOLATED] * (end - k)
+        k = end
 
 
 def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | None]) -> None:

@@ -30,6 +30,11 @@ _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
 
 
+def is_hesitation(keys: Sequence[str]) -> bool:
+    """Are a written word's keys (normalize.word_keys) a hesitation ("Uh,", "um")? Recognizers never write one."""
+    return bool(keys) and all(key in _HESITATIONS for key in keys)
+
+
 def is_negation(token: str) -> bool:
     """A negation word, also with a clitic 's that standard_tokens wrote without its apostrophe ("nobody’s":
     nobodys, "nothing’s": nothings)."""

@@ -160,6 +160,15 @@ def test_filler_is_not_glued_to_a_neighbour():
     assert result["uh"].status == "interpolated"
 
 
+def test_a_written_hesitation_before_a_spoken_word_of_its_sentence_was_said():
+    # recognizers never write "uh": its absence is no evidence; a whole paragraph not said stays unspoken
+    doc = parse_text("Recording With a Cold\n\n“Uh, so this is the sick corpus.”\n\nUm, and then a paragraph never said.")
+    result = align_words(doc.words, heard("so this is the sick corpus", start=2.0), duration=8.0)
+    uh, so = result.words[4], result.words[5]
+    assert (uh.text, uh.status) == ("“Uh,", "interpolated") and uh.end <= so.start and so.start - uh.start < 0.5
+    assert {w.status for w in result.words[:4]} == {w.status for w in result.words[11:]} == {"unspoken"}
+
+
 def test_attribution_run_into_an_ad_lib_stays_aligned():
     doc = parse_text("The bridge reopens on Monday after two years of repairs, Okafor said.\n\n"
                      "Traffic will be limited to cars at first.")
