@@ -162,7 +162,8 @@ def test_filler_is_not_glued_to_a_neighbour():
 
 def test_a_written_hesitation_before_a_spoken_word_of_its_sentence_was_said():
     # recognizers never write "uh": its absence is no evidence; a whole paragraph not said stays unspoken
-    doc = parse_text("Recording With a Cold\n\n“Uh, so this is the sick corpus.”\n\nUm, and then a paragraph never said.")
+    doc = parse_text("Recording With a Cold\n\n“Uh, so this is the sick corpus.”\n\n"
+                     "Um, and then a paragraph never said.")
     result = align_words(doc.words, heard("so this is the sick corpus", start=2.0), duration=8.0)
     uh, so = result.words[4], result.words[5]
     assert (uh.text, uh.status) == ("“Uh,", "interpolated") and uh.end <= so.start and so.start - uh.start < 0.5
