@@ -557,7 +557,7 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
     A run that starts or ends a quotation its neighbour is not in (a reporter's "told the crowd:") is
     never interpolated: time beside a quote is no evidence that the reporter's words were said. Nor is a
     hesitation the text writes ("“Uh, so this is…") missing from the recognized words evidence that it was not
-    said (recognizers never write one): beside a spoken word of its own sentence it is interpolated, just
+    said (Whisper seldom writes one): beside a spoken word of its own sentence it is interpolated, just
     before (or after) that word."""
     _fill_hesitations(words, timed, status, duration)
     unpaired = [w for h, w in enumerate(heard) if h not in used_heard]

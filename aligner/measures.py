@@ -31,7 +31,7 @@ NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody",
 
 
 def is_hesitation(keys: Sequence[str]) -> bool:
-    """Are a written word's keys (normalize.word_keys) a hesitation ("Uh,", "um")? Recognizers never write one."""
+    """Are a written word's keys (normalize.word_keys) a hesitation ("Uh,", "um")? Whisper seldom writes one."""
     return bool(keys) and all(key in _HESITATIONS for key in keys)
 
 
