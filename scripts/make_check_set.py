@@ -35,7 +35,7 @@ the end of stop 16 and then read: calibration data now too. "fresh12" and "real1
 after every other split (fresh11 and real11 included) had been used, by someone who had not changed the check,
 reported once in stop 17 and then read: calibration data now too. "fresh13" and "real13" were written during
 stop 17, after every other split (fresh12 and real12 included) had been used, by someone who had not changed the
-check; they have never been used to choose anything (unseen).
+check, reported once in stop 17 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real13") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -236,10 +236,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-scotland+Mario", 140), Voice("hibari", "us", 1.105), 64.0, None),
         Setting(Voice("hibari", "gb", 0.995), Voice("espeak", "en-us-nyc+Henrique", 130), 28.5, 8.5),
     ),
-    # Written during stop 17, after every split above (fresh12 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting has the
-    # espeak-ng narrator and the neural quote voice.
+    # Written during stop 17, after every split above (fresh12 included) had been used; reported once in stop 17, then
+    # read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other split (each
+    # variant checked to change espeak-ng's output and to render the same twice, and none with "breath"); the third
+    # setting has the espeak-ng narrator and the neural quote voice.
     "fresh13": (
         Setting(Voice("hibari", "us", 0.895), Voice("espeak", "en-gb-x-rp+antonio", 135), 65.0, None),
         Setting(Voice("hibari", "gb", 1.005), Voice("espeak", "en-us+Diogo", 140), 38.5, 37.0),
@@ -252,8 +252,8 @@ SYNTHETIC = tuple(SETTINGS)
 # real4 to real6 with fresh4 to fresh6 (each reported once in stop 14, then read), real7 to real9 with fresh7 to
 # fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 (reported once in
 # stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read); real12 with fresh12
-# during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17, never used to choose
-# anything (unseen).
+# during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17 (reported once in stop 17,
+# then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13")
 
