@@ -586,13 +586,19 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
                 neighbour = words[k - 1] if before else words[run_end]
                 fill = short and t1 - t0 >= needed and all(
                     words[i].sentence == neighbour.sentence for i in range(k, run_end))
-                span = SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, run_end))
-                t0, t1 = (t0, min(t1, t0 + span)) if before else (max(t0, t1 - span), t1)
+                t0, t1 = _next_to(words, k, run_end, t0, t1, after=before)
             if fill:
                 _spread(words, k, run_end, t0, max(t0, t1), timed)
                 for i in range(k, run_end):
                     status[i] = INTERPOLATED
         k = run_end
+
+
+def _next_to(words: Sequence, k: int, end: int, lo: float, hi: float, after: bool) -> tuple[float, float]:
+    """The time words[k:end] take inside [lo, hi], spoken at a leisurely rate (2.5 times SECONDS_PER_CHAR) right
+    after lo (`after`) or right before hi: words beside a spoken neighbour, not spread over a long gap."""
+    span = SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, end))
+    return (lo, min(hi, lo + span)) if after else (max(lo, hi - span), hi)
 
 
 def _fill_hesitations(words: Sequence, timed: list[tuple[float, float] | None], status: list[str],
@@ -612,8 +618,7 @@ def _fill_hesitations(words: Sequence, timed: list[tuple[float, float] | None], 
         if leads or follows:
             lo = timed[k - 1][1] if k > 0 and timed[k - 1] is not None else 0.0
             hi = timed[end][0] if end < len(words) and timed[end] is not None else max(duration, lo)
-            span = SECONDS_PER_CHAR * 2.5 * sum(len(words[i].text) for i in range(k, end))
-            t0, t1 = (max(lo, hi - span), hi) if leads else (lo, min(hi, lo + span))
+            t0, t1 = _next_to(words, k, end, lo, hi, after=not leads)
             _spread(words, k, end, t0, max(t0, t1), timed)
             status[k:end] = [INTERPOLATED] * (end - k)
         k = end

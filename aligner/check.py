@@ -426,12 +426,9 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     last = min(len(heard), near[-1].b + near[-1].size + len(quoted) - near[-1].a - near[-1].size) - 1
     said = speech.words[owner[first]:owner[last] + 1]
     exact = heard[first:last + 1] == quoted
-    reason = (f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the text, "
-              + ("word for word as published" if exact else "not word for word") + " (not judged by the witnesses)")
-    difference = Difference(passage.text, " ".join(h.text for h in said), said[0].start, said[-1].end,
-                            passage.char_start, passage.char_end, UNCERTAIN, reason)
-    return QuoteVerdict(passage.text, passage.char_start, passage.char_end, said[0].start, said[-1].end, False,
-                        (difference,), True)
+    return _to_listen_to(passage, said, f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the "
+                         f"text, {'word for word as published' if exact else 'not word for word'} (not judged by the "
+                         f"witnesses)")
 
 
 def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
@@ -445,8 +442,12 @@ def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None
     alike = similarity("".join(_said_as(aligned, passage)), "".join(t for h in heard for t in standard_tokens(h.text)))
     if alike < _SOUNDS_LIKE_IT:
         return None
-    reason = (f"listen: not recognized, but speech that sounds like it (similarity {alike:.2f}) was heard where it "
-              f"belongs (not judged by the witnesses)")
+    return _to_listen_to(passage, heard, f"listen: not recognized, but speech that sounds like it (similarity "
+                         f"{alike:.2f}) was heard where it belongs (not judged by the witnesses)")
+
+
+def _to_listen_to(passage: Quote, heard: Sequence[HeardWord], reason: str) -> QuoteVerdict:
+    """An uncertain verdict for a quote not aligned word by word, with the heard words to listen to."""
     difference = Difference(passage.text, " ".join(h.text for h in heard), heard[0].start, heard[-1].end,
                             passage.char_start, passage.char_end, UNCERTAIN, reason)
     return QuoteVerdict(passage.text, passage.char_start, passage.char_end, heard[0].start, heard[-1].end, False,
