@@ -37,7 +37,7 @@ reported once in stop 17 and then read: calibration data now too. "fresh13" and 
 stop 17, after every other split (fresh12 and real12 included) had been used, by someone who had not changed the
 check, reported once in stop 17 and then read: calibration data now too. "fresh14" and "real14" were written
 during stop 18, after every other split (fresh13 and real13 included) had been used, by someone who had not changed
-the check; they have never been used to choose anything (unseen).
+the check, reported once in stop 18 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real14") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -248,10 +248,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+miguel", 140), Voice("hibari", "us", 1.115), 66.0, None),
         Setting(Voice("hibari", "gb", 0.875), Voice("espeak", "en-gb-scotland+boris", 130), 27.5, 7.5),
     ),
-    # Written during stop 18, after every split above (fresh13 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting
-    # has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 18, after every split above (fresh13 included) had been used; reported once in stop 18, then
+    # read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other split (each
+    # variant checked to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the
+    # third setting has the espeak-ng narrator and the neural quote voice.
     "fresh14": (
         Setting(Voice("hibari", "us", 0.885), Voice("espeak", "en-gb-x-gbclan+Marco", 135), 67.0, None),
         Setting(Voice("hibari", "gb", 1.0125), Voice("espeak", "en-us-nyc+Nguyen", 140), 39.5, 38.0),
@@ -265,7 +265,7 @@ SYNTHETIC = tuple(SETTINGS)
 # fresh9 (each reported once in stop 15, then read; real7 led to two changes); real10 with fresh10 (reported once in
 # stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read); real12 with fresh12
 # during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17 (reported once in stop 17,
-# then read); real14 with fresh14 during stop 18, never used to choose anything (unseen).
+# then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14")
 
