@@ -108,7 +108,7 @@ def _truth(name: str, published: str, same: dict[int, int], chunks, n: int) -> d
         mapped = [same.get(chunk.char_start + k) for k in range(len(chunk.text))]
         inside = [m for m in mapped if m is not None]
         article = len(inside) >= len(mapped) / 2
-        sentences.append({"text": chunk.text, "start": mb.ms(chunk.at + chunk.onset),
+        sentences.append({"text": chunk.text, "start": mb.ms(chunk.at + chunk.speech_onset),
                           "end": mb.ms(chunk.at + chunk.offset), "voice": chunk.voice,
                           "source": "article" if article else "adlib",
                           "char_start": min(inside) if article else None,
