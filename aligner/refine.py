@@ -30,7 +30,7 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 10  # bump when refinement changes what it produces
+_CACHE_VERSION = 11  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
@@ -42,7 +42,7 @@ _MAX_DISAGREEING = 0.25  # share of a window's words that may disagree before th
 # Fitted (medians of the signed errors, rounded to 5 ms) by `python scripts/bench_timing.py --calibrate` on the
 # calibration broadcasts of scripts/make_timing_broadcasts.py --calibration, which no test and no benchmark
 # row uses. The onset shift is about half the aligner's 25.6 ms analysis window, which hears a sound early.
-_ONSET_SHIFT = 0.015
+_ONSET_SHIFT = 0.020
 _JOIN_SHIFT = 0.040
 _RELEASE_SHIFT = -0.015
 _SOUND_DB = 8.0  # a frame this much louder than the silence beside a word is sound (see _sound_edge); on the
