@@ -39,7 +39,7 @@ check, reported once in stop 17 and then read: calibration data now too. "fresh1
 during stop 18, after every other split (fresh13 and real13 included) had been used, by someone who had not changed
 the check, reported once in stop 18 and then read: calibration data now too. "fresh15" and "real15" were written
 during stop 18, after every other split (fresh14 and real14 included) had been used, by someone who had not changed
-the check; they have never been used to choose anything (unseen).
+the check, reported once in stop 18 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real15") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -260,10 +260,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbcwmd+pablo", 140), Voice("hibari", "us", 1.125), 68.0, None),
         Setting(Voice("hibari", "gb", 0.865), Voice("espeak", "en-gb-x-rp+grandpa", 130), 26.5, 6.5),
     ),
-    # Written during stop 18, after every split above (fresh14 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting
-    # has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 18, after every split above (fresh14 included) had been used; reported once in stop 18, then
+    # read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other split (each
+    # variant checked to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the
+    # third setting has the espeak-ng narrator and the neural quote voice.
     "fresh15": (
         Setting(Voice("hibari", "us", 0.875), Voice("espeak", "en-us+anika", 135), 69.0, None),
         Setting(Voice("hibari", "gb", 1.0175), Voice("espeak", "en-gb-scotland+iven", 140), 40.5, 39.0),
@@ -278,7 +278,7 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read); real12 with fresh12
 # during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17 (reported once in stop 17,
 # then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read); real15 with fresh15 during
-# stop 18, never used to choose anything (unseen).
+# stop 18 (reported once in stop 18, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15")
 
