@@ -72,6 +72,18 @@ def test_skipped_paragraph_is_unspoken():
     assert all(w.start is None and w.end is None for w in result.words if w.paragraph == 1)
 
 
+def test_a_word_of_unsaid_framing_only_looking_like_a_heard_one_is_unspoken():
+    # the reader says "Sonnet 1", heard "1."; "one" is spelled inside the framing's "sonnet" (the quote after
+    # it, in the same sentence, was said): the framing was not said, and "1." is speech never published
+    doc = parse_text("The first sonnet begins with an argument about heirs: "
+                     "“From fairest creatures we desire increase, that thereby beauty’s rose might never die,”")
+    said = heard("1. From fairest creatures we desire increase, that thereby beauty's rose might never die.")
+    result = align(doc, Transcript(tuple(said), (), 8.0, "tiny.en", "en"))
+    assert {w.status for w in result.words[:9]} == {"unspoken"}
+    assert {w.status for w in result.words[9:]} == {"matched"}
+    assert [u.text for u in result.unscripted] == ["1."]
+
+
 def test_dropped_word_is_interpolated_between_neighbours():
     doc = parse_text("we have the means to replenish stockpiles")
     words = heard("we have the means to replenish stockpiles")
