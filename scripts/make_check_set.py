@@ -41,7 +41,7 @@ the check, reported once in stop 18 and then read: calibration data now too. "fr
 during stop 18, after every other split (fresh14 and real14 included) had been used, by someone who had not changed
 the check, reported once in stop 18 and then read: calibration data now too. "fresh16" and "real16" were written
 during stop 18, after every other split (fresh15 and real15 included) had been used, by someone who had not changed
-the check; they have never been used to choose anything (unseen).
+the check, reported once at the end of stop 18 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real16") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -272,10 +272,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+kaukovalta", 140), Voice("hibari", "us", 1.135), 70.0, None),
         Setting(Voice("hibari", "gb", 0.855), Voice("espeak", "en-us-nyc+grandma", 130), 25.5, 5.5),
     ),
-    # Written during stop 18, after every split above (fresh15 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting
-    # has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 18, after every split above (fresh15 included) had been used; reported once at the end of
+    # stop 18, then read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no
+    # other split (each variant checked to exist, to change espeak-ng's output and to render the same twice, and none
+    # with "breath"); the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh16": (
         Setting(Voice("hibari", "us", 0.865), Voice("espeak", "en-us+klatt2", 135), 71.0, None),
         Setting(Voice("hibari", "gb", 1.0225), Voice("espeak", "en-gb-x-rp+announcer", 140), 41.5, 40.0),
@@ -290,8 +290,8 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 16, then read); real11 with fresh11 during stop 16 (reported once at its end, then read); real12 with fresh12
 # during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17 (reported once in stop 17,
 # then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read); real15 with fresh15 during
-# stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18, never used to choose anything
-# (unseen).
+# stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
+# its end, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16")
 
