@@ -9,6 +9,7 @@ interpolated (not recognized, but there was time to say it), or unspoken (no tim
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -88,6 +89,7 @@ _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting
 # said." heard whole, and the next sentence "One pupil, Oscar, said:" never spoken, not "she" alone with that
 # sentence's "said:").
 _MID_SENTENCE = 1e-6
+_NOT_A_WORD = "\x00"  # a published token hidden from an alignment pass: it matches nothing
 _MIN_SIMILARITY = 0.65  # below this two different words are never paired by the fuzzy pass
 _MIN_ISLAND = 3  # exact token matches a stretch needs when the heard sentence is mostly unscripted
 _CHAIN_GAP = 1  # published tokens skipped that still continue an aligned stretch (twice as many heard:
@@ -301,6 +303,50 @@ def _goes_on(previous: _Link, link: _Link) -> bool:
     return link.p0 - previous.p1 <= _CHAIN_GAP and link.h0 - previous.h1 <= 2 * _CHAIN_GAP
 
 
+def _page_lines(words: Sequence) -> set[int]:
+    """Paragraphs with no punctuation at their end: headlines, bylines, section labels, photo credits, never a
+    sentence of the story."""
+    last = {word.paragraph: word.text for word in words}
+    return {paragraph for paragraph, text in last.items() if text[-1:].isalnum() or text.endswith(")")}
+
+
+def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], line: Sequence[bool],
+                opens: Sequence[bool]) -> list[_Link]:
+    """Align the story first and page lines only in the heard words it leaves between its stretches: a headline
+    repeats the lede's words ("… Won by a Team of Grandmothers" above "A team of seven grandmothers from …"), and
+    where the recognizer garbles the lede ("A team of six green mothers") the headline could otherwise take the
+    words the lede was heard as. A headline that was read out is still found, before the lede: a page line
+    counts as heard where _MIN_ISLAND of its tokens (or all, if fewer) were heard in a row, not where a few of
+    its words meet unpublished speech by chance ("The Glass and the Mother" in a reading of "Look in thy glass
+    and tell the face")."""
+    if not any(line) or all(line):
+        return _align_range(p, h, 0, len(p), 0, len(h), opens)
+    story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
+    page = [token if on_line else _NOT_A_WORD for token, on_line in zip(p, line, strict=True)]
+    lines_before = list(itertools.accumulate(line, initial=0))  # page-line tokens before each published token
+    size = Counter(paragraph[k] for k in range(len(p)) if line[k])
+    links: list[_Link] = []
+    previous = _Link(0, 0, 0, 0, True)
+    for link in [*_align_range(story, h, 0, len(p), 0, len(h), opens), _Link(len(p), len(p), len(h), len(h), True)]:
+        if lines_before[link.p0] > lines_before[previous.p1]:
+            links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, opens), paragraph,
+                               size)
+        if link.p1 > link.p0:
+            links.append(link)
+        previous = link
+    return links
+
+
+def _read_out(links: list[_Link], paragraph: Sequence[int], size: Counter) -> list[_Link]:
+    """The links of those page lines that have _MIN_ISLAND tokens (or all, if fewer) heard exactly in a row."""
+    run, longest = 0, Counter()
+    for k, link in enumerate(links):
+        goes_on = k > 0 and links[k - 1].exact and (link.p0, link.h0) == (links[k - 1].p1, links[k - 1].h1)
+        run = (run + 1 if goes_on else 1) if link.exact else 0
+        longest[paragraph[link.p0]] = max(longest[paragraph[link.p0]], run)
+    return [link for link in links if longest[paragraph[link.p0]] >= min(_MIN_ISLAND, size[paragraph[link.p0]])]
+
+
 def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     """Sentence number of each heard word: the recognizer's end punctuation or a long pause ends one."""
     numbers, number = [], 0
@@ -429,7 +475,9 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
     h_tokens, h_word = flatten(enumerate(priced_in_a_row([word_keys(word.text) for word in heard])))
     opens = [k == 0 or words[p_word[k]].sentence != words[p_word[k - 1]].sentence for k in range(len(p_tokens))]
-    links = _align_range(p_tokens, h_tokens, 0, len(p_tokens), 0, len(h_tokens), opens)
+    page_lines = _page_lines(words)
+    paragraph = [words[k].paragraph for k in p_word]
+    links = _lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph], opens)
     heard_sentence = _heard_sentences(heard)
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]
@@ -491,12 +539,12 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
                        quote_of: Sequence[int | None]) -> None:
     """A sentence of which one word alone was heard was not said: that word ("The" of a skipped paragraph)
     was paired by chance with the same word of unscripted speech, which keeps it. So were the reporter's words
-    of a sentence when one of them alone was paired, and only for looking alike, however long: a reader's
-    "Sonnet 1", heard "1.", is not the review's "The first sonnet begins with an argument about heirs:" ("one"
-    is spelled inside "sonnet"), though the quotation that sentence goes on with was said. A quotation keeps
-    its one look-alike word: a quote said and misheard beyond recognition is not a quote never said (judged
-    apart from their sentence, two such quotes of the used splits of the check set were reported never said,
-    one as a confident wrong accusation)."""
+    of a sentence (two or more) when one of them alone was paired, and only for looking alike, however long: a
+    reader's "Sonnet 1", heard "1.", is not the review's "The first sonnet begins with an argument about heirs:"
+    ("one" is spelled inside "sonnet"), nor "3." its "Then a warning:", though the quotation those sentences
+    go on with was said. A quotation keeps its one look-alike word: a quote said and misheard beyond
+    recognition is not a quote never said (judged apart from their sentence, two such quotes of the used splits
+    of the check set were reported never said, one as a confident wrong accusation)."""
     sentences: dict[int, list[int]] = {}
     for k, word in enumerate(words):
         sentences.setdefault(word.sentence, []).append(k)
@@ -506,7 +554,7 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         heard_reporters = [k for k in reporters if heard_of[k]]
         if len(members) >= _LONE_SENTENCE and len(heard_here) == 1 and len(words[heard_here[0]].text) <= 4:
             chance = heard_here
-        elif len(reporters) >= _LONE_SENTENCE and len(heard_reporters) == 1 and inexact[heard_reporters[0]]:
+        elif len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]:
             chance = heard_reporters
         else:
             continue

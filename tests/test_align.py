@@ -84,6 +84,26 @@ def test_a_word_of_unsaid_framing_only_looking_like_a_heard_one_is_unspoken():
     assert [u.text for u in result.unscripted] == ["1."]
 
 
+def test_a_headline_does_not_take_the_words_of_a_misheard_lede_it_repeats():
+    # the lede's "seven grandmothers" was heard "six green mothers": word for word, the headline's "a Team of
+    # Grandmothers" fits as well, but the story is what was read
+    doc = parse_text("Sandcastle Contest Won by a Team of Grandmothers\n\n"
+                     "A team of seven grandmothers from Koksijde won the sandcastle contest on Sunday.")
+    said = "A team of six green mothers from Kexaid won the sandcastle contest on Sunday."
+    result = align_words(doc.words, heard(said))
+    assert {w.status for w in result.words if w.paragraph == 0} == {"unspoken"}
+    assert [w.status for w in result.words[8:11]] == ["matched"] * 3
+
+
+def test_a_headline_read_out_before_the_lede_is_spoken_too():
+    doc = parse_text("Volunteers Refloat 40 Pilot Whales\n\n"
+                     "Volunteers and rangers refloated 40 pilot whales on Wednesday.")
+    result = align_words(doc.words, heard("Volunteers refloat 40 pilot whales. "
+                                          "Volunteers and rangers refloated 40 pilot whales on Wednesday."))
+    assert {w.status for w in result.words} == {"matched"}
+    assert result.unscripted == ()
+
+
 def test_dropped_word_is_interpolated_between_neighbours():
     doc = parse_text("we have the means to replenish stockpiles")
     words = heard("we have the means to replenish stockpiles")
