@@ -553,13 +553,13 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         reporters = [k for k in members if quote_of[k] is None]
         heard_reporters = [k for k in reporters if heard_of[k]]
         if len(members) >= _LONE_SENTENCE and len(heard_here) == 1 and len(words[heard_here[0]].text) <= 4:
-            chance = heard_here
+            chance = heard_here[0]
         elif len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]:
-            chance = heard_reporters
+            chance = heard_reporters[0]
         else:
             continue
-        used_heard -= heard_of[chance[0]]
-        heard_of[chance[0]] = set()
+        used_heard -= heard_of[chance]
+        heard_of[chance] = set()
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],

@@ -411,12 +411,12 @@ def fit(audio: np.ndarray, start: float, end: float, texts: Sequence[str]) -> li
     with decoder.lock:
         pcm, offset = _pcm(audio, start, end)
         frames = len(pcm) // 2 // int(SAMPLE_RATE * FRAME_SECONDS)  # the window and its padding
-        # every wording of a window is scored by one decoder: scores of two decoders with other beams differ for
-        # the same path (JFK's sentence: -1963 and -2109), so a wording the default beams lose sends all to the wide
-        for ps in (decoder.decoder, decoder.wide):
-            fits = [_best_fit(decoder, ps, pcm, offset, frames, text, (start, end)) for text in texts]
-            if None not in fits:
-                break
+        fits = [_best_fit(decoder, decoder.decoder, pcm, offset, frames, text, (start, end)) for text in texts]
+        if None in fits:
+            # every wording of a window is scored by one decoder: scores of two decoders with other beams differ
+            # for the same path (JFK's sentence: -1963 and -2109), so a wording the default beams lose sends all
+            # to the wide one (built only then)
+            fits = [_best_fit(decoder, decoder.wide, pcm, offset, frames, text, (start, end)) for text in texts]
     return fits
 
 
