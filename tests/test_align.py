@@ -138,6 +138,23 @@ def test_reworded_phrase_pairs_as_substitution_and_extra_speech_is_unscripted():
     assert [u.text for u in result.unscripted] == ["And I mean that."]
 
 
+@pytest.mark.parametrize("heard_there, spoken", [
+    ("Said range of terms in green hook oibongy.", True),  # the attribution, its name garbled
+    ("And now the weather for the coast tonight.", False),  # something else said in its place
+])
+def test_the_end_of_a_sentence_in_a_long_gap_is_spoken_where_a_heard_sentence_sounds_like_it(heard_there, spoken):
+    published = ("Volunteers kept the whale wet for hours. “You could hear it breathing,” said ranger Tamsin "
+                 "Greenhalgh-Oyebanji. Volunteer Ruben Castellane, who drove down from the city, said: “We stayed "
+                 "until the tide came back.”")
+    said = f"Volunteers kept the whale wet for hours. You could hear it breathing. {heard_there} We stayed until " \
+           "the tide came back."
+    result = align(parse_text(published), Transcript(tuple(heard(said)), (), 12.0, "tiny.en", "en"))
+    words = by_text(result)
+    assert (words["Greenhalgh-Oyebanji."].status == "substituted") is spoken
+    assert words["Castellane,"].status == "unspoken"  # the reporter's words before the next quote
+    assert [u.text for u in result.unscripted] == ([] if spoken else [heard_there])
+
+
 def test_unrelated_text_is_refused():
     doc = parse_text("The quick brown fox jumps over the lazy dog near the river bank today.")
     transcript = Transcript(tuple(heard("Ask not what your country can do for you ask what you can do")),
