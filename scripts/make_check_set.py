@@ -43,7 +43,7 @@ the check, reported once in stop 18 and then read: calibration data now too. "fr
 during stop 18, after every other split (fresh15 and real15 included) had been used, by someone who had not changed
 the check, reported once at the end of stop 18 and then read: calibration data now too. "fresh17" and "real17" were
 written during stop 19, after every other split (fresh16 and real16 included) had been used, by someone who had not
-changed the check; they have never been used to choose anything (unseen).
+changed the check, reported once in stop 19 and then read: calibration data now too. None is left unseen.
 Real cases (splits "real" and "real2" to "real17") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -284,10 +284,10 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbclan+klatt3", 140), Voice("hibari", "us", 1.145), 72.0, None),
         Setting(Voice("hibari", "gb", 0.845), Voice("espeak", "en-gb-scotland+klatt4", 130), 24.5, 4.5),
     ),
-    # Written during stop 19, after every split above (fresh16 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, and none with "breath"); the third setting
-    # has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 19, after every split above (fresh16 included) had been used; reported once in stop 19, then
+    # read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other split
+    # (each variant checked to exist, to change espeak-ng's output and to render the same twice, and none with
+    # "breath"); the third setting has the espeak-ng narrator and the neural quote voice.
     "fresh17": (
         Setting(Voice("hibari", "us", 0.855), Voice("espeak", "en-us-nyc+klatt5", 135), 73.0, None),
         Setting(Voice("hibari", "gb", 1.0275), Voice("espeak", "en-gb-x-rp+croak", 140), 42.5, 41.0),
@@ -303,7 +303,7 @@ SYNTHETIC = tuple(SETTINGS)
 # during stop 17 (reported once in stop 17, then read); real13 with fresh13 during stop 17 (reported once in stop 17,
 # then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read); real15 with fresh15 during
 # stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
-# its end, then read); real17 with fresh17 during stop 19, never used to choose anything (unseen).
+# its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17")
 
