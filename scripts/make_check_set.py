@@ -45,7 +45,8 @@ the check, reported once at the end of stop 18 and then read: calibration data n
 written during stop 19, after every other split (fresh16 and real16 included) had been used, by someone who had not
 changed the check, reported once in stop 19 and then read: calibration data now too. "fresh18" and "real18" were
 written during stop 19, after every other split (fresh17 and real17 included) had been used, by someone who had not
-changed the check; they have never been used to choose anything (unseen).
+changed the check, reported once at the end of stop 19 and then read: calibration data now too. None is left
+unseen.
 Real cases (splits "real" and "real2" to "real18") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -296,11 +297,11 @@ SETTINGS = {
         Setting(Voice("espeak", "en-us+klatt6", 140), Voice("hibari", "us", 1.155), 74.0, None),
         Setting(Voice("hibari", "gb", 0.835), Voice("espeak", "en-gb-scotland+Mr serious", 130), 23.5, 3.5),
     ),
-    # Written during stop 19, after every split above (fresh17 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, none with "breath", and each heard by
-    # Whisper tiny.en on one neutral sentence outside the set without being garbled); the third setting has the
-    # espeak-ng narrator and the neural quote voice.
+    # Written during stop 19, after every split above (fresh17 included) had been used; reported once at the end of
+    # stop 19, then read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no
+    # other split (each variant checked to exist, to change espeak-ng's output and to render the same twice, none with
+    # "breath", and each heard by Whisper tiny.en on one neutral sentence outside the set without being garbled); the
+    # third setting has the espeak-ng narrator and the neural quote voice.
     "fresh18": (
         Setting(Voice("hibari", "us", 0.845), Voice("espeak", "en-us+robosoft3", 135), 75.0, None),
         Setting(Voice("hibari", "gb", 1.0325), Voice("espeak", "en-gb-x-gbclan+robosoft5", 140), 43.5, 42.0),
@@ -317,7 +318,7 @@ SYNTHETIC = tuple(SETTINGS)
 # then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read); real15 with fresh15 during
 # stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
-# during stop 19, never used to choose anything (unseen).
+# during stop 19 (reported once at its end, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18")
 
