@@ -364,6 +364,11 @@ def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     return numbers
 
 
+def _opens(sentence: Sequence[int]) -> list[bool]:
+    """Whether each token (given its sentence number) begins a sentence."""
+    return [k == 0 or sentence[k] != sentence[k - 1] for k in range(len(sentence))]
+
+
 def _drop_stray_links(links: list[_Link], h_sentence: list[int], p_quote: list[int | None]) -> list[_Link]:
     """Forget a few words that unscripted speech shares with the text: an intro saying "our report on
     the NATO ministerial" or "now to sports" must not pin the page's headline to the audio. A stretch
@@ -515,7 +520,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         duration = heard[-1].end if heard else 0.0
     p_tokens, p_word = flatten((k, word.keys) for k, word in enumerate(words))
     h_tokens, h_word = flatten(enumerate(priced_in_a_row([word_keys(word.text) for word in heard])))
-    opens = [k == 0 or words[p_word[k]].sentence != words[p_word[k - 1]].sentence for k in range(len(p_tokens))]
+    opens = _opens([words[k].sentence for k in p_word])
     page_lines = _page_lines(words)
     paragraph = [words[k].paragraph for k in p_word]
     links = _lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph], opens)
@@ -524,7 +529,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     p_quote = [quote_of[k] for k in p_word]
     links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
     anchors = _anchors(links)
-    h_opens = [k == 0 or heard_sentence[h_word[k]] != heard_sentence[h_word[k - 1]] for k in range(len(h_tokens))]
+    h_opens = _opens([heard_sentence[k] for k in h_word])
     links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 
