@@ -246,6 +246,24 @@ def _without_aeneas_ids(text: str, path: Path) -> str:
     return re.sub(r"(?m)^(\s*)([^\s|]+\|)", lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
+def _unwrapped(text: str) -> str:
+    """The text with the line breaks inside its paragraphs made spaces, if it was hard-wrapped at a fixed width
+    (wire copy, an e-mail): else each line would be a paragraph of its own, a page line when it ends without a
+    full stop, and a quote broken over two lines would not be found. A line was wrapped where the next line's
+    first word would not have fitted on it within the text's longest line. The text was wrapped when most lines
+    followed by another are so, and most of those are followed by a word in lower case, as prose broken at any
+    word is; a verse's lines begin with capitals, and in a text of one paragraph a line few lines are that full.
+    Each break stays one character, so offsets into the text do not move."""
+    lines = text.split("\n")
+    width = max(len(line.rstrip()) for line in lines)
+    pairs = [k for k in range(len(lines) - 1) if lines[k].strip() and lines[k + 1].strip()]
+    full = {k for k in pairs if len(lines[k].rstrip()) + 1 + len(lines[k + 1].split()[0]) > width}
+    lower = [k for k in full if lines[k + 1].lstrip()[:1].islower()]
+    if len(pairs) < 3 or 2 * len(full) < len(pairs) or 2 * len(lower) < len(full):
+        return text
+    return "".join(line + (" " if k in full else "\n") for k, line in enumerate(lines[:-1])) + lines[-1]
+
+
 # Characters web pages carry that are never seen or said: soft hyphens, zero-width spaces and joiners, direction
 # marks, a byte-order mark. Left in, "co\u00adoperate" is two words and a caption holds characters players
 # may draw.
@@ -282,7 +300,7 @@ def read_text(path: str | Path) -> Document:
     if looks_like_html:
         text = html_to_text(text)
     else:
-        text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_aeneas_ids(text, path))
+        text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_aeneas_ids(text, path)))
     document = parse_text(_INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")

@@ -133,6 +133,36 @@ def test_aeneas_ids_are_left_out_and_offsets_still_point_into_the_file(tmp_path:
     assert "aeneas" in caplog.records[0].getMessage()
 
 
+def test_a_hard_wrapped_text_is_read_as_its_paragraphs(tmp_path: Path):
+    import textwrap
+
+    paragraphs = ["Ferry services to the island were cancelled on Tuesday after the harbour wall was damaged in a "
+                  "storm that also brought down power lines along the coast road.",
+                  "“We have never seen waves like it in the forty years this wall has stood here, and we will not "
+                  "reopen until an engineer has looked at every metre of it,” said harbour master Ewan MacRae, who "
+                  "has worked at the port since he was sixteen.",
+                  "Repairs are expected to take about three weeks."]
+    path = tmp_path / "wire.txt"
+    path.write_text("\n\n".join(textwrap.fill(p, 60) for p in paragraphs), "utf-8")  # wire copy, e-mail
+    doc = read_text(path)
+    assert len({w.paragraph for w in doc.words}) == 3
+    quotes = find_quotes(doc)
+    assert len(quotes) == 1 and quotes[0].text.startswith("We have") and quotes[0].text.endswith("every metre of it,")
+    assert doc.text.replace("\n\n", " ") == " ".join(paragraphs)  # a break stays one character: offsets hold
+
+
+@pytest.mark.parametrize("text", [
+    "From fairest creatures we desire increase,\nThat thereby beauty’s rose might never die,\nBut as the riper "
+    "should by time decease,\nHis tender heir might bear his memory:\n",  # verse: every line begins a capital
+    "Breaking news\nThe council met on Tuesday.\nIt voted to close the pool.\nA long line of the text that is the "
+    "longest of all by far, a paragraph of its own.\nand a line after it\n",  # a paragraph a line
+])
+def test_lines_that_were_not_wrapped_stay_lines(tmp_path: Path, text: str):
+    path = tmp_path / "lines.txt"
+    path.write_text(text, "utf-8")
+    assert read_text(path).text == text
+
+
 def test_a_bar_in_ordinary_text_is_kept(tmp_path: Path):
     path = tmp_path / "story.txt"
     path.write_text("Vote|2024 | Results\n\nThe count ends tonight.", "utf-8")
