@@ -1,16 +1,21 @@
 """From two files to one alignment: the steps every command shares, and the alignment's JSON form."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .align import Alignment, Unscripted, align, confirm_edge_words
+from .classify import acoustic_distance
+from .decode import read_spans
+from .orthography import spoken_form
 from .refine import refine
 from .text import Document, read_text
 from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 
-__all__ = ["Aligned", "align_files", "alignment_json", "unscripted_json"]
+__all__ = ["Aligned", "align_files", "said_as_heard", "alignment_json", "unscripted_json"]
+
+_PAD = 0.2  # s of audio either side of the heard words a published wording is fitted to
 
 
 @dataclass(frozen=True)
@@ -28,10 +33,26 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     aligner unless options.refine is off."""
     document = read_text(text_path)
     transcript = confirm_edge_words(document, transcribe(audio_path, options, use_cache=use_cache))
-    alignment = align(document, transcript)
+    alignment = align(document, transcript, said_as_heard(Path(audio_path)) if options.refine else None)
     if options.refine:
         alignment = refine(alignment, Path(audio_path), transcript.duration, use_cache=use_cache)
     return Aligned(Path(audio_path), document, transcript, alignment)
+
+
+def said_as_heard(audio_path: Path) -> Callable[[Sequence[str], Sequence[HeardWord]], bool]:
+    """Does a published wording fit the sound of the heard words as well as they do, within the phonetic
+    witness's line (classify.acoustic_distance)? The same evidence the check takes for a mishearing, asked of
+    the alignment (align._sounding_piece). No, where the aligner cannot fit either wording."""
+    from .phonetic import SAMPLE_RATE, fit
+
+    def said(published: Sequence[str], heard: Sequence[HeardWord]) -> bool:
+        start, end = max(0.0, heard[0].start - _PAD), heard[-1].end + _PAD
+        samples = next(samples for _, samples in read_spans(audio_path, [(start, end)]))
+        said_words = [word.text for word in heard]
+        fits = fit(samples, 0.0, len(samples) / SAMPLE_RATE, [" ".join(said_words), spoken_form(published, said_words)])
+        return None not in fits and acoustic_distance(fits[1].total - fits[0].total) >= 0
+
+    return said
 
 
 def alignment_json(aligned: Aligned, captioned: Collection[HeardWord] | None = None) -> dict:

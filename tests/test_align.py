@@ -155,6 +155,27 @@ def test_the_end_of_a_sentence_in_a_long_gap_is_spoken_where_a_heard_sentence_so
     assert [u.text for u in result.unscripted] == ([] if spoken else [heard_there])
 
 
+@pytest.mark.parametrize("heard_there, found_in_the_sound, spoken", [
+    ("Set the old commissioner, broke a cunning them.", False, True),  # spelled alike: enough
+    ("Sad, they'll come in a block calling them.", True, True),  # somewhat alike, and in the sound
+    ("Sad, they'll come in a block calling them.", False, False),  # somewhat alike, not in the sound
+    ("And now the weather for the coast tonight.", True, False),  # not alike: the sound is not asked
+])
+def test_a_garbled_attribution_at_the_end_of_the_text_is_spoken(heard_there, found_in_the_sound, spoken):
+    published = ("Flu cases are rising early this year. “It isn’t too late to get a flu shot,” said health "
+                 "commissioner Brooke Cunningham.")
+    said = f"Flu cases are rising early this year. It isn't too late to get a flu shot. {heard_there} Stay with us."
+    asked = []
+
+    def said_as_heard(published_words, heard_words):
+        asked.append(" ".join(w.text for w in heard_words))
+        return found_in_the_sound
+
+    words = by_text(align_words(parse_text(published).words, heard(said), said_as_heard=said_as_heard))
+    assert (words["Cunningham."].status == "substituted") is spoken
+    assert len(asked) == ("block" in heard_there) and all(a.endswith("a block calling them.") for a in asked)
+
+
 def test_unrelated_text_is_refused():
     doc = parse_text("The quick brown fox jumps over the lazy dog near the river bank today.")
     transcript = Transcript(tuple(heard("Ask not what your country can do for you ask what you can do")),
