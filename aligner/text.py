@@ -252,7 +252,7 @@ def _unwrapped(text: str) -> str:
     full stop, and a quote broken over two lines would not be found. A line was wrapped where the next line's
     first word would not have fitted on it within the text's longest line. The text was wrapped when most lines
     followed by another are so, and most of those are followed by a word in lower case, as prose broken at any
-    word is; a verse's lines begin with capitals, and in a text of one paragraph a line few lines are that full.
+    word is: a verse's lines begin with capitals, and in a text with one paragraph to a line few lines are full.
     Each break stays one character, so offsets into the text do not move."""
     lines = text.split("\n")
     width = max(len(line.rstrip()) for line in lines)
