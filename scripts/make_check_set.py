@@ -47,7 +47,8 @@ changed the check, reported once in stop 19 and then read: calibration data now 
 written during stop 19, after every other split (fresh17 and real17 included) had been used, by someone who had not
 changed the check, reported once at the end of stop 19 and then read: calibration data now too. "fresh19" and
 "real19" were written during stop 20, after every other split (fresh18 and real18 included) had been used, by
-someone who had not changed the check; they have never been used to choose anything (unseen).
+someone who had not changed the check, reported once in stop 20 and then read: calibration data now too. None is
+left unseen.
 Real cases (splits "real" and "real2" to "real19") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -309,11 +310,11 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-rp+robosoft4", 140), Voice("hibari", "us", 1.165), 76.0, None),
         Setting(Voice("hibari", "gb", 0.825), Voice("espeak", "en-us+robosoft8", 130), 22.5, 2.5),
     ),
-    # Written during stop 20, after every split above (fresh18 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
-    # to exist, to change espeak-ng's output and to render the same twice, none with "breath", and each heard by
-    # Whisper tiny.en on one neutral sentence outside the set without being garbled); the third setting has the
-    # espeak-ng narrator and the neural quote voice.
+    # Written during stop 20, after every split above (fresh18 included) had been used; reported once in stop 20, then
+    # read: calibration data now. hibari speeds, espeak-ng variants, noise and music levels used by no other split
+    # (each variant checked to exist, to change espeak-ng's output and to render the same twice, none with "breath",
+    # and each heard by Whisper tiny.en on one neutral sentence outside the set without being garbled); the third
+    # setting has the espeak-ng narrator and the neural quote voice.
     "fresh19": (
         Setting(Voice("hibari", "us", 0.815), Voice("espeak", "en-us-nyc+robosoft7", 135), 77.0, None),
         Setting(Voice("hibari", "gb", 1.0375), Voice("espeak", "en-us+Tweaky", 140), 44.5, 43.0),
@@ -330,8 +331,8 @@ SYNTHETIC = tuple(SETTINGS)
 # then read); real14 with fresh14 during stop 18 (reported once in stop 18, then read); real15 with fresh15 during
 # stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
-# during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20, never used to choose
-# anything (unseen).
+# during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
+# then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19")
 
