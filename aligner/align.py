@@ -311,9 +311,11 @@ def _goes_on(previous: _Link, link: _Link) -> bool:
 
 def _page_lines(words: Sequence) -> set[int]:
     """Paragraphs with no punctuation at their end: headlines, bylines, section labels, photo credits, never a
-    sentence of the story."""
+    sentence of the story. The full stop of a time's "a.m." or "p.m." is the abbreviation's: "Updated 3:48 p.m."
+    is a page line (read as a sentence, its "forty" was taken for a sonnet's "When forty winters")."""
     last = {word.paragraph: word.text for word in words}
-    return {paragraph for paragraph, text in last.items() if text[-1:].isalnum() or text.endswith(")")}
+    return {paragraph for paragraph, text in last.items()
+            if text[-1:].isalnum() or text.endswith(")") or text.lower() in ("a.m.", "p.m.")}
 
 
 def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], line: Sequence[bool],

@@ -176,6 +176,16 @@ def test_a_garbled_attribution_at_the_end_of_the_text_is_spoken(heard_there, fou
     assert len(asked) == ("block" in heard_there) and all(a.endswith("a block calling them.") for a in asked)
 
 
+def test_a_timestamp_in_p_m_is_a_page_line_not_a_sentence():
+    published = ("Poetry\n\nUpdated 3:48 p.m.\n\nThe image is of clothing worn out: “Thy youth’s proud livery so gazed "
+                 "on now, / Will be a tatter’d weed of small worth held:”")
+    said = ("When forty winters shall besiege thy brow, and dig deep trenches in thy beauty's field, thy youth's proud "
+            "livery so gazed on now, will be a tattered weed of small worth held.")
+    words = by_text(align_words(parse_text(published).words, heard(said)))
+    assert all(words[w].status == "unspoken" for w in ("3:48", "p.m.", "image", "out:"))
+    assert words["“Thy"].status == "matched"
+
+
 def test_unrelated_text_is_refused():
     doc = parse_text("The quick brown fox jumps over the lazy dog near the river bank today.")
     transcript = Transcript(tuple(heard("Ask not what your country can do for you ask what you can do")),
