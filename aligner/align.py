@@ -79,8 +79,11 @@ class Alignment:
         return said / (said + other) if said + other > 0 else 0.0
 
 
-__all__ = ["AlignedWord", "Unscripted", "Alignment", "align", "align_words", "confirm_edge_words", "spread",
-           "MATCHED", "SUBSTITUTED", "INTERPOLATED", "UNSPOKEN", "OMITTED"]
+__all__ = ["AlignedWord", "Unscripted", "Alignment", "SaidAsHeard", "align", "align_words", "confirm_edge_words",
+           "spread", "MATCHED", "SUBSTITUTED", "INTERPOLATED", "UNSPOKEN", "OMITTED"]
+
+# Do these published words sound like these heard ones in the audio? (see _sounding_piece, pipeline.said_as_heard)
+SaidAsHeard = Callable[[Sequence[str], Sequence[HeardWord]], bool]
 
 _DP_CELLS = 20_000  # a gap larger than this is split by anchors first
 _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting a run of them
@@ -522,7 +525,7 @@ def _anchors(links: Sequence[_Link]) -> tuple[int, int]:
 
 def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | None = None,
                 quote_of: Sequence[int | None] | None = None, editorial: frozenset[int] = frozenset(),
-                said_as_heard: Callable[[Sequence[str], Sequence[HeardWord]], bool] | None = None) -> Alignment:
+                said_as_heard: SaidAsHeard | None = None) -> Alignment:
     """Align published words (anything with text/keys/char offsets/sentence/paragraph) to heard words.
 
     `duration` of the audio lets a last word the recognizer missed be timed after the last heard one;
@@ -551,7 +554,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         said = sorted({h_word[t] for t in range(piece.h0, piece.h1)})
         return said_as_heard([words[k].text for k in published], [heard[k] for k in said])
 
-    links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens, said_as_heard and sounds_said)
+    links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens,
+                             sounds_said if said_as_heard is not None else None)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 
     # which heard words each published word was paired with, and whether all its tokens were exact
@@ -858,7 +862,7 @@ def confirm_edge_words(document: Document, transcript: Transcript) -> Transcript
 
 
 def align(document: Document, transcript: Transcript,
-          said_as_heard: Callable[[Sequence[str], Sequence[HeardWord]], bool] | None = None) -> Alignment:
+          said_as_heard: SaidAsHeard | None = None) -> Alignment:
     """Align a published text to a transcript; refuse when they plainly do not belong together.
     `said_as_heard`: see align_words."""
     if not transcript.words:

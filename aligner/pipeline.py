@@ -1,11 +1,11 @@
 """From two files to one alignment: the steps every command shares, and the alignment's JSON form."""
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .align import Alignment, Unscripted, align, confirm_edge_words
+from .align import Alignment, SaidAsHeard, Unscripted, align, confirm_edge_words
 from .classify import acoustic_distance
 from .decode import read_spans
 from .orthography import spoken_form
@@ -39,7 +39,7 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     return Aligned(Path(audio_path), document, transcript, alignment)
 
 
-def said_as_heard(audio_path: Path) -> Callable[[Sequence[str], Sequence[HeardWord]], bool]:
+def said_as_heard(audio_path: Path) -> SaidAsHeard:
     """Does a published wording fit the sound of the heard words as well as they do, within the phonetic
     witness's line (classify.acoustic_distance)? The same evidence the check takes for a mishearing, asked of
     the alignment (align._sounding_piece). No, where the aligner cannot fit either wording."""
