@@ -369,6 +369,18 @@ def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
     return numbers
 
 
+def _heard_clauses(heard: Sequence[HeardWord], sentence: Sequence[int]) -> list[int]:
+    """Clause number of each heard word: a new sentence, or the recognizer's comma, semicolon, colon or dash, begins
+    one. Where a sentence piece of a long gap may end or begin (see _sounding_piece): the recognizer often runs a
+    quote's last words into the next sentence with a comma ("legal order in August, rainfall since April")."""
+    numbers, number = [0] if heard else [], 0
+    for k in range(1, len(heard)):
+        if sentence[k] != sentence[k - 1] or heard[k - 1].text.rstrip("\"')”’").endswith((",", ";", ":", "—", "–")):
+            number += 1
+        numbers.append(number)
+    return numbers
+
+
 def _opens(sentence: Sequence[int]) -> list[bool]:
     """Whether each token (given its sentence number) begins a sentence."""
     return [k == 0 or sentence[k] != sentence[k - 1] for k in range(len(sentence))]
@@ -547,7 +559,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     p_quote = [quote_of[k] for k in p_word]
     links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
     anchors = _anchors(links)
-    h_opens = _opens([heard_sentence[k] for k in h_word])
+    clause = _heard_clauses(heard, heard_sentence)
+    h_opens = _opens([clause[k] for k in h_word])
 
     def sounds_said(piece: _Link) -> bool:
         published = sorted({p_word[t] for t in range(piece.p0, piece.p1)})

@@ -176,6 +176,23 @@ def test_a_garbled_attribution_at_the_end_of_the_text_is_spoken(heard_there, fou
     assert len(asked) == ("block" in heard_there) and all(a.endswith("a block calling them.") for a in asked)
 
 
+@pytest.mark.parametrize("separator, found_in_the_sound, spoken", [
+    (",", True, True),  # Whisper ran the quote's end into the next sentence with a comma
+    (",", False, False),  # spelled only somewhat alike: the sound decides
+])
+def test_a_quote_end_run_into_the_next_sentence_with_a_comma_is_spoken(separator, found_in_the_sound, spoken):
+    published = ("The chief executive said reservoir levels were “at 41 per cent, which is the lowest we’ve recorded "
+                 "in August.” She said the ban would start on Friday and “won’t be lifted until the reservoirs have "
+                 "recovered properly.”")
+    said = (f"At 41 per cent, which is the lowest legal order in August{separator} rainfall since April has been about "
+            "half of what we normally expect. Our engineers have been working round the clock. Won't be lifted until "
+            "the reservoirs have recovered properly.")
+    words = by_text(align_words(parse_text(published).words, heard(said),
+                                said_as_heard=lambda published_words, heard_words: found_in_the_sound))
+    assert (words["August.”"].status == "substituted") is spoken
+    assert (words["August.”"].heard == "legal order in August" + separator) is spoken
+
+
 def test_a_timestamp_in_p_m_is_a_page_line_not_a_sentence():
     published = ("Poetry\n\nUpdated 3:48 p.m.\n\nThe image is of clothing worn out: “Thy youth’s proud livery so gazed "
                  "on now, / Will be a tatter’d weed of small worth held:”")
