@@ -358,24 +358,18 @@ def _read_out(links: list[_Link], paragraph: Sequence[int], size: Counter) -> li
     return [link for link in links if longest[paragraph[link.p0]] >= min(_MIN_ISLAND, size[paragraph[link.p0]])]
 
 
-def _heard_sentences(heard: Sequence[HeardWord]) -> list[int]:
-    """Sentence number of each heard word: the recognizer's end punctuation or a long pause ends one."""
+_SENTENCE_ENDS = (".", "?", "!")
+# Where a sentence piece of a long gap may also end or begin (see _sounding_piece): the recognizer often runs a
+# quote's last words into the next sentence with a comma ("legal order in August, rainfall since April").
+_CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
+
+
+def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTENCE_ENDS) -> list[int]:
+    """Sentence number of each heard word: the recognizer's end punctuation (or, given _CLAUSE_ENDS, a clause's)
+    or a long pause ends one."""
     numbers, number = [], 0
     for k, word in enumerate(heard):
-        if k and (heard[k - 1].text.rstrip("\"')”’").endswith((".", "?", "!"))
-                  or word.start - heard[k - 1].end > _PHRASE_GAP):
-            number += 1
-        numbers.append(number)
-    return numbers
-
-
-def _heard_clauses(heard: Sequence[HeardWord], sentence: Sequence[int]) -> list[int]:
-    """Clause number of each heard word: a new sentence, or the recognizer's comma, semicolon, colon or dash, begins
-    one. Where a sentence piece of a long gap may end or begin (see _sounding_piece): the recognizer often runs a
-    quote's last words into the next sentence with a comma ("legal order in August, rainfall since April")."""
-    numbers, number = [0] if heard else [], 0
-    for k in range(1, len(heard)):
-        if sentence[k] != sentence[k - 1] or heard[k - 1].text.rstrip("\"')”’").endswith((",", ";", ":", "—", "–")):
+        if k and (heard[k - 1].text.rstrip("\"')”’").endswith(ends) or word.start - heard[k - 1].end > _PHRASE_GAP):
             number += 1
         numbers.append(number)
     return numbers
@@ -559,7 +553,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     p_quote = [quote_of[k] for k in p_word]
     links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
     anchors = _anchors(links)
-    clause = _heard_clauses(heard, heard_sentence)
+    clause = _heard_sentences(heard, _CLAUSE_ENDS)
     h_opens = _opens([clause[k] for k in h_word])
 
     def sounds_said(piece: _Link) -> bool:
