@@ -31,7 +31,7 @@ from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
 from .measures import Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
-from .normalize import flatten
+from .normalize import flatten, word_keys
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import Quote, find_quotes
@@ -101,6 +101,8 @@ def _same_time(published: Sequence[str], heard: Sequence[str]) -> bool:
 def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
     groups: list[list[HeardWord]] = []
     for word in heard:
+        if not word_keys(word.text):  # a lone mark ("." after "3.") is no word, here as in the alignment
+            continue
         if groups and _CONTINUES.match(word.text) and word.start - groups[-1][-1].end < 0.3:
             groups[-1].append(word)
         else:

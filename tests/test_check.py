@@ -13,16 +13,17 @@ import json
 import pytest
 from test_cli_errors import assert_one_line_error
 
-from aligner.check import CheckOptions, _same_time, _share_out, check
+from aligner.check import CheckOptions, _same_time, _share_out, _units, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
 from aligner.phonetic import is_familiar
 from aligner.pipeline import align_files
 from aligner.render import report_json
+from aligner.transcribe import HeardWord
 from aligner.report import RECOGNITION, UNCERTAIN, WORDING
 
-from conftest import DATA, MEDIA, run_cli
+from conftest import DATA, MEDIA, REAL, run_cli
 
 CHECK = DATA / "check"
 NAMES = ("check_a", "check_b", "check_c")
@@ -316,6 +317,14 @@ def test_report_json_has_the_documented_fields(reports):
     quote = data["quotes"][0]
     assert set(quote) >= {"text", "start", "end", "verbatim", "differences"} and quote["verbatim"] is False
     assert [d["published"] for d in quote["differences"] if d["kind"] == "wording"] == ["fifteen thousand"]
+
+
+def test_a_lone_mark_is_no_part_of_the_word_before_it():
+    """Whisper wrote "3." then "." over the pause before a quote: the mark is no word (the alignment ignores
+    it too), so the number's time stays its own and it stays unscripted speech apart from the quote."""
+    heard = [HeardWord("3.", 291.43, 291.95, 0.47), HeardWord(".", 291.95, 292.95, 0.07),
+             HeardWord("U", 293.0, 293.1, 0.9), HeardWord(".S.", 293.1, 293.4, 0.9)]
+    assert [(u.text, u.start, u.end) for u in _units(heard)] == [("3.", 291.43, 291.95), ("U.S.", 293.0, 293.4)]
 
 
 # -- the command ------------------------------------------------------------------------------------------------
