@@ -344,12 +344,16 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
     if region.units or not region.words or any(aligned.alignment.words[k].spoken for k in region.words):
         return region
     lo, hi, apart = _unscripted_beside(aligned, region.words[0], region.words[-1])
-    beside = [k for k, unit in enumerate(units) if lo - _BESIDE < unit.start and unit.end < hi + _BESIDE
-              and any(u.start - 1e-6 <= unit.start and unit.end <= u.end + 1e-6 for u in apart)]
+    if not apart:
+        return region
     # the heard words next to the side the published words hang on: the start of a quote or paragraph (its
-    # first words unheard) was said right before the next spoken word, the rest right after the last one
+    # first words unheard) was said right before the next spoken word, the rest right after the last one; only
+    # the unscripted passage said there, not speech after a long pause (where the alignment splits passages)
     words, first = aligned.alignment.words, region.words[0]
     opening = first == 0 or words[first - 1].paragraph != words[first].paragraph or first in openings
+    there = max(apart, key=lambda u: u.end) if opening else min(apart, key=lambda u: u.start)
+    beside = [k for k, unit in enumerate(units) if lo - _BESIDE < unit.start and unit.end < hi + _BESIDE
+              and there.start - 1e-6 <= unit.start and unit.end <= there.end + 1e-6]
     count = len(region.p_tokens) + _MAX_EXTRA_UNITS
     beside = beside[-count:] if opening else beside[:count]
     if not beside:

@@ -327,6 +327,34 @@ def test_a_lone_mark_is_no_part_of_the_word_before_it():
     assert [(u.text, u.start, u.end) for u in _units(heard)] == [("3.", 291.43, 291.95), ("U.S.", 293.0, 293.4)]
 
 
+@pytest.fixture(scope="module")
+def quote_then_other_speech(tmp_path_factory):
+    """JFK's line, two seconds of quiet, then another speaker: a recording a story quotes a small part of."""
+    import numpy as np
+    import soundfile as sf
+    from faster_whisper import decode_audio
+
+    folder = tmp_path_factory.mktemp("programme")
+    other = decode_audio(str(REAL / "acoustic_corpus.wav"))[:16000 * 5]
+    sf.write(folder / "programme.flac", np.concatenate([decode_audio(str(REAL / "jfk.flac")),
+                                                        np.zeros(2 * 16000, np.float32), other]), 16000)
+    (folder / "story.txt").write_text('Kennedy told the crowd: "Ask not what your country can do for you, ask what '
+                                      'you can do for the nation."\n', "utf-8")
+    return folder / "programme.flac", folder / "story.txt"
+
+
+@pytest.mark.slow
+def test_a_changed_quote_end_is_compared_with_what_was_said_there_only(quote_then_other_speech):
+    """The published end "the nation" was not heard; the speech said in its place ("your country.") is what it
+    is compared with, not the next speaker's words after the pause."""
+    report = check(align_files(*quote_then_other_speech))
+    (quote,) = report.quotes
+    (difference,) = quote.differences
+    assert difference.kind == WORDING and difference.published.startswith("the nation")
+    assert standard_tokens(difference.heard) == ("your", "country")
+    assert any(u.text.startswith("This is") for u in report.unscripted)
+
+
 # -- the command ------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_check_command_writes_both_reports_and_fails_on_request(tmp_path):
