@@ -22,6 +22,7 @@ from pathlib import Path
 from . import __version__, batch, check, clip
 from .errors import AlignerError, ExitCode, InputError, OutputError
 from .files import ensure_writable, write_atomic
+from .text import excerpt
 from .transcribe import EMBEDDED_MODEL, TranscribeOptions
 
 __all__ = ["main"]
@@ -168,7 +169,7 @@ def _print_summary(aligned, n_cues: int, out: Path) -> None:
     print(f"  spoken: {spoken} ({interpolated} timed by interpolation), never spoken: {len(words) - spoken - omitted}"
           f", left out of spoken sentences: {omitted}; the text covers {aligned.alignment.coverage:.0%} of the speech")
     for item in aligned.alignment.unscripted:
-        print(f"  unscripted speech {item.start:7.2f}-{item.end:7.2f} s: {item.text}")
+        print(f"  unscripted speech {item.start:7.2f}-{item.end:7.2f} s: {excerpt(item.text, 100)}")
     print(f"wrote {n_cues} cues to {out / 'captions.vtt'} and {out / 'captions.srt'}, "
           f"words to {out / 'alignment.json'}")
 

@@ -81,7 +81,7 @@ def print_report(report: Report, console=None) -> None:
     uncertain = [d for d in report.differences if d.kind == UNCERTAIN]
     summary.add_row("differences", f"{wording} in wording, {_count(recognition, 'likely recognition error')}"
                     + (f", {len(uncertain)} uncertain (listen)" if uncertain else "")
-                    + ("" if report.scored_by else " (judged without the model)"))
+                    + ("" if report.scored_by or not report.differences else " (judged without the model)"))
     verbatim = sum(q.verdict == VERBATIM for q in spoken_quotes)
     unsure = len(report.quotes_to_hear)
     summary.add_row("quotes", f"{verbatim} of {len(spoken_quotes)} verbatim"
