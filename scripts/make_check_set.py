@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh19") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh20") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -47,9 +47,10 @@ changed the check, reported once in stop 19 and then read: calibration data now 
 written during stop 19, after every other split (fresh17 and real17 included) had been used, by someone who had not
 changed the check, reported once at the end of stop 19 and then read: calibration data now too. "fresh19" and
 "real19" were written during stop 20, after every other split (fresh18 and real18 included) had been used, by
-someone who had not changed the check, reported once in stop 20 and then read: calibration data now too. None is
-left unseen.
-Real cases (splits "real" and "real2" to "real19") put edited published texts on the real recordings; guard
+someone who had not changed the check, reported once in stop 20 and then read: calibration data now too.
+"fresh20" and "real20" were written during stop 21, after every other split (fresh19 and real19 included) had been
+used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real20") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -321,6 +322,17 @@ SETTINGS = {
         Setting(Voice("espeak", "en-us+AnxiousAndy", 140), Voice("hibari", "us", 1.175), 78.0, None),
         Setting(Voice("hibari", "gb", 0.805), Voice("espeak", "en-us+robosoft6", 130), 21.5, 1.5),
     ),
+    # Written during stop 21, after every split above (fresh19 included) had been used; never used to choose anything
+    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
+    # to exist, to change espeak-ng's output and to render the same twice, none with "breath", and each heard by
+    # Whisper tiny.en on one neutral sentence outside the set without being garbled); the third setting has the
+    # espeak-ng narrator and the neural quote voice.
+    "fresh20": (
+        Setting(Voice("hibari", "us", 0.795), Voice("espeak", "en-us+robosoft", 125), 79.0, None),
+        Setting(Voice("hibari", "gb", 1.0425), Voice("espeak", "en-us-nyc+anikaRobot", 125), 45.5, 44.0),
+        Setting(Voice("espeak", "en-gb-x-gbclan+UniRobot", 135), Voice("hibari", "us", 1.185), 80.0, None),
+        Setting(Voice("hibari", "gb", 0.785), Voice("espeak", "en-us+robosoft2", 135), 20.5, 0.5),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
@@ -332,9 +344,9 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
 # during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
-# then read).
+# then read); real20 with fresh20 during stop 21, never used to choose anything (unseen).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
-        "real13", "real14", "real15", "real16", "real17", "real18", "real19")
+        "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
