@@ -20,8 +20,8 @@ from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
 from aligner.phonetic import is_familiar
 from aligner.pipeline import align_files
 from aligner.render import report_json
-from aligner.transcribe import HeardWord
 from aligner.report import RECOGNITION, UNCERTAIN, WORDING
+from aligner.transcribe import HeardWord
 
 from conftest import DATA, MEDIA, REAL, run_cli
 
