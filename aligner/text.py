@@ -35,6 +35,13 @@ _MEDIA_SUFFIXES = {".wav", ".flac", ".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".op
 # aeneas's "parsed" text format: every line is ID|TEXT, the ID without spaces (f000001|From fairest ...).
 _AENEAS_LINE = re.compile(r"[^\s|]+\|")
 
+# A caption file given as the text: a cue's timing line in SRT ("00:00:01,000 --> 00:00:04,000") or WebVTT
+# ("00:01.000 --> 00:04.000 line:90%"), and markup inside cue text (<i>, <v Speaker>, <c.yellow>, an inline time
+# <00:01.500>, an SSA override {\an8}), which is never said.
+_CUE_TIMING = re.compile(r"[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\b[^\n]*")
+_CAPTION_MARKUP = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+
 # A period after these does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
                   "prof", "jr", "sr", "vs", "etc", "inc", "corp", "co", "no", "jan", "feb", "mar", "apr",
@@ -246,6 +253,22 @@ def _without_aeneas_ids(text: str, path: Path) -> str:
     return re.sub(r"(?m)^(\s*)([^\s|]+\|)", lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
+def _caption_text(text: str, path: Path) -> str:
+    """The words of a caption file (SRT or WebVTT) given as the text, read as running prose: a caption editor's
+    existing captions are published wording too. Cue numbers, timing lines, the WebVTT header and its NOTE,
+    STYLE and REGION blocks, and markup are left out; a cue's lines, and cues that do not end a sentence, are
+    joined with spaces (else every caption line would be a paragraph, and one without a full stop a page line).
+    Any other text is returned unchanged."""
+    blocks = re.findall(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text)
+    cues = [_CAPTION_MARKUP.sub("", block[timing.end():]).split() for block in blocks
+            if (timing := _CUE_TIMING.search(block))]
+    if not cues or not (text.lstrip().startswith("WEBVTT") or path.suffix.lower() in (".srt", ".vtt")
+                        or 2 * len(cues) > len(blocks)):
+        return text
+    log.info("%s is a caption file: its cue numbers, times and markup are left out", path)
+    return "".join(" ".join(cue) + ("\n" if _ENDS_SENTENCE.search(" ".join(cue)) else " ") for cue in cues if cue)
+
+
 def _unwrapped(text: str) -> str:
     """The text with the line breaks inside its paragraphs made spaces, if it was hard-wrapped at a fixed width
     (wire copy, an e-mail): else each line would be a paragraph of its own, a page line when it ends without a
@@ -300,7 +323,8 @@ def read_text(path: str | Path) -> Document:
     if looks_like_html:
         text = html_to_text(text)
     else:
-        text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_aeneas_ids(text, path)))
+        text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]),
+                                                   _without_aeneas_ids(_caption_text(text, path), path)))
     document = parse_text(_INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")

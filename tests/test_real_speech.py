@@ -51,6 +51,17 @@ def test_jfk_alignment_json(jfk_run):
     assert alignment["unscripted"] == []
 
 
+def test_captions_given_back_as_the_text_are_all_spoken_and_verbatim(jfk_run, tmp_path):
+    """A caption editor re-timing existing captions: our own SRT, given as the text, is read as its words (no
+    cue number or time is "never spoken") and matches the speech word for word."""
+    out, _ = jfk_run
+    result = run_cli("check", REAL / "jfk.flac", out / "captions.srt", "--json", tmp_path / "report.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["unspoken"] == [] and report["unscripted"] == [] and report["differences"] == []
+    assert report["spoken_words"] == len((REAL / "jfk.txt").read_text().split())
+
+
 def test_spontaneous_speech_word_starts_against_reference(tmp_path):
     """Montreal Forced Aligner's word tier is machine-made, but a good yardstick on a real voice."""
     alignment = align_files(REAL / "acoustic_corpus.wav", REAL / "acoustic_corpus.lab").alignment

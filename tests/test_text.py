@@ -133,6 +133,61 @@ def test_aeneas_ids_are_left_out_and_offsets_still_point_into_the_file(tmp_path:
     assert "aeneas" in caplog.records[0].getMessage()
 
 
+SRT = """1
+00:00:00,140 --> 00:00:02,145
+And so my fellow Americans,
+
+2
+00:00:03,270 --> 00:00:07,655
+ask not what your country
+can do for you,
+
+3
+00:00:08,170 --> 00:00:10,445
+ask what you can do for your country.
+"""
+VTT = """WEBVTT
+Kind: captions
+
+NOTE exported by another captioning system
+
+STYLE
+::cue { color: yellow }
+
+intro
+00:00.140 --> 00:02.145 line:90% align:center
+<v Kennedy>And so my fellow <i>Americans</i>,
+
+00:00:03.270 --> 00:00:07.655
+{\\an8}ask not what your country
+can do for you,
+
+00:00:08.170 --> 00:00:10.445
+ask what you can do for your country.
+"""
+
+
+@pytest.mark.parametrize("name, content", [("old.srt", SRT), ("old.vtt", VTT), ("captions.txt", SRT)])
+def test_a_caption_file_is_read_as_its_words(tmp_path: Path, name: str, content: str, caplog):
+    """Existing captions given as the text: the cue text as running prose, one paragraph per sentence, without
+    cue numbers, times, header blocks or markup (which would be "never spoken" words)."""
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    with caplog.at_level(logging.INFO, logger="aligner"):
+        doc = read_text(path)
+    assert doc.text == ("And so my fellow Americans, ask not what your country can do for you, ask what you can do "
+                        "for your country.\n")
+    assert {w.paragraph for w in doc.words} == {0}
+    assert "caption file" in caplog.records[0].getMessage()
+
+
+def test_a_text_that_mentions_a_time_range_is_no_caption_file(tmp_path: Path):
+    path = tmp_path / "story.txt"
+    text = "The clip runs 00:01:02,000 --> 00:01:05,000 in the edit.\n\nThe rest of the story.\n\nAnd more.\n"
+    path.write_text(text, "utf-8")
+    assert read_text(path).text == text
+
+
 def test_a_hard_wrapped_text_is_read_as_its_paragraphs(tmp_path: Path):
     import textwrap
 
