@@ -39,6 +39,8 @@ main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(18rem, 2fr); 
 .wording { text-decoration: underline wavy var(--wording) 1.5px; text-underline-offset: 3px; }
 .uncertain { text-decoration: underline double var(--uncertain) 2px; text-underline-offset: 3px; }
 .evidence { color: #757575; font-size: .8em; }
+button.more { border: none; background: none; color: var(--unscripted); cursor: pointer; padding: 0;
+               font: inherit; font-style: normal; text-decoration: underline; }
 .heard-only { color: var(--wording); font-size: .85em; cursor: pointer; }
 .heard-only.recognition { color: var(--recognition); }
 aside h2 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
@@ -124,6 +126,12 @@ _JS = """
   audio.addEventListener('timeupdate', show);
 
   document.addEventListener('click', event => {
+    const more = event.target.closest('button.more');
+    if (more) {  // a long unscripted passage, shown whole
+      more.previousElementSibling.hidden = false;
+      more.remove();
+      return;
+    }
     const target = event.target.closest('[data-t]');
     if (!target) return;
     wanted = parseFloat(target.dataset.t);
@@ -153,6 +161,23 @@ def _play(start: float | None, end: float | None, label: str = "▶") -> str:
         return ""
     stop = f' data-e="{_seconds(end)}"' if end is not None else ""
     return f'<button class="play" type="button" data-t="{_seconds(start)}"{stop} title="play">{label}</button>'
+
+
+# Unscripted speech more than twice this many words long is shown by its start, the rest a click away: a story
+# that quotes a few lines of a long programme would otherwise disappear between whole speeches. (A display
+# choice, about 15 seconds of speech; a passage up to twice that is shown whole, as cutting it saves little.)
+_SHOWN_WORDS = 40
+
+
+def _passage(text: str) -> str:
+    """The words of an unscripted passage as HTML, a long one cut with a button that shows the rest."""
+    words = text.split()
+    if len(words) <= 2 * _SHOWN_WORDS:
+        return html.escape(text)
+    rest = len(words) - _SHOWN_WORDS
+    return (f'{html.escape(" ".join(words[:_SHOWN_WORDS]))}<span class="rest" hidden> '
+            f'{html.escape(" ".join(words[_SHOWN_WORDS:]))}</span> <button class="more" type="button">… {rest} more '
+            f'words</button>')
 
 
 def _change(d: Difference) -> str:
@@ -199,15 +224,21 @@ def _text_html(aligned: Aligned, report: Report) -> str:
             inserted.setdefault(first - 1, []).append(d)
     spoken = [k for k, w in enumerate(words) if w.start is not None]
     spoken_starts = [words[k].start for k in spoken]
-    said_before: dict[int, list] = {}  # unscripted speech before published word k (len(words): at the end)
-    for u in report.unscripted:
+    said_before: dict[int, list] = {}  # unscripted speech before published word k
+    said_after: dict[int, list] = {}  # ... and after it
+    for u in report.unscripted:  # beside the spoken word nearest in time, not across never-spoken text
         at = bisect.bisect_left(spoken_starts, u.start)
-        said_before.setdefault(spoken[at] if at < len(spoken) else len(words), []).append(u)
+        after = words[spoken[at - 1]] if at else None
+        before = words[spoken[at]] if at < len(spoken) else None
+        if before is None or (after is not None and u.start - after.end < before.start - u.end):
+            said_after.setdefault(spoken[at - 1] if at else len(words), []).append(u)
+        else:
+            said_before.setdefault(spoken[at], []).append(u)
 
-    def unscripted(k: int) -> list[str]:
+    def unscripted(passages: list) -> list[str]:
         return [f'<span class="unscripted" data-t="{_seconds(u.start)}" data-e="{_seconds(u.end)}" '
-                f'title="said, not published ({clock(to_ms(u.start))})">{html.escape(u.text)}</span>'
-                for u in said_before.get(k, [])]
+                f'title="said, not published ({clock(to_ms(u.start))})">{_passage(u.text)}</span>'
+                for u in passages]
 
     def heard_only(k: int) -> list[str]:
         return [f'<span class="heard-only {d.kind}" data-t="{_seconds(d.start)}" '
@@ -221,7 +252,7 @@ def _text_html(aligned: Aligned, report: Report) -> str:
             paragraphs.append([])
             paragraph = w.paragraph
         parts = paragraphs[-1]
-        parts += unscripted(k)
+        parts += unscripted(said_before.get(k, []))
         if k == 0:
             parts += heard_only(-1)
         text = html.escape(w.text)
@@ -235,9 +266,9 @@ def _text_html(aligned: Aligned, report: Report) -> str:
         else:
             parts.append(f'<span class="{" ".join(["w", *classes])}" data-t="{_seconds(w.start)}" '
                          f'data-e="{_seconds(w.end)}" data-c="{w.char_start}"{title}>{text}</span>')
-        parts += heard_only(k)
-    if said_before.get(len(words)):
-        paragraphs.append(unscripted(len(words)))
+        parts += heard_only(k) + unscripted(said_after.get(k, []))
+    if said_after.get(len(words)):  # no published word was spoken
+        paragraphs.append(unscripted(said_after[len(words)]))
     return "\n".join(f"<p>{' '.join(parts)}</p>" for parts in paragraphs)
 
 
@@ -284,7 +315,7 @@ def _side_html(report: Report) -> str:
                                                for d in report.differences if d.kind == WORDING]),
         ("Uncertain: listen", "uncertain", [f"{_play(d.start, d.end)}{_at(d.start)} {_change(d)}"
                                             for d in report.differences if d.kind == UNCERTAIN]),
-        ("Said, not published", "unscripted", [f"{_play(u.start, u.end)}{_at(u.start)} {html.escape(u.text)}"
+        ("Said, not published", "unscripted", [f"{_play(u.start, u.end)}{_at(u.start)} {_passage(u.text)}"
                                                for u in report.unscripted]),
         ("Published, never spoken", "unspoken", [f'<span class="unspoken">{html.escape(u.text)}</span>'
                                                  for u in report.unspoken]),

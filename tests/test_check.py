@@ -9,6 +9,7 @@ recognizer's.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from test_cli_errors import assert_one_line_error
@@ -340,19 +341,34 @@ def quote_then_other_speech(tmp_path_factory):
                                                         np.zeros(2 * 16000, np.float32), other]), 16000)
     (folder / "story.txt").write_text('Kennedy told the crowd: "Ask not what your country can do for you, ask what '
                                       'you can do for the nation."\n', "utf-8")
-    return folder / "programme.flac", folder / "story.txt"
+    aligned = align_files(folder / "programme.flac", folder / "story.txt")
+    return aligned, check(aligned)
 
 
 @pytest.mark.slow
 def test_a_changed_quote_end_is_compared_with_what_was_said_there_only(quote_then_other_speech):
     """The published end "the nation" was not heard; the speech said in its place ("your country.") is what it
     is compared with, not the next speaker's words after the pause."""
-    report = check(align_files(*quote_then_other_speech))
+    _, report = quote_then_other_speech
     (quote,) = report.quotes
     (difference,) = quote.differences
     assert difference.kind == WORDING and difference.published.startswith("the nation")
     assert standard_tokens(difference.heard) == ("your", "country")
     assert any(u.text.startswith("This is") for u in report.unscripted)
+
+
+@pytest.mark.slow
+def test_the_review_page_shows_speech_beside_the_spoken_word_nearest_in_time(quote_then_other_speech):
+    """"your country." was said right after "…can do for": the page shows it there, before the never-spoken
+    "the nation", not after the end of the text; the next speaker's words follow it."""
+    from aligner.review import _text_html
+
+    page = _text_html(*quote_then_other_speech)
+    spans = re.findall(r'<span class="([a-z ]+)"[^>]*>([^<]*)', page)
+    texts = [text for _, text in spans]
+    country = next(k for k, text in enumerate(texts) if text.startswith("your country"))
+    assert texts[country - 1] == "for" and texts[country + 1].startswith("This is")
+    assert "unspoken" in spans[country + 2][0] and texts[country + 2] == "the"
 
 
 # -- the command ------------------------------------------------------------------------------------------------

@@ -97,3 +97,23 @@ def test_page_works_from_the_file_system(page_folder):
         start = float(word.get_attribute("data-t"))
         assert page.evaluate("document.getElementById('audio').currentTime") == pytest.approx(start, abs=0.01)
         assert page.console_errors == []
+
+
+def test_a_long_unscripted_passage_is_cut_and_shown_whole_on_request(page_folder):
+    """A story quoting a few lines of a long programme: whole speeches around it are cut to their start, and
+    the button shows the rest without moving the playhead."""
+    from aligner.review import _SHOWN_WORDS, _passage
+
+    speech = " ".join(f"word{k}" for k in range(3 * _SHOWN_WORDS))
+    with browser_page() as page:
+        page.goto((page_folder / "report.html").as_uri())
+        ready(page)
+        passage = page.locator("#text .unscripted").first
+        passage.evaluate("(span, inner) => { span.innerHTML = inner; }", _passage(speech))
+        assert passage.inner_text().split()[_SHOWN_WORDS - 1:] == [f"word{_SHOWN_WORDS - 1}", "…", str(
+            2 * _SHOWN_WORDS), "more", "words"]
+        at = page.evaluate("document.getElementById('audio').currentTime")
+        passage.locator("button.more").click()
+        assert passage.inner_text().split() == speech.split()
+        assert page.evaluate("document.getElementById('audio').currentTime") == at
+        assert page.console_errors == []
