@@ -287,6 +287,19 @@ def _unwrapped(text: str) -> str:
     return "".join(line + (" " if k in full else "\n") for k, line in enumerate(lines[:-1])) + lines[-1]
 
 
+# A curly-quoted passage broken over lines by hand, without a blank line between them: verse, a blockquote.
+_QUOTED_LINES = re.compile(r"“[^“”]*\n[^“”]*”")
+
+
+def _quoted_lines_joined(text: str) -> str:
+    """The text with the line breaks inside a curly-quoted passage made spaces: "“Look in thy glass and tell
+    the face thou viewest / Now is the time…”" broken over three lines is one quote, not three paragraphs (the
+    first, ending without punctuation, a page line) that no quotation spans. Curly marks only, which cannot
+    be mistaken for each other; a blank line still ends the quote (a quote over paragraphs opens each one
+    again). Each break stays one character, so offsets into the text do not move."""
+    return _QUOTED_LINES.sub(lambda m: m[0] if re.search(r"\n\s*\n", m[0]) else m[0].replace("\n", " "), text)
+
+
 # Characters web pages carry that are never seen or said: soft hyphens, zero-width spaces and joiners, direction
 # marks, a byte-order mark. Left in, "co\u00adoperate" is two words and a caption holds characters players
 # may draw.
@@ -325,7 +338,8 @@ def read_text(path: str | Path) -> Document:
     else:
         text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]),
                                                    _without_aeneas_ids(_caption_text(text, path), path)))
-    document = parse_text(_INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")))
+    text = _INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+    document = parse_text(_quoted_lines_joined(text))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")
     return document

@@ -188,6 +188,23 @@ def test_a_text_that_mentions_a_time_range_is_no_caption_file(tmp_path: Path):
     assert read_text(path).text == text
 
 
+@pytest.mark.parametrize("text, paragraphs, quotes", [
+    # verse quoted over lines broken by hand: one paragraph, one quote (the first line is no page line)
+    ("The reader began:\n\n“Look in thy glass and tell the face thou viewest\nNow is the time that face should "
+     "form another;”\n\nand went on.\n", 3, 1),
+    ("“Look in thy glass\n\nNow is the time”\n", 2, 0),  # a blank line ends a quote
+    ('"Look in thy glass\nNow is the time"\n', 2, 0),  # straight marks are not read across lines
+    ("“We will fight on.\n“And we will win,” she said.\n", 2, 2),  # a quote over paragraphs, opened again
+])
+def test_a_curly_quote_broken_over_lines_by_hand_is_one_paragraph(tmp_path: Path, text, paragraphs, quotes):
+    path = tmp_path / "review.txt"
+    path.write_text(text, "utf-8")
+    doc = read_text(path)
+    assert len({w.paragraph for w in doc.words}) == paragraphs
+    assert len(find_quotes(doc)) == quotes
+    assert len(doc.text) == len(text)  # offsets into the file do not move
+
+
 def test_a_hard_wrapped_text_is_read_as_its_paragraphs(tmp_path: Path):
     import textwrap
 

@@ -159,6 +159,20 @@ def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_q
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("word, verbatim", [("glutton", True), ("wanton", False)])
+def test_a_quote_of_the_sonnet_broken_over_lines_by_hand_gets_its_verdict(tmp_path, word, verbatim):
+    """Two lines of the reading quoted as verse, the first without its comma: one quote, judged word by word
+    (before, its lines were two paragraphs that no quotation spanned, and the first a page line)."""
+    review = tmp_path / "review.txt"
+    review.write_text(f"Sonnet review\n\nThe reader closes with\n\n“Pity the world, or else this {word} be\n"
+                      "To eat the world’s due, by the grave and thee.”\n", encoding="utf-8")
+    report = check(align_files(REAL / "p001.mp3", review))
+    (quote,) = report.quotes
+    assert quote.spoken and quote.verbatim is verbatim
+    assert [d.published for d in quote.differences if d.kind == "wording"] == ([] if verbatim else ["wanton"])
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("ending, verbatim", [("country.", True), ("nation.", False)])
 def test_jfk_quote_verbatim_or_changed(tmp_path, ending, verbatim):
     text = tmp_path / "story.txt"
