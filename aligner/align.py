@@ -322,14 +322,16 @@ def _page_lines(words: Sequence) -> set[int]:
 
 
 def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], line: Sequence[bool],
-                opens: Sequence[bool]) -> list[_Link]:
+                opens: Sequence[bool], without_strays: Callable[[list[_Link]], list[_Link]]) -> list[_Link]:
     """Align the story first and page lines only in the heard words it leaves between its stretches: a headline
     repeats the lede's words ("… Won by a Team of Grandmothers" above "A team of seven grandmothers from …"), and
     where the recognizer garbles the lede ("A team of six green mothers") the headline could otherwise take the
     words the lede was heard as. A headline that was read out is still found, before the lede: a page line
     counts as heard where _MIN_ISLAND of its tokens (or all, if fewer) were heard in a row, not where a few of
     its words meet unpublished speech by chance ("The Glass and the Mother" in a reading of "Look in thy glass
-    and tell the face")."""
+    and tell the face"). The story's stray links (`without_strays`) are forgotten first: a review's "and went
+    on to the end." met the reading's "glass, and tell" by chance and left no heard words for the verse lines
+    quoted before it, which end without punctuation like page lines."""
     if not any(line) or all(line):
         return _align_range(p, h, 0, len(p), 0, len(h), opens)
     story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
@@ -338,7 +340,8 @@ def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], li
     size = Counter(paragraph[k] for k in range(len(p)) if line[k])
     links: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
-    for link in [*_align_range(story, h, 0, len(p), 0, len(h), opens), _Link(len(p), len(p), len(h), len(h), True)]:
+    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), opens)),
+                 _Link(len(p), len(p), len(h), len(h), True)]:
         if lines_before[link.p0] > lines_before[previous.p1]:
             links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, opens), paragraph,
                                size)
@@ -547,11 +550,15 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     opens = _opens([words[k].sentence for k in p_word])
     page_lines = _page_lines(words)
     paragraph = [words[k].paragraph for k in p_word]
-    links = _lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph], opens)
     heard_sentence = _heard_sentences(heard)
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]
-    links = _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
+
+    def without_strays(links: list[_Link]) -> list[_Link]:
+        return _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
+
+    links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
+                                       opens, without_strays))
     anchors = _anchors(links)
     clause = _heard_sentences(heard, _CLAUSE_ENDS)
     h_opens = _opens([clause[k] for k in h_word])

@@ -159,6 +159,21 @@ def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_q
 
 
 @pytest.mark.slow
+def test_verse_lines_quoted_without_marks_are_found_between_the_reporters_words(tmp_path):
+    """Lines of the reading set as verse, without quotation marks or end punctuation, like page lines: the
+    reporter's "and the hall was silent…" met the reading's "and" by chance, and before, that left the verse no
+    heard words, so the text was refused as not belonging to the audio."""
+    review = tmp_path / "review.txt"
+    review.write_text("Sonnet review\n\nThe reader closes with\n\nPity the world or else this glutton be\n"
+                      "To eat the world’s due by the grave and thee\n\nand the hall was silent for a while.\n",
+                      encoding="utf-8")
+    aligned = align_files(REAL / "p001.mp3", review)
+    verse = [w for w in aligned.alignment.words if w.paragraph in (2, 3)]
+    assert len(verse) == 18 and all(w.spoken for w in verse)
+    assert not any(w.spoken for w in aligned.alignment.words if w.paragraph in (0, 1, 4))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("word, verbatim", [("glutton", True), ("wanton", False)])
 def test_a_quote_of_the_sonnet_broken_over_lines_by_hand_gets_its_verdict(tmp_path, word, verbatim):
     """Two lines of the reading quoted as verse, the first without its comma: one quote, judged word by word
