@@ -49,7 +49,8 @@ changed the check, reported once at the end of stop 19 and then read: calibratio
 "real19" were written during stop 20, after every other split (fresh18 and real18 included) had been used, by
 someone who had not changed the check, reported once in stop 20 and then read: calibration data now too.
 "fresh20" and "real20" were written during stop 21, after every other split (fresh19 and real19 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check, reported once in stop 21 and then read: calibration data now too.
+None is left unseen.
 Real cases (splits "real" and "real2" to "real20") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -344,7 +345,7 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 18 (reported once in stop 18, then read); real16 with fresh16 during stop 18 (reported once at
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
 # during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
-# then read); real20 with fresh20 during stop 21, never used to choose anything (unseen).
+# then read); real20 with fresh20 during stop 21 (reported once in stop 21, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20")
 
