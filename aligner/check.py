@@ -20,7 +20,6 @@ import itertools
 import logging
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -579,17 +578,13 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
 
     requests, owners = _windows(aligned, units, regions)
     audio = aligned.audio_path  # read window by window: a long programme is never held whole
+    if options.witness:
+        _witness(aligned, regions, requests, owners, acoustic)
     models = ([(fits, transcribe_options)] if options.rescore else []) + (
         [(second, replace(transcribe_options, model=options.second_model))] if options.second_model else [])
-    # the models score in a thread while the phonetic witness runs here: pocketsphinx holds the interpreter
-    # lock, CTranslate2 lets go of it, so the two overlap on a second core (the same results, sooner)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scoring = [pool.submit(score_texts, audio, requests, model_options) for _, model_options in models]
-        if options.witness:
-            _witness(aligned, regions, requests, owners, acoustic)
-        all_scores = [future.result() for future in scoring]
     scored_by = []
-    for (target, model_options), scores in zip(models, all_scores, strict=True):
+    for target, model_options in models:
+        scores = score_texts(audio, requests, model_options)
         for window, text, k in owners:
             target[k] = _fit(scores[window][text], scores[window][0])
         scored_by.append(model_options.model)
