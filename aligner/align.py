@@ -901,6 +901,7 @@ def align(document: Document, transcript: Transcript,
     needed = min(MIN_ANCHOR, sum(len(w.keys) for w in document.words))
     run, chain = alignment.anchors
     if run < needed and chain < MIN_CHAIN:
-        raise MismatchError(f"the text does not match the audio: no {needed} words in a row of the text were "
-                            f"heard, nor {MIN_CHAIN} with single words differing between them (at most {run})")
+        heard = f"no {needed} words in a row of the text were heard" if needed > 1 else "no word of the text was heard"
+        raise MismatchError(f"the text does not match the audio: {heard}, nor {MIN_CHAIN} with single words "
+                            f"differing between them (at most {run})")
     return alignment

@@ -262,8 +262,8 @@ def _caption_text(text: str, path: Path) -> str:
     blocks = re.findall(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text)
     cues = [_CAPTION_MARKUP.sub("", block[timing.end():]).split() for block in blocks
             if (timing := _CUE_TIMING.search(block))]
-    if not cues or not (text.lstrip().startswith("WEBVTT") or path.suffix.lower() in (".srt", ".vtt")
-                        or 2 * len(cues) > len(blocks)):
+    if not text.lstrip().startswith("WEBVTT") and not (cues and (path.suffix.lower() in (".srt", ".vtt")
+                                                                  or 2 * len(cues) > len(blocks))):
         return text
     log.info("%s is a caption file: its cue numbers, times and markup are left out", path)
     return "".join(" ".join(cue) + ("\n" if _ENDS_SENTENCE.search(" ".join(cue)) else " ") for cue in cues if cue)

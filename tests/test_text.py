@@ -181,6 +181,13 @@ def test_a_caption_file_is_read_as_its_words(tmp_path: Path, name: str, content:
     assert "caption file" in caplog.records[0].getMessage()
 
 
+def test_a_caption_file_without_cues_has_no_words(tmp_path: Path):
+    path = tmp_path / "empty.vtt"
+    path.write_text("WEBVTT\n\nNOTE nothing yet\n", "utf-8")
+    with pytest.raises(InputError, match="no words to align"):
+        read_text(path)
+
+
 def test_a_text_that_mentions_a_time_range_is_no_caption_file(tmp_path: Path):
     path = tmp_path / "story.txt"
     text = "The clip runs 00:01:02,000 --> 00:01:05,000 in the edit.\n\nThe rest of the story.\n\nAnd more.\n"
