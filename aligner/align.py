@@ -551,11 +551,12 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     page_lines = _page_lines(words)
     paragraph = [words[k].paragraph for k in p_word]
     heard_sentence = _heard_sentences(heard)
+    h_sentence = [heard_sentence[k] for k in h_word]
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]
 
     def without_strays(links: list[_Link]) -> list[_Link]:
-        return _drop_stray_links(links, [heard_sentence[k] for k in h_word], p_quote)
+        return _drop_stray_links(links, h_sentence, p_quote)
 
     links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
                                        opens, without_strays))
