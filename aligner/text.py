@@ -40,7 +40,6 @@ _AENEAS_LINE = re.compile(r"[^\s|]+\|")
 # <00:01.500>, an SSA override {\an8}), which is never said.
 _CUE_TIMING = re.compile(r"[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\b[^\n]*")
 _CAPTION_MARKUP = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 # A period after these does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
@@ -257,8 +256,8 @@ def _caption_text(text: str, path: Path) -> str:
     """The words of a caption file (SRT or WebVTT) given as the text, read as running prose: a caption editor's
     existing captions are published wording too. Cue numbers, timing lines, the WebVTT header and its NOTE,
     STYLE and REGION blocks, and markup are left out; a cue's lines, and cues that do not end a sentence, are
-    joined with spaces (else every caption line would be a paragraph, and one without a full stop a page line).
-    Any other text is returned unchanged."""
+    joined with spaces (else every caption line would be a paragraph, and one without a full stop a page line);
+    whether a cue ends a sentence is judged as parse_text judges it. Any other text is returned unchanged."""
     blocks = re.findall(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text)
     cues = [_CAPTION_MARKUP.sub("", block[timing.end():]).split() for block in blocks
             if (timing := _CUE_TIMING.search(block))]
@@ -266,7 +265,9 @@ def _caption_text(text: str, path: Path) -> str:
                                                                   or 2 * len(cues) > len(blocks))):
         return text
     log.info("%s is a caption file: its cue numbers, times and markup are left out", path)
-    return "".join(" ".join(cue) + ("\n" if _ENDS_SENTENCE.search(" ".join(cue)) else " ") for cue in cues if cue)
+    cues = [cue for cue in cues if cue]
+    return "".join(" ".join(cue) + ("\n" if _ends_sentence(cue[-1], cues[k + 1][0] if k + 1 < len(cues) else None)
+                                    else " ") for k, cue in enumerate(cues))
 
 
 def _unwrapped(text: str) -> str:
