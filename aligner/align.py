@@ -109,7 +109,7 @@ SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% o
 # Greenhalgh-Oyebanji" heard "Said range of terms in green hook") scores 0.72.
 _PIECE_ALIKE = 0.7
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
-_PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
+PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
 # An ellipsis ("…", "...", ". . .", "[…]") is the writer's mark for words left out: speech heard where it stands
 # was left out on purpose (a quote shortened by its editor), not inserted into the sentence.
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
@@ -372,7 +372,7 @@ def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTEN
     or a long pause ends one."""
     numbers, number = [], 0
     for k, word in enumerate(heard):
-        if k and (heard[k - 1].text.rstrip("\"')”’").endswith(ends) or word.start - heard[k - 1].end > _PHRASE_GAP):
+        if k and (heard[k - 1].text.rstrip("\"')”’").endswith(ends) or word.start - heard[k - 1].end > PHRASE_GAP):
             number += 1
         numbers.append(number)
     return numbers
@@ -436,12 +436,13 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
     """Between two aligned stretches, a few published and a few heard tokens that did not pair up are
     the same words said differently: pair them as one substitution so they share its time. Where the
     published gap runs across a quotation's edge and does not sound like the heard words, only the words that
-    go on with the stretch after it (or else before it) are paired: the reporter's "He added that" between two
-    quotations, heard as "and", is not the speaker's; a narrator's "said Sheriff Ana Villanueva" between two
-    quotations, heard as "Said sheriff on a river", is. A longer gap gives only a piece of a sentence that
-    goes on from (or into) an aligned stretch, paired with a heard sentence that sounds like it (see
-    _sounding_piece); so does the gap before the first aligned stretch and after the last one, where whatever
-    else was heard is speech around the text (an intro, an outro), not its words."""
+    go on with the sentence after it (or else before it) are paired: the reporter's "He added that" between two
+    quotations, heard as "and", is not the speaker's, nor is "He said he had" before a quotation, which begins
+    a sentence after the stretch before it, the speaker's "Never" that began the quote; a narrator's "said
+    Sheriff Ana Villanueva" between two quotations, heard as "Said sheriff on a river", is. A longer gap gives
+    only a piece of a sentence that goes on from (or into) an aligned stretch, paired with a heard sentence
+    that sounds like it (see _sounding_piece); so does the gap before the first aligned stretch and after the
+    last one, where whatever else was heard is speech around the text (an intro, an outro), not its words."""
     n_p, n_h = len(p_tokens), len(h_tokens)
 
     def gap(p0: int, p1: int, h0: int, h1: int, between: bool = True) -> list[_Link]:
@@ -461,10 +462,10 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
         before, after = p_quote[p0 - 1], p_quote[p1]
         alike = similarity("".join(p_tokens[p0:p1]), "".join(h_tokens[h0:h1])) >= SOUND_FLOOR
         if not alike and any(p_quote[t] != before or p_quote[t] != after for t in range(p0, p1)):
-            head, tail = p0, p1  # the gap's tokens that go on from the stretch before, and into the one after
-            while head < p1 and p_quote[head] == before:
+            head, tail = p0, p1  # the gap's tokens that go on from the stretch before, and into the one after:
+            while head < p1 and p_quote[head] == before and not opens[head]:  # the same quotation and sentence
                 head += 1
-            while tail > p0 and p_quote[tail - 1] == after:
+            while tail > p0 and p_quote[tail - 1] == after and not opens[tail]:
                 tail -= 1
             # words between two quotations, or between a quotation and text it does not go on into, are
             # the reporter's; the rest belong with the stretch they go on from or into
@@ -818,7 +819,7 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
     for h, word in enumerate(heard):
         if h in used_heard or not word_keys(word.text):
             continue
-        if h == previous + 1 and word.start - phrases[-1][-1].end <= _PHRASE_GAP:
+        if h == previous + 1 and word.start - phrases[-1][-1].end <= PHRASE_GAP:
             phrases[-1].append(word)
         else:
             phrases.append([word])

@@ -69,6 +69,19 @@ def test_speech_left_out_at_an_ellipsis_or_said_for_bracketed_words_is_unscripte
     assert [(u.text, u.inside) for u in plain.unscripted] == [("ask not what your country can do for you", True)]
 
 
+def test_the_reporters_sentence_before_a_quote_is_not_paired_with_the_speakers_first_word():
+    # "He said he had" begins a sentence of the reporter's; the speaker's "Never" began the quote: the reporter's
+    # words were never spoken, and "Never" is speech the text left out, not their misheard form
+    doc = parse_text("“I have been driving this tractor since I was fourteen,” said Sean, 71.\n\n"
+                     "He said he had “seen the roads so full you would think it was the final.”")
+    speech = ("i have been driving this tractor since i was fourteen said sean 71. never seen the roads so full you "
+              "would think it was the final.")
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 12.0, "tiny.en", "en"))
+    status = {w.text: w.status for w in alignment.words}
+    assert [status[w] for w in ("He", "said", "had")] == ["unspoken"] * 3
+    assert [u.text for u in alignment.unscripted] == ["never"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("quote, verdict", [
     ("And so, my fellow Americans … ask what you can do for your country.", "verbatim"),  # a whole clause cut
