@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import MIN_ANCHOR, OMITTED, SECONDS_PER_CHAR, UNSPOKEN, similarity
+from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -398,13 +398,56 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
         if (passage.inside or len(passage.words) > _NEGATION_CUT
                 or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end):
             continue
-        negations = [h.text for h in passage.words if any(map(is_negation, standard_tokens(h.text)))]
-        if negations:
-            before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=spoken[0])
-            found.append(Difference("", passage.text, passage.start, passage.end, before.char_end, before.char_end,
-                                    UNCERTAIN, f"listen: the words left out at the ellipsis hold a negation "
-                                               f"({', '.join(negations)}): does the quote still say what was meant?"))
+        before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=spoken[0])
+        found += _negations_in(passage.words, before.char_end, "at the ellipsis")
     return tuple(found)
+
+
+def _negations_cut_off(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
+    """A negation said in the sentence a quote was cut from, right beside its first or last word ("Never" before
+    "seen the roads so full", published as he had "seen the roads so full"; Kennedy's "ask not" before "what
+    your country can do for you"): the same reversal as a negation left out at an ellipsis. Only the heard
+    words next to the quote, of the quote's own heard sentence and within _NEGATION_CUT words of its edge, are
+    asked about, with no pause longer than an orator's between them and it (PHRASE_GAP: Kennedy's "ask not …
+    what" is 1.1 s); the rest of a sentence a quote leaves out is an ordinary partial quote."""
+    first, last = spoken[0], spoken[-1]
+    said = [w for w in aligned.alignment.words if w.spoken]
+    before = max([first.start - PHRASE_GAP, *(w.end for w in said if w.end <= first.start)])
+    after = min([last.end + PHRASE_GAP, *(w.start for w in said if w.start >= last.end)])
+    found = []
+    for passage in aligned.alignment.unscripted:
+        if before <= passage.end <= first.start:  # the speech right before the quote
+            near = passage.words[-_NEGATION_CUT:]
+            ends = [k for k, h in enumerate(near) if _ends_heard_sentence(h.text)]
+            near = near[ends[-1] + 1:] if ends else near
+            negated = [k for k, h in enumerate(near) if _negated(h)]
+            found += _negations_in(near[negated[0]:], first.char_start, "just before the quote") if negated else []
+        elif (last.end <= passage.start <= after
+              and not _ends_heard_sentence(last.heard or last.text)):  # the speech right after it
+            near = passage.words[:_NEGATION_CUT]
+            end = next((k for k, h in enumerate(near) if _ends_heard_sentence(h.text)), len(near) - 1)
+            negated = [k for k, h in enumerate(near[:end + 1]) if _negated(h)]
+            found += _negations_in(near[:negated[-1] + 1], last.char_end, "right after the quote") if negated else []
+    return tuple(found)
+
+
+def _ends_heard_sentence(text: str) -> bool:
+    return text.rstrip("\"'”’)").endswith((".", "?", "!"))
+
+
+def _negated(word: HeardWord) -> bool:
+    return any(map(is_negation, standard_tokens(word.text)))
+
+
+def _negations_in(words: Sequence[HeardWord], at: int, where: str) -> list[Difference]:
+    """An uncertain difference for unpublished words with a negation in them, said beside a quote or inside it."""
+    negations = [h.text for h in words if _negated(h)]
+    if not negations:
+        return []
+    said = " ".join(h.text for h in words)
+    return [Difference("", said, words[0].start, words[-1].end, at, at, UNCERTAIN,
+                       f"listen: the words left out {where} hold a negation ({', '.join(negations)}): does the quote "
+                       f"still say what was meant?")]
 
 
 def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
@@ -494,7 +537,8 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
                        if not w.spoken and standard_tokens(w.text) and k not in editorial
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
     if spoken:
-        found += _elided_negations(aligned, spoken)
+        found += tuple(d for d in _elided_negations(aligned, spoken) + _negations_cut_off(aligned, spoken)
+                       if not any(f.start < d.end and d.start < f.end for f in found))  # not judged already
     elif heard := _heard_elsewhere(aligned, passage) or _heard_in_its_place(aligned, passage):
         return heard
     # every word left out is now a difference: judged, or "never said"

@@ -84,6 +84,20 @@ def test_the_reporters_sentence_before_a_quote_is_not_paired_with_the_speakers_f
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quote, verdict", [
+    ("what your country can do for you.", "uncertain"),  # Kennedy's "ask not" said right before it: listen
+    ("ask what you can do for your country.", "verbatim"),  # "for you," before it: an ordinary partial quote
+])
+def test_a_negation_said_right_before_a_quote_is_asked_about(tmp_path, quote, verdict):
+    text = tmp_path / "story.txt"
+    text.write_text(f"Kennedy’s plea\n\nThe new President had a plea for Americans. In his words: “{quote}”\n",
+                    encoding="utf-8")
+    (judged,) = check(align_files(REAL / "jfk.flac", text)).quotes
+    assert judged.verdict == verdict, judged.differences
+    assert [d.heard for d in judged.differences] == (["not"] if verdict == "uncertain" else [])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quote, verdict", [
     ("And so, my fellow Americans … ask what you can do for your country.", "verbatim"),  # a whole clause cut
     ("And so, my fellow Americans: ask not what [America] can do for you — ask what you can do for your "
      "country.", "verbatim"),  # the writer's words in brackets
