@@ -51,7 +51,8 @@ someone who had not changed the check, reported once in stop 20 and then read: c
 "fresh20" and "real20" were written during stop 21, after every other split (fresh19 and real19 included) had been
 used, by someone who had not changed the check, reported once in stop 21 and then read: calibration data now too.
 "fresh21" and "real21" were written during stop 22, after every other split (fresh20 and real20 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check, reported once in stop 22 and then read: calibration data now too.
+None is left unseen.
 Real cases (splits "real" and "real2" to "real21") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -324,8 +325,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-us+AnxiousAndy", 140), Voice("hibari", "us", 1.175), 78.0, None),
         Setting(Voice("hibari", "gb", 0.805), Voice("espeak", "en-us+robosoft6", 130), 21.5, 1.5),
     ),
-    # Written during stop 21, after every split above (fresh19 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
+    # Written during stop 21, after every split above (fresh19 included) had been used; reported once in stop 21, then
+    # read. hibari speeds, espeak-ng variants, noise and music levels used by no other split (each variant checked
     # to exist, to change espeak-ng's output and to render the same twice, none with "breath", and each heard by
     # Whisper tiny.en on one neutral sentence outside the set without being garbled); the third setting has the
     # espeak-ng narrator and the neural quote voice.
@@ -335,8 +336,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbclan+UniRobot", 135), Voice("hibari", "us", 1.185), 80.0, None),
         Setting(Voice("hibari", "gb", 0.785), Voice("espeak", "en-us+robosoft2", 135), 20.5, 0.5),
     ),
-    # Written during stop 22, after every split above (fresh20 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. Storm is the one espeak-ng variant no
+    # Written during stop 22, after every split above (fresh20 included) had been used; reported once in stop 22, then
+    # read. hibari speeds, noise and music levels used by no other split. Storm is the one espeak-ng variant no
     # split had used that passes the checks (it exists, changes espeak-ng's output, renders the same twice, its
     # "breath" line is all zeros, and Whisper tiny.en hears one neutral sentence outside the set in it without
     # garbling it on these four accents at these rates); RicishayMax, RicishayMax2 and RicishayMax3 were garbled and
@@ -359,7 +360,7 @@ SYNTHETIC = tuple(SETTINGS)
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
 # during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
 # then read); real20 with fresh20 during stop 21 (reported once in stop 21, then read); real21 with fresh21 during
-# stop 22, never used to choose anything (unseen).
+# stop 22 (reported once in stop 22, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21")
 
