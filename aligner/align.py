@@ -364,11 +364,11 @@ def _read_out(links: list[_Link], paragraph: Sequence[int], size: Counter) -> li
 _SENTENCE_ENDS = (".", "?", "!")
 # Where a sentence piece of a long gap may also end or begin (see _sounding_piece): the recognizer often runs a
 # quote's last words into the next sentence with a comma ("legal order in August, rainfall since April").
-_CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
+CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
 
 
 def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTENCE_ENDS) -> list[int]:
-    """Sentence number of each heard word: the recognizer's end punctuation (or, given _CLAUSE_ENDS, a clause's)
+    """Sentence number of each heard word: the recognizer's end punctuation (or, given CLAUSE_ENDS, a clause's)
     or a long pause ends one."""
     numbers, number = [], 0
     for k, word in enumerate(heard):
@@ -562,7 +562,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
                                        opens, without_strays))
     anchors = _anchors(links)
-    clause = _heard_sentences(heard, _CLAUSE_ENDS)
+    clause = _heard_sentences(heard, CLAUSE_ENDS)
     h_opens = _opens([clause[k] for k in h_word])
 
     def sounds_said(piece: _Link) -> bool:

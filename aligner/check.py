@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, similarity
+from .align import CLAUSE_ENDS, MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -404,35 +404,25 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
 
 
 def _negations_cut_off(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
-    """A negation said in the sentence a quote was cut from, right beside its first or last word ("Never" before
-    "seen the roads so full", published as he had "seen the roads so full"; Kennedy's "ask not" before "what
-    your country can do for you"): the same reversal as a negation left out at an ellipsis. Only the heard
-    words next to the quote, of the quote's own heard sentence and within _NEGATION_CUT words of its edge, are
-    asked about, with no pause longer than an orator's between them and it (PHRASE_GAP: Kennedy's "ask not …
-    what" is 1.1 s); the rest of a sentence a quote leaves out is an ordinary partial quote."""
-    first, last = spoken[0], spoken[-1]
-    said = [w for w in aligned.alignment.words if w.spoken]
-    before = max([first.start - PHRASE_GAP, *(w.end for w in said if w.end <= first.start)])
-    after = min([last.end + PHRASE_GAP, *(w.start for w in said if w.start >= last.end)])
+    """A negation said just before a quote's first word, in the same clause ("Never" before "seen the roads so
+    full", published as he had "seen the roads so full"; Kennedy's "ask not" before "what your country can do for
+    you"): the same reversal as a negation left out at an ellipsis. Only the heard words within _NEGATION_CUT of
+    the quote, after the last mark the recognizer wrote that ends a clause ("might never die, / But as the
+    riper" is a new clause), with no pause longer than an orator's (PHRASE_GAP: Kennedy's "ask not … what" is
+    1.1 s), are asked about. English puts a negation before what it negates: the words after a quote's end
+    are an ordinary partial quote ("I'm talking pretty fast here" then "there's nothing else going on")."""
+    first = spoken[0]
+    before = max([first.start - PHRASE_GAP, *(w.end for w in aligned.alignment.words
+                                              if w.spoken and w.end <= first.start)])
     found = []
     for passage in aligned.alignment.unscripted:
         if before <= passage.end <= first.start:  # the speech right before the quote
             near = passage.words[-_NEGATION_CUT:]
-            ends = [k for k, h in enumerate(near) if _ends_heard_sentence(h.text)]
+            ends = [k for k, h in enumerate(near) if h.text.rstrip("\"')”’").endswith(CLAUSE_ENDS)]
             near = near[ends[-1] + 1:] if ends else near
             negated = [k for k, h in enumerate(near) if _negated(h)]
             found += _negations_in(near[negated[0]:], first.char_start, "just before the quote") if negated else []
-        elif (last.end <= passage.start <= after
-              and not _ends_heard_sentence(last.heard or last.text)):  # the speech right after it
-            near = passage.words[:_NEGATION_CUT]
-            end = next((k for k, h in enumerate(near) if _ends_heard_sentence(h.text)), len(near) - 1)
-            negated = [k for k, h in enumerate(near[:end + 1]) if _negated(h)]
-            found += _negations_in(near[:negated[-1] + 1], last.char_end, "right after the quote") if negated else []
     return tuple(found)
-
-
-def _ends_heard_sentence(text: str) -> bool:
-    return text.rstrip("\"'”’)").endswith((".", "?", "!"))
 
 
 def _negated(word: HeardWord) -> bool:
