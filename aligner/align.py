@@ -364,15 +364,20 @@ def _read_out(links: list[_Link], paragraph: Sequence[int], size: Counter) -> li
 _SENTENCE_ENDS = (".", "?", "!")
 # Where a sentence piece of a long gap may also end or begin (see _sounding_piece): the recognizer often runs a
 # quote's last words into the next sentence with a comma ("legal order in August, rainfall since April").
-CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
+_CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
+
+
+def ends_heard_clause(text: str, ends: tuple[str, ...] = _CLAUSE_ENDS) -> bool:
+    """Does a heard word end a clause (or, given _SENTENCE_ENDS, a sentence): its mark, before any closing quote."""
+    return text.rstrip("\"')”’").endswith(ends)
 
 
 def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTENCE_ENDS) -> list[int]:
-    """Sentence number of each heard word: the recognizer's end punctuation (or, given CLAUSE_ENDS, a clause's)
+    """Sentence number of each heard word: the recognizer's end punctuation (or, given _CLAUSE_ENDS, a clause's)
     or a long pause ends one."""
     numbers, number = [], 0
     for k, word in enumerate(heard):
-        if k and (heard[k - 1].text.rstrip("\"')”’").endswith(ends) or word.start - heard[k - 1].end > PHRASE_GAP):
+        if k and (ends_heard_clause(heard[k - 1].text, ends) or word.start - heard[k - 1].end > PHRASE_GAP):
             number += 1
         numbers.append(number)
     return numbers
@@ -562,7 +567,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
                                        opens, without_strays))
     anchors = _anchors(links)
-    clause = _heard_sentences(heard, CLAUSE_ENDS)
+    clause = _heard_sentences(heard, _CLAUSE_ENDS)
     h_opens = _opens([clause[k] for k in h_word])
 
     def sounds_said(piece: _Link) -> bool:

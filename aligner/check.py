@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import CLAUSE_ENDS, MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, similarity
+from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, ends_heard_clause, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -418,7 +418,7 @@ def _negations_cut_off(aligned: Aligned, spoken: list) -> tuple[Difference, ...]
     for passage in aligned.alignment.unscripted:
         if before <= passage.end <= first.start:  # the speech right before the quote
             near = passage.words[-_NEGATION_CUT:]
-            ends = [k for k, h in enumerate(near) if h.text.rstrip("\"')”’").endswith(CLAUSE_ENDS)]
+            ends = [k for k, h in enumerate(near) if ends_heard_clause(h.text)]
             near = near[ends[-1] + 1:] if ends else near
             negated = [k for k, h in enumerate(near) if _negated(h)]
             found += _negations_in(near[negated[0]:], first.char_start, "just before the quote") if negated else []
