@@ -612,8 +612,9 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         index = end
 
     status = [(SUBSTITUTED if inexact[k] else MATCHED) if timed[k] else UNSPOKEN for k in range(len(words))]
-    _fill_unrecognized(words, heard, used_heard, timed, status, duration, quote_of)
-    _mark_omitted(words, status, quote_of)
+    framing = _framing(words, quote_of)
+    _fill_unrecognized(words, heard, used_heard, timed, status, duration, quote_of, framing)
+    _mark_omitted(words, status, quote_of, framing)
     for k in editorial:
         if status[k] != MATCHED:
             status[k], timed[k] = UNSPOKEN, None
@@ -705,12 +706,13 @@ def _spread(words: Sequence, lo: int, hi: int, start: float, end: float,
 
 def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: set[int],
                        timed: list[tuple[float, float] | None], status: list[str], duration: float,
-                       quote_of: Sequence[int | None]) -> None:
+                       quote_of: Sequence[int | None], framing: set[int]) -> None:
     """Runs of unpaired published words: interpolated when the audio had time to say them, unspoken
     when it did not (a skipped paragraph, page lines). The recognizer often drops a short word and
     stretches its neighbours over it, so a word or two inside a sentence is interpolated regardless.
     A run that starts or ends a quotation its neighbour is not in (a reporter's "told the crowd:") is
-    never interpolated: time beside a quote is no evidence that the reporter's words were said. Nor is a
+    never interpolated: time beside a quote is no evidence that the reporter's words were said, and neither is
+    time beside the reporter's own clauses outside quotation marks (see _framing). Nor is a
     hesitation the text writes ("“Uh, so this is…") missing from the recognized words evidence that it was not
     said (Whisper seldom writes one): beside a spoken word of its own sentence it is interpolated, just
     before (or after) that word."""
@@ -723,9 +725,12 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
             k += 1
             continue
         run_end = k
-        while run_end < len(words) and timed[run_end] is None:
+        while run_end < len(words) and timed[run_end] is None and (run_end in framing) == (k in framing):
             run_end += 1
-        before, after = k > 0, run_end < len(words)
+        if k in framing:
+            k = run_end
+            continue
+        before, after = k > 0 and timed[k - 1] is not None, run_end < len(words) and timed[run_end] is not None
         same_quote = all(quote_of[i] == quote_of[k] for i in range(max(k - 1, 0), min(run_end + 1, len(words))))
         if (before or after) and same_quote and any(words[i].keys for i in range(k, run_end)):
             t0 = timed[k - 1][1] if before else 0.0
@@ -779,10 +784,42 @@ def _fill_hesitations(words: Sequence, timed: list[tuple[float, float] | None], 
         k = end
 
 
-def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | None]) -> None:
+# Verbs of a reporter's attribution ("he said,", "Kennedy told the crowd:", "according to officials"): a journalist's
+# convention, listed from style guides' attribution verbs, not fitted to any recording.
+_ATTRIBUTION = frozenset("said says told tells added adds asked asks explained explains recalled recalls replied "
+                         "replies insisted insists noted notes declared declares continued continues wrote writes "
+                         "stated states announced announces argued argues warned warns admitted admits according "
+                         "acknowledged acknowledges".split())
+_MAX_FRAMING = 8  # words of a framing clause: "the new President told the crowd on Friday:" (longer ones are prose)
+
+
+def _framing(words: Sequence, quote_of: Sequence[int | None]) -> set[int]:
+    """Words of the reporter's own clauses outside quotation marks: an attribution between clause marks ("…for
+    you, he said, ask…") and a sentence's opening words up to a colon ("Kennedy said: ask…", "Then:"). Unheard,
+    they are text never spoken, not words the speaker left out (see _mark_omitted); the recognizer seldom drops
+    the first words of a recording, so there they are not taken for unrecognized speech either."""
+    def opens(k: int) -> bool:  # a clause begins at word k
+        return k == 0 or words[k].sentence != words[k - 1].sentence or ends_heard_clause(words[k - 1].text)
+
+    framing: set[int] = set()
+    for start in (k for k in range(len(words)) if quote_of[k] is None and opens(k)):
+        end = start
+        while end < len(words) and end - start < _MAX_FRAMING and quote_of[end] is None and (
+                end == start or not opens(end)):
+            end += 1
+        clause = range(start, end)
+        if (end == len(words) or opens(end)) and (
+                words[end - 1].text.endswith(":") and (start == 0 or words[start].sentence != words[start - 1].sentence)
+                or any(words[i].text.strip(".,;:—–").lower() in _ATTRIBUTION for i in clause)):
+            framing.update(clause)
+    return framing
+
+
+def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | None], framing: set[int]) -> None:
     """Unspoken words the speaker left out of a sentence that was said: bounded by spoken words of the same
     paragraph and quotation, in sentences that were (partly) spoken. Whole sentences never said, and a
-    reporter's words around a quote ("told the crowd:"), stay unspoken: text never spoken, not deletions.
+    reporter's words around a quote ("told the crowd:") or in a clause of their own (`framing`), stay unspoken:
+    text never spoken, not deletions.
     Each paragraph and quotation is judged on its own: the first word of a quote the recognizer missed ("“The
     air…") is left out of that quote even when the paragraph before it ended with words never said."""
     spoken_sentences = {words[k].sentence for k in range(len(words)) if status[k] in _SPOKEN}
@@ -804,7 +841,8 @@ def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | N
             0 <= i < len(words) and quote_of[i] == quote_of[k] and status[i] in _SPOKEN for i in (k - 1, end))
         if bounded or quoted:
             for i in range(k, end):
-                status[i] = OMITTED
+                if i not in framing:
+                    status[i] = OMITTED
         k = end
 
 

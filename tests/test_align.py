@@ -47,6 +47,29 @@ def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_
     assert {status[w] for w in ("and", "weighs", "several", "tonnes.")} == {"unspoken"}
 
 
+@pytest.mark.parametrize("text, framing", [
+    ("Kennedy said: ask not what your country can do for you, ask what you can do for your country.",
+     "Kennedy said:"),
+    ("Ask not what your country can do for you, he said, ask what you can do for your country.", "he said,"),
+    ("Ask not what your country can do for you, ask what you can do for your country, Kennedy said.",
+     "Kennedy said."),
+])
+def test_a_reporters_own_clause_outside_quotation_marks_is_never_spoken_not_left_out(text, framing):
+    # no quotation marks, so only the attribution (or the colon that introduces the speech) says whose words
+    # these are; with time to say them before the first or after the last heard word, or none between two
+    result = align_words(parse_text(text).words, heard(
+        "Ask not what your country can do for you, ask what you can do for your country.", start=1.0), 8.0)
+    assert " ".join(w.text for w in result.words if w.status == "unspoken") == framing
+    assert {w.status for w in result.words if w.status != "unspoken"} == {"matched"}
+
+
+def test_a_clause_without_attribution_missing_from_a_said_sentence_is_still_left_out():
+    result = align_words(parse_text("Ask not what your country can do, my dear friends, ask what you can do.").words,
+                         heard("Ask not what your country can do, ask what you can do."))
+    assert [(w.text, w.status) for w in result.words if w.status != "matched"] == [
+        ("my", "omitted"), ("dear", "omitted"), ("friends,", "omitted")]
+
+
 def test_page_chrome_unspoken_and_intro_unscripted():
     doc = parse_text("Breaking News\n\nSuccessful NATO Ministerial\n\nplease wait\n\n"
                      "Over the past year NATO alliance members have been working to implement a new strategy.")
