@@ -383,7 +383,8 @@ def _break_cost(left: str, right: str, sentence_boundary: bool) -> float:
 
 
 # --- quotation marks ------------------------------------------------------
-_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'"}  # the mark that closes each opening one
+_CLOSING_MARK = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "'": "'",  # the mark that closes each opening one
+                 "»": "«", "”": "”"}  # German and Danish »…«, Swedish and Finnish ”…”
 _OPENING_MARK = {"”": "“", "»": "«", '"': '"'}  # and the one that opens each closing one that may stand alone
 
 
@@ -393,7 +394,8 @@ def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
 
     Returns, for each word k and after the last one: the opening marks still open before word k, and the
     closing marks met before word k that had no opening mark. Marks are read as `quotes.find_quotes`
-    reads them: “…”, «…», „…“ (a “ closes an open „), "…" (a straight mark opens at the start of a
+    reads them: “…”, «…», „…“ (a “ closes an open „), »…« and ”…” (each opening only before a word and when
+    no quote it would close is open), "…" (a straight mark opens at the start of a
     word and closes at its end; standing alone, it closes an open one or opens one) and British ‘…’ and '…',
     whose closing mark is told from an apostrophe by an open quote and no letter after it (a straight one opens
     only before a letter: the '90s open nothing).
@@ -413,6 +415,10 @@ def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
                 opening = after if before != after else top != '"'
             elif mark == "“":
                 opening = top != "„"
+            elif mark == "«":
+                opening = top != "»"
+            elif mark in "»”":
+                opening = not before and after and top not in ("«", "“", "„", "”")
             elif mark == "‘":
                 if before:
                     continue

@@ -8,7 +8,8 @@ from .text import Document
 
 __all__ = ["Quote", "find_quotes"]
 
-# “…”, "…", «…», „…“ and British single ‘…’ and '…' (whose closing mark, unlike an apostrophe, is not followed by a
+# “…”, "…", «…», „…“, the German and Danish »…«, the Swedish and Finnish ”…” (a ” that opens before a word, also the
+# typo of an English “) and British single ‘…’ and '…' (whose closing mark, unlike an apostrophe, is not followed by a
 # letter: ‘We’re here,’ he said; a straight one opens only before a letter, so the '90s open nothing); a quote may
 # run across sentences but not across paragraphs. A quote that goes on into the next paragraph is written, by the
 # newsroom convention, with no closing mark at the end of its paragraph and an opening one at the start of the
@@ -16,6 +17,7 @@ __all__ = ["Quote", "find_quotes"]
 # all we can,” she said. “But the river is rising.).
 _STRAIGHT_SINGLE = r"(?<![\w'])'(?=[^\W\d_])"  # opens a quote: not inside a word, and a letter after it
 _QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|«\s*([^«»\n]+?)\s*»|„([^„“”\n]+)[“”]|(?<!\w)‘([^‘\n]+?)’(?!\w)"
+                     r"|»(?=\w)([^«»\n]+)«|(?<!\w)”(?=\w)([^“”\n]+)”"
                      rf"|{_STRAIGHT_SINGLE}([^\n]+?)(?<=\S)'(?!\w)"
                      r"|“([^“”\n]+)$(?=\n\s*“)|\"([^\"\n]+)$(?=\n\s*\")|(?<!\w)‘([^‘\n]+)$(?=\n\s*‘)"
                      rf"|{_STRAIGHT_SINGLE}([^\n]+)$(?=\n\s*')", re.MULTILINE)

@@ -104,7 +104,7 @@ def spoken_text(words):
     return " ".join(w.text for w in words if w.spoken)
 
 
-OPENING_MARKS, CLOSING_MARKS = "“«„‘\"'", "”»“’\"'"
+OPENING_MARKS, CLOSING_MARKS = "“«„‘\"'»”", "”»“’\"'«"
 
 
 def words_and_marks(words, cue):
@@ -121,7 +121,7 @@ def balanced(text):
     """Every closing quotation mark closes one opened before it, and every opened one is closed (a ’ with
     a letter after it, or with no ‘ open, is an apostrophe; so is a ' inside a word or not opening before a
     letter)."""
-    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’", "'": "'"}
+    closes = {"“": "”", "«": "»", "„": "“”", "‘": "’", "'": "'", "»": "«", "”": "”"}
     stack = []
     for k, ch in enumerate(text):
         before, after = text[k - 1:k] if k else "", text[k + 1:k + 2]
@@ -771,6 +771,10 @@ def test_invariants_hold_for_everything_said(case, with_unscripted):
      "keep our word to the allies.' Then he left.", "'", "'"),
     ("Il a dit : « Nous bâtissons sur l’engagement d’investir deux pour cent de notre production dans la "
      "défense, et nous tenons parole. » Puis il est parti.", "«", "»"),
+    ("Er sagte: »Wir bauen auf dem Versprechen auf, zwei Prozent unserer Wirtschaftsleistung für die "
+     "Verteidigung auszugeben, und wir halten Wort.« Dann ging er.", "»", "«"),
+    ("He said: ”We’re building on the pledge to invest two percent of our output in defence, and we’ll "
+     "keep our word to the allies.” Then he left.", "”", "”"),
 ])
 def test_quotes_in_other_typographies_close_and_reopen(text, opening, closing):
     texts = shown(published(text, step=0.3))

@@ -22,6 +22,10 @@ def test_typography_of_other_newsrooms():
             "‘We’re not leaving,’ the minister said, ‘and we won’t.’ The members’ votes counted.")
     assert [q.text for q in find_quotes(parse_text(text))] == [
         "nous resterons unis", "Wir bleiben stark", "We’re not leaving,", "and we won’t."]
+    # German and Danish »…«, Swedish and Finnish ”…” (also an English “ typed as ”), beside «…» and “…”
+    text = "Er sagte »wir bleiben stark« und «nous restons» und ”vi står fast” och “we stand firm” again."
+    assert [q.text for q in find_quotes(parse_text(text))] == [
+        "wir bleiben stark", "nous restons", "vi står fast", "we stand firm"]
 
 
 def test_a_quote_going_on_into_the_next_paragraph_has_no_closing_mark_before_it():
