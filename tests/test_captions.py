@@ -306,6 +306,17 @@ def test_long_silence_splits(pause, n_cues):
         assert cues[0].lines == ("I am confident",)
 
 
+def test_a_cue_ends_where_the_speaker_paused_rather_than_after_a_comma_without_one():
+    # unpunctuated, or punctuated where the speaker did not stop: the 1.1 s pause after "ask not" is where
+    # the next words begin, so a cue breaking there shows them when they are said
+    words = aligned(["And so my fellow Americans ask not what your country can do for you "
+                     "ask what you can do for your country."], pauses={6: 1.1})
+    cues = build_cues(words)
+    check_invariants(words, cues)
+    assert cues[0].lines[-1].endswith("ask not")
+    assert cues[1].lines[0].startswith("what your country")
+
+
 def test_unspoken_words_split_and_never_appear():
     words = aligned(["And of course, the Alliance remains relentlessly focused on Russia’s aggression."],
                     unspoken={6})
