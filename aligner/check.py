@@ -30,7 +30,7 @@ from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
-from .measures import Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
+from .measures import QUALIFIERS, Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
 from .normalize import flatten, word_keys
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
@@ -403,14 +403,16 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     return tuple(found)
 
 
-def _negations_cut_off(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
+def _cut_off_before(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     """A negation said just before a quote's first word, in the same clause ("Never" before "seen the roads so
     full", published as he had "seen the roads so full"; Kennedy's "ask not" before "what your country can do for
     you"): the same reversal as a negation left out at an ellipsis. Only the heard words within _NEGATION_CUT of
     the quote, after the last mark the recognizer wrote that ends a clause ("might never die, / But as the
     riper" is a new clause), with no pause longer than an orator's (PHRASE_GAP: Kennedy's "ask not … what" is
     1.1 s), are asked about. English puts a negation before what it negates: the words after a quote's end
-    are an ordinary partial quote ("I'm talking pretty fast here" then "there's nothing else going on")."""
+    are an ordinary partial quote ("I'm talking pretty fast here" then "there's nothing else going on").
+    Likewise a qualifier said right before the quote's first word ("probably" before "been lent to a cousin",
+    published as the film had "been lent to a cousin"): a quote cut after it loses the speaker's hedge."""
     first = spoken[0]
     before = max([first.start - PHRASE_GAP, *(w.end for w in aligned.alignment.words
                                               if w.spoken and w.end <= first.start)])
@@ -421,7 +423,13 @@ def _negations_cut_off(aligned: Aligned, spoken: list) -> tuple[Difference, ...]
             ends = [k for k, h in enumerate(near) if ends_heard_clause(h.text)]
             near = near[ends[-1] + 1:] if ends else near
             negated = [k for k, h in enumerate(near) if _negated(h)]
-            found += _negations_in(near[negated[0]:], first.char_start, "just before the quote") if negated else []
+            if negated:
+                found += _negations_in(near[negated[0]:], first.char_start, "just before the quote")
+            elif near and set(standard_tokens(near[-1].text)) & QUALIFIERS:
+                found.append(Difference("", near[-1].text, near[-1].start, near[-1].end, first.char_start,
+                                        first.char_start, UNCERTAIN, f"listen: the speaker qualified the quote's "
+                                        f"first words just before it ({near[-1].text}): does the quote still say "
+                                        f"what was meant?"))
     return tuple(found)
 
 
@@ -527,7 +535,7 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
                        if not w.spoken and standard_tokens(w.text) and k not in editorial
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
     if spoken:
-        found += tuple(d for d in _elided_negations(aligned, spoken) + _negations_cut_off(aligned, spoken)
+        found += tuple(d for d in _elided_negations(aligned, spoken) + _cut_off_before(aligned, spoken)
                        if not any(f.start < d.end and d.start < f.end for f in found))  # not judged already
     elif heard := _heard_elsewhere(aligned, passage) or _heard_in_its_place(aligned, passage):
         return heard

@@ -30,6 +30,18 @@ _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
 
 
+# Adverbs that qualify the word after them: hedges (how sure), degree (how much) and focus ("only"). English
+# grammar's closed lists (Quirk et al.'s downtoners, amplifiers, focusing and epistemic adverbs), not fitted to
+# data; "just", "so" and "too" are left out, being fillers as often as qualifiers.
+QUALIFIERS = frozenset("""
+probably possibly perhaps maybe likely apparently allegedly reportedly supposedly seemingly presumably arguably
+certainly definitely surely clearly obviously evidently undoubtedly somehow
+completely absolutely totally entirely fully utterly quite rather fairly very really extremely highly deeply
+slightly somewhat partly partially largely mostly nearly almost virtually practically barely hardly scarcely
+simply merely only even particularly especially always sometimes often rarely seldom usually occasionally ever
+""".split())
+
+
 def is_hesitation(keys: Sequence[str]) -> bool:
     """Are a written word's keys (normalize.word_keys) a hesitation ("Uh,", "um")? Whisper seldom writes one."""
     return bool(keys) and all(key in _HESITATIONS for key in keys)

@@ -97,6 +97,20 @@ def test_a_negation_said_right_before_a_quote_is_asked_about(tmp_path, quote, ve
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("framing, quote, verdict", [
+    ("She said she was talking", "slow and slightly lower in intensity", "uncertain"),  # "really" cut off: listen
+    ("She said:", "this is me talking really slow", "verbatim"),  # a hesitation before it, no qualifier
+])
+def test_a_qualifier_said_right_before_a_quote_is_asked_about(tmp_path, framing, quote, verdict):
+    # the real spontaneous recording: "um this is me talking really slow and slightly lower in intensity"
+    text = tmp_path / "story.txt"
+    text.write_text(f"A corpus speaks\n\n{framing} “{quote}”\n", encoding="utf-8")
+    (judged,) = check(align_files(REAL / "acoustic_corpus.wav", text)).quotes
+    assert judged.verdict == verdict, judged.differences
+    assert [d.heard for d in judged.differences] == (["really"] if verdict == "uncertain" else [])
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("quote, verdict", [
     ("And so, my fellow Americans … ask what you can do for your country.", "verbatim"),  # a whole clause cut
     ("And so, my fellow Americans: ask not what [America] can do for you — ask what you can do for your "
