@@ -177,7 +177,9 @@ def _pair_cost(a: str, b: str) -> float | None:
 def _merge_cost(parts: Sequence[str], other: str) -> float | None:
     """One token against two written together ("antiarmor" ~ "anti armor"): equal, or one letter apart
     when both written parts are real words (not "traffic" ~ "traffic I"), or sounding the same ("HIMARS"
-    heard as "high Mars": the same consonants in the same order)."""
+    heard as "high Mars": the same consonants in the same order), or a compound heard in two words of which
+    each sounds like its own piece of it ("stockpiles" heard as "talk piles") and together more like it than
+    either alone (not "the theatre", "huge stockpiles": one of them is the word, the other was added)."""
     joined = "".join(parts)
     distance = Levenshtein.distance(joined.replace("'", ""), other.replace("'", ""), score_cutoff=1)
     if min(len(part) for part in parts) < 2:
@@ -187,7 +189,15 @@ def _merge_cost(parts: Sequence[str], other: str) -> float | None:
     skeleton = _phonetic(joined)
     sounds_alike = (min(len(part) for part in parts) >= 3 and len(skeleton) >= 3 and skeleton == _phonetic(other)
                     and all(len(_phonetic(part)) < len(skeleton) for part in parts))  # each part adds a sound
-    return 1.0 if sounds_alike else None
+    if sounds_alike:
+        return 1.0
+    together = similarity(joined, other)
+    if (len(parts) == 2 and min(map(len, parts)) >= 3 and together >= _MIN_SIMILARITY
+            and max(similarity(part, other) for part in parts) < together
+            and any(similarity(parts[0], other[:cut]) >= SOUND_FLOOR <= similarity(parts[1], other[cut:])
+                    for cut in range(3, len(other) - 2))):
+        return 2.0 * (1.0 - together)
+    return None
 
 
 def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Sequence[bool]) -> list[_Link]:

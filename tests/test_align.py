@@ -35,6 +35,17 @@ def test_recognition_errors_are_substitutions_with_times():
     assert result["Antony"].status == "substituted"
 
 
+def test_a_compound_heard_as_two_words_each_like_a_piece_of_it_is_one_substitution():
+    doc = parse_text("It is critical that we have the means to replenish stockpiles, to increase the readiness.")
+    result = align_words(doc.words, heard("It is critical that we have the means to replenish talk piles to "
+                                          "increase the readiness."))
+    assert by_text(result)["stockpiles,"].heard == "talk piles" and result.unscripted == ()
+    # an added word beside a word heard whole is speech never published, not part of it
+    result = align_words(doc.words, heard("It is critical that we have the means to replenish huge stockpiles to "
+                                          "increase the readiness."))
+    assert by_text(result)["stockpiles,"].heard == "stockpiles" and [u.text for u in result.unscripted] == ["huge"]
+
+
 def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_said():
     # the recognizer missed "The" of the quote, and the paragraph before it ended with words never said: the
     # quote's "The" is left out of a quote that was said (for the check to judge), the other words unspoken
