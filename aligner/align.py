@@ -110,6 +110,9 @@ SECONDS_PER_CHAR = 0.027  # a generous lower bound on speaking time (about 40% o
 _PIECE_ALIKE = 0.7
 _MAX_DROPPED = 2  # words inside a sentence the recognizer may drop without leaving a pause
 PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted speech
+# A silence this long is a pause the speaker made, not the gap between two words of a phrase: the 250 ms convention
+# of pause research since Goldman-Eisler, not fitted to our recordings.
+PAUSE = 0.25
 # An ellipsis ("…", "...", ". . .", "[…]") is the writer's mark for words left out: speech heard where it stands
 # was left out on purpose (a quote shortened by its editor), not inserted into the sentence.
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
@@ -602,6 +605,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
 
     _forget_lone_words(words, heard_of, inexact, used_heard, quote_of)
     _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
+    _join_misheard_middles(heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
     for k in editorial:
         if inexact[k]:  # a bracketed word not heard exactly lets go of the heard words no other word holds
@@ -695,6 +699,22 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
             inexact[i] = True
         used_heard.update(taken)
         k = end
+
+
+def _join_misheard_middles(heard: Sequence[HeardWord], heard_of: list[set[int]], inexact: list[bool],
+                           used_heard: set[int]) -> None:
+    """Heard words between two neighbouring published words that were both heard differently, with no pause
+    around them, are part of that mishearing, not speech never published: "force generation" heard as "for
+    standard nation". The check still compares the whole stretch and judges it."""
+    owner = {h: k for k, held in enumerate(heard_of) for h in held}
+    for k in range(1, len(heard_of)):
+        if not (inexact[k - 1] and inexact[k] and heard_of[k - 1] and heard_of[k]):
+            continue
+        middle = range(max(heard_of[k - 1]) + 1, min(heard_of[k]))
+        if middle and all(h not in used_heard and h not in owner for h in middle) and all(
+                heard[h].start - heard[h - 1].end < PAUSE for h in (*middle, middle[-1] + 1)):
+            heard_of[k] |= set(middle)
+            used_heard.update(middle)
 
 
 def spread(texts: Sequence[str], start: float, end: float) -> list[tuple[float, float]]:

@@ -30,7 +30,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .align import AlignedWord, Unscripted, spread
+from .align import PAUSE, AlignedWord, Unscripted, spread
 from .report import WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
 from .transcribe import HeardWord
@@ -304,9 +304,6 @@ _BEFORE_QUOTE = 10.0  # before an opening quote or bracket
 _BEFORE_CONJUNCTION = 20.0
 _BEFORE_PREPOSITION = 30.0
 _PLAIN = 40.0
-# A silence this long is a pause the speaker made, a phrase boundary as good as a comma (the 250 ms convention of
-# pause research since Goldman-Eisler; not fitted to our recordings): a cue or line may end there at a clause's cost.
-_PHRASE_PAUSE_MS = 250
 _WEAK_ENDING = 70.0  # "will / continue", "we / have", "have / been"
 _SPLIT_PAIR = 120.0  # first+last name, number+unit, "Secretary of State"
 _AFTER_FUNCTION_WORD = 150.0
@@ -353,8 +350,9 @@ def _is_punctuation(text: str) -> bool:
 
 
 def _pause_break(cost: float, left: AlignedWord | CaptionWord, right: AlignedWord | CaptionWord) -> float:
-    """A break's cost where the speaker paused: no more than after a comma ("ask not … what your country")."""
-    if cost < _NEVER and to_ms(right.start) - to_ms(left.end) >= _PHRASE_PAUSE_MS:
+    """A break's cost where the speaker paused (align.PAUSE), a phrase boundary: no more than after a comma ("ask
+    not … what your country")."""
+    if cost < _NEVER and to_ms(right.start) - to_ms(left.end) >= to_ms(PAUSE):
         return min(cost, _CLAUSE)
     return cost
 

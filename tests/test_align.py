@@ -46,6 +46,15 @@ def test_a_compound_heard_as_two_words_each_like_a_piece_of_it_is_one_substituti
     assert by_text(result)["stockpiles,"].heard == "stockpiles" and [u.text for u in result.unscripted] == ["huge"]
 
 
+def test_a_word_heard_between_two_misheard_words_is_part_of_the_mishearing():
+    doc = parse_text("We will meet force generation commitments for NATO missions.")
+    result = align_words(doc.words, heard("We will meet for standard nation commitment for NATO missions."))
+    assert by_text(result)["generation"].heard == "standard nation" and result.unscripted == ()
+    # between words heard as published, the same word is speech never published
+    result = align_words(doc.words, heard("We will meet force standard generation commitments for NATO missions."))
+    assert [u.text for u in result.unscripted] == ["standard"]
+
+
 def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_said():
     # the recognizer missed "The" of the quote, and the paragraph before it ended with words never said: the
     # quote's "The" is left out of a quote that was said (for the check to judge), the other words unspoken

