@@ -172,6 +172,7 @@ def _decode(path: str, size: int, mtime_ns: int) -> np.ndarray:
 
 
 def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> str:
+    import ctranslate2
     import faster_whisper
 
     try:
@@ -183,6 +184,7 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
     # happens after recognition, so --no-refine shares them too
     settings = dataclasses.asdict(options) | {"cpu_threads": None, "refine": None, "model": _model_identity(location),
                                                "faster_whisper": faster_whisper.__version__,
+                                               "ctranslate2": ctranslate2.__version__,  # it computes what is heard
                                                "version": _CACHE_VERSION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()
