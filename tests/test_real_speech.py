@@ -96,3 +96,18 @@ def test_read_poetry_lines_start_where_the_reference_says(tmp_path):
         assert all(w.spoken for w in words)
         close += abs(words[0].start - start) <= 0.5
     assert close >= 13
+
+
+def test_a_segment_is_kept_only_where_a_voice_is_heard_in_its_own_span():
+    # what Whisper writes past the end of the speech ("All right." over a music bed) has no voice in its span
+    from types import SimpleNamespace
+
+    import numpy as np
+    from faster_whisper.audio import decode_audio
+
+    from aligner.transcribe import SAMPLE_RATE, _has_voice
+
+    speech = np.concatenate([decode_audio(str(REAL / "jfk.flac")), np.zeros(2 * SAMPLE_RATE, np.float32)])
+    assert _has_voice(speech, SimpleNamespace(start=7.6, end=10.4, text="ask what you can do for your country."))
+    assert not _has_voice(speech, SimpleNamespace(start=11.2, end=12.8, text="Thank you."))
+    assert _has_voice(speech, SimpleNamespace(start=11.2, end=12.8, text="♪"))  # not words: left for the rest
