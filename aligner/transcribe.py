@@ -179,10 +179,10 @@ def _cache_key(audio_path: Path, options: TranscribeOptions, location: str) -> s
         digest = file_sha256(audio_path)
     except OSError as error:
         raise InputError(f"cannot read audio file {audio_path}: {error.strerror or error}") from error
-    # the thread count changes speed, not words (same transcripts with 1 and 2 threads on three files), so a
-    # batch worker with one thread and `aligner run` with all cores share their cached transcripts; refinement
-    # happens after recognition, so --no-refine shares them too
-    settings = dataclasses.asdict(options) | {"cpu_threads": None, "refine": None, "model": _model_identity(location),
+    # the thread count can change what is heard (CTranslate2 4.8 heard "expected." with one thread count and "else
+    # acted." with another), so a batch worker with one thread and `aligner run` with all cores keep their own
+    # transcripts and each is the same every time; refinement happens after recognition, so --no-refine shares them
+    settings = dataclasses.asdict(options) | {"refine": None, "model": _model_identity(location),
                                                "faster_whisper": faster_whisper.__version__,
                                                "ctranslate2": ctranslate2.__version__,  # it computes what is heard
                                                "version": _CACHE_VERSION}
