@@ -626,7 +626,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         index = end
 
     status = [(SUBSTITUTED if inexact[k] else MATCHED) if timed[k] else UNSPOKEN for k in range(len(words))]
-    framing = _framing(words, quote_of)
+    framing = _framing(words, quote_of, status)
     _fill_unrecognized(words, heard, used_heard, timed, status, duration, quote_of, framing)
     _mark_omitted(words, status, quote_of, framing)
     for k in editorial:
@@ -823,11 +823,12 @@ _ATTRIBUTION = frozenset("said says told tells added adds asked asks explained e
 _MAX_FRAMING = 8  # words of a framing clause: "the new President told the crowd on Friday:" (longer ones are prose)
 
 
-def _framing(words: Sequence, quote_of: Sequence[int | None]) -> set[int]:
-    """Words of the reporter's own clauses outside quotation marks: an attribution between clause marks ("…for
-    you, he said, ask…") and a sentence's opening words up to a colon ("Kennedy said: ask…", "Then:"). Unheard,
-    they are text never spoken, not words the speaker left out (see _mark_omitted); the recognizer seldom drops
-    the first words of a recording, so there they are not taken for unrecognized speech either."""
+def _framing(words: Sequence, quote_of: Sequence[int | None], status: Sequence[str]) -> set[int]:
+    """Words of the reporter's own clauses outside quotation marks, none of them heard: an attribution between
+    clause marks ("…for you, he said, ask…") and a sentence's opening words up to a colon ("Kennedy said: ask…",
+    "Then:"). They are text never spoken, not words the speaker left out (see _mark_omitted); the recognizer
+    seldom drops the first words of a recording, so there they are not taken for unrecognized speech either. A
+    clause with a word heard was read out (a narrator's "…rooms, the team said." with "the team" misheard)."""
     def opens(k: int) -> bool:  # a clause begins at word k
         return k == 0 or words[k].sentence != words[k - 1].sentence or ends_heard_clause(words[k - 1].text)
 
@@ -838,7 +839,7 @@ def _framing(words: Sequence, quote_of: Sequence[int | None]) -> set[int]:
                 end == start or not opens(end)):
             end += 1
         clause = range(start, end)
-        if (end == len(words) or opens(end)) and (
+        if (end == len(words) or opens(end)) and all(status[i] == UNSPOKEN for i in clause) and (
                 words[end - 1].text.endswith(":") and (start == 0 or words[start].sentence != words[start - 1].sentence)
                 or any(words[i].text.strip(".,;:—–").lower() in _ATTRIBUTION for i in clause)):
             framing.update(clause)

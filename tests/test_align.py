@@ -83,6 +83,13 @@ def test_a_reporters_own_clause_outside_quotation_marks_is_never_spoken_not_left
     assert {w.status for w in result.words if w.status != "unspoken"} == {"matched"}
 
 
+def test_an_attribution_with_a_word_heard_was_read_out():
+    # a narrator reads the reporter's words too: with "the" heard, "team" is a word left out, not framing
+    result = align_words(parse_text("It had at least twelve rooms, the team said. It was built in 310.").words,
+                         heard("It had at least twelve rooms, the said. It was built in 310."))
+    assert [(w.text, w.status) for w in result.words if w.status != "matched"] == [("team", "interpolated")]
+
+
 def test_a_clause_without_attribution_missing_from_a_said_sentence_is_still_left_out():
     result = align_words(parse_text("Ask not what your country can do, my dear friends, ask what you can do.").words,
                          heard("Ask not what your country can do, ask what you can do."))
