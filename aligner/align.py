@@ -181,8 +181,9 @@ def _merge_cost(parts: Sequence[str], other: str) -> float | None:
     """One token against two written together ("antiarmor" ~ "anti armor"): equal, or one letter apart
     when both written parts are real words (not "traffic" ~ "traffic I"), or sounding the same ("HIMARS"
     heard as "high Mars": the same consonants in the same order), or a compound heard in two words of which
-    each sounds like its own piece of it ("stockpiles" heard as "talk piles") and together more like it than
-    either alone (not "the theatre", "huge stockpiles": one of them is the word, the other was added)."""
+    each sounds like its own piece of it ("stockpiles" heard as "talk piles", see _pieces_alike) and together
+    more like it than either alone (not "the theatre", "huge stockpiles": one of them is the word, the other
+    was added)."""
     joined = "".join(parts)
     distance = Levenshtein.distance(joined.replace("'", ""), other.replace("'", ""), score_cutoff=1)
     if min(len(part) for part in parts) < 2:
@@ -197,10 +198,16 @@ def _merge_cost(parts: Sequence[str], other: str) -> float | None:
     together = similarity(joined, other)
     if (len(parts) == 2 and min(map(len, parts)) >= 3 and together >= _MIN_SIMILARITY
             and max(similarity(part, other) for part in parts) < together
-            and any(similarity(parts[0], other[:cut]) >= SOUND_FLOOR <= similarity(parts[1], other[cut:])
+            and any(_pieces_alike(similarity(parts[0], other[:cut]), similarity(parts[1], other[cut:]))
                     for cut in range(3, len(other) - 2))):
         return 2.0 * (1.0 - together)
     return None
+
+
+def _pieces_alike(first: float, second: float) -> bool:
+    """Two pieces of a compound heard as two words: one spelled alike (_PIECE_ALIKE: "piles"), the other at least
+    sounding somewhat alike (SOUND_FLOOR: "talk" for "stock"); not "the stock" for "Thursday"."""
+    return max(first, second) >= _PIECE_ALIKE and min(first, second) >= SOUND_FLOOR
 
 
 def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Sequence[bool]) -> list[_Link]:
