@@ -53,7 +53,8 @@ used, by someone who had not changed the check, reported once in stop 21 and the
 "fresh21" and "real21" were written during stop 22, after every other split (fresh20 and real20 included) had been
 used, by someone who had not changed the check, reported once in stop 22 and then read: calibration data now too.
 "fresh22" and "real22" were written during stop 23, after every other split (fresh21 and real21 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check, reported once in stop 23 and then read: calibration data now too.
+None is left unseen.
 Real cases (splits "real" and "real2" to "real22") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -349,8 +350,8 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbclan+Storm", 135), Voice("hibari", "us", 1.195), 82.0, None),
         Setting(Voice("hibari", "gb", 0.765), Voice("espeak", "en-us+Storm", 120), 19.5, 12.5),
     ),
-    # Written during stop 23, after every split above (fresh21 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. Every espeak-ng variant no split had
+    # Written during stop 23, after every split above (fresh21 included) had been used; reported once in stop 23, then
+    # read. hibari speeds, noise and music levels used by no other split. Every espeak-ng variant no split had
     # used has a "breath" line (Demonic, caleb, sandro, victor, whisper, whisperf), and victor, the faintest, rendered
     # differently twice, so the espeak-ng voices here use variants used before, on accents no split gave them: Alex
     # (once on en-gb-x-rp) and Hugo (once on en-gb-x-gbcwmd), neither with "breath" or "klatt". Each changes
@@ -375,8 +376,8 @@ SYNTHETIC = tuple(SETTINGS)
 # its end, then read); real17 with fresh17 during stop 19 (reported once in stop 19, then read); real18 with fresh18
 # during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
 # then read); real20 with fresh20 during stop 21 (reported once in stop 21, then read); real21 with fresh21 during
-# stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23, never used to choose anything
-# (unseen).
+# stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23
+# (reported once in stop 23, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
         "real22")
