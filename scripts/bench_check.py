@@ -65,8 +65,9 @@ TABLES = ("calibration", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4
 # holdout, fresh to fresh22 and real2 to real22 are reserves: run them only when asked
 DEFAULT_TABLES = ("calibration", "test", "real", "guard")
 # Not for fitting: none left. fresh22 and real22, written during stop 23 after every other split was used, were
-# reported once in stop 23 and then read; the next honest figures need a split written after them. fresh21 and real21, written during stop 22 after every other
-# split was used, were reported once in stop 22 and then read. fresh20 and
+# reported once in stop 23 and then read; the next honest figures need a split written after them. fresh21 and
+# real21, written during stop 22 after every other split was used, were reported once in stop 22 and then read.
+# fresh20 and
 # real20, written during stop 21 after every other split was used, were reported once in stop 21 and then read.
 # fresh19 and real19, written during stop 20 after every other split was used, were reported once in stop 20 and then
 # read. fresh17, real17,
