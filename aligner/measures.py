@@ -28,6 +28,10 @@ _NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
 _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
+# A negative contraction a recognizer wrote without its apostrophe ("rasha-cant," for "Russia can't"): it holds a
+# negation too, though "cant" and "wont" are also words, so it is not taken for "can not".
+_UNMARKED_NEGATIONS = frozenset("cant wont dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt couldnt "
+                                "shouldnt wouldnt mustnt neednt".split())
 
 
 # Adverbs that qualify the word after them: hedges (how sure), degree (how much) and focus ("only"). Taken from
@@ -50,8 +54,8 @@ def is_hesitation(keys: Sequence[str]) -> bool:
 
 def is_negation(token: str) -> bool:
     """A negation word, also with a clitic 's that standard_tokens wrote without its apostrophe ("nobody’s":
-    nobodys, "nothing’s": nothings)."""
-    return token in NEGATIONS or (token.endswith("s") and token[:-1] in NEGATIONS)
+    nobodys, "nothing’s": nothings), or a negative contraction written without its apostrophe ("cant")."""
+    return token in NEGATIONS or token in _UNMARKED_NEGATIONS or (token.endswith("s") and token[:-1] in NEGATIONS)
 
 
 # Abbreviations as they are said. Those that are also names or words ("Jan", "Jun", "Dec") only with their

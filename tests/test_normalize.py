@@ -92,3 +92,12 @@ def test_a_price_is_said_with_its_currency_after_the_scale(written, said):
     keys = priced_in_a_row([word_keys(word) for word in written.split()])
     assert " ".join(token for word in keys for token in word) == said
     assert [word.keys for word in parse_text(written).words] == keys  # the published text reads the same
+
+
+def test_a_negative_contraction_written_without_its_apostrophe_still_holds_a_negation():
+    # "rasha-cant," is how the recognizer wrote "Russia can't" on a fresh install: no negation on one side only
+    from aligner.measures import is_negation, standard_tokens
+
+    assert any(map(is_negation, standard_tokens("rasha-cant,"))) and any(map(is_negation, standard_tokens("can’t")))
+    assert standard_tokens("cant") == ("cant",)  # "cant" is also a word: not taken for "can not"
+    assert not any(map(is_negation, standard_tokens("can")))
