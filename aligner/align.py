@@ -387,8 +387,9 @@ _SENTENCE_ENDS = (".", "?", "!")
 _CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
 
 
-def ends_heard_clause(text: str, ends: tuple[str, ...] = _CLAUSE_ENDS) -> bool:
-    """Does a heard word end a clause (or, given _SENTENCE_ENDS, a sentence): its mark, before any closing quote."""
+def ends_clause(text: str, ends: tuple[str, ...] = _CLAUSE_ENDS) -> bool:
+    """Does a word, heard or published, end a clause (or, given _SENTENCE_ENDS, a sentence): its mark, before any
+    closing quote."""
     return text.rstrip("\"')”’").endswith(ends)
 
 
@@ -397,7 +398,7 @@ def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTEN
     or a long pause ends one."""
     numbers, number = [], 0
     for k, word in enumerate(heard):
-        if k and (ends_heard_clause(heard[k - 1].text, ends) or word.start - heard[k - 1].end > PHRASE_GAP):
+        if k and (ends_clause(heard[k - 1].text, ends) or word.start - heard[k - 1].end > PHRASE_GAP):
             number += 1
         numbers.append(number)
     return numbers
@@ -837,7 +838,7 @@ def _framing(words: Sequence, quote_of: Sequence[int | None], status: Sequence[s
     seldom drops the first words of a recording, so there they are not taken for unrecognized speech either. A
     clause with a word heard was read out (a narrator's "…rooms, the team said." with "the team" misheard)."""
     def opens(k: int) -> bool:  # a clause begins at word k
-        return k == 0 or words[k].sentence != words[k - 1].sentence or ends_heard_clause(words[k - 1].text)
+        return k == 0 or words[k].sentence != words[k - 1].sentence or ends_clause(words[k - 1].text)
 
     framing: set[int] = set()
     for start in (k for k in range(len(words)) if quote_of[k] is None and opens(k)):
@@ -848,7 +849,7 @@ def _framing(words: Sequence, quote_of: Sequence[int | None], status: Sequence[s
         clause = range(start, end)
         if (end == len(words) or opens(end)) and all(status[i] == UNSPOKEN for i in clause) and (
                 words[end - 1].text.endswith(":") and (start == 0 or words[start].sentence != words[start - 1].sentence)
-                or any(words[i].text.strip(".,;:—–").lower() in _ATTRIBUTION for i in clause)):
+                or any(set(words[i].keys) & _ATTRIBUTION for i in clause)):
             framing.update(clause)
     return framing
 

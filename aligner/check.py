@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, ends_heard_clause, similarity
+from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, ends_clause, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -420,16 +420,14 @@ def _cut_off_before(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     for passage in aligned.alignment.unscripted:
         if before <= passage.end <= first.start:  # the speech right before the quote
             near = passage.words[-_NEGATION_CUT:]
-            ends = [k for k, h in enumerate(near) if ends_heard_clause(h.text)]
+            ends = [k for k, h in enumerate(near) if ends_clause(h.text)]
             near = near[ends[-1] + 1:] if ends else near
             negated = [k for k, h in enumerate(near) if _negated(h)]
             if negated:
                 found += _negations_in(near[negated[0]:], first.char_start, "just before the quote")
             elif near and set(standard_tokens(near[-1].text)) & QUALIFIERS:
-                found.append(Difference("", near[-1].text, near[-1].start, near[-1].end, first.char_start,
-                                        first.char_start, UNCERTAIN, f"listen: the speaker qualified the quote's "
-                                        f"first words just before it ({near[-1].text}): does the quote still say "
-                                        f"what was meant?"))
+                found.append(_asked_about(near[-1:], first.char_start, f"the speaker qualified the quote's first "
+                                                                       f"words just before it ({near[-1].text})"))
     return tuple(found)
 
 
@@ -440,12 +438,14 @@ def _negated(word: HeardWord) -> bool:
 def _negations_in(words: Sequence[HeardWord], at: int, where: str) -> list[Difference]:
     """An uncertain difference for unpublished words with a negation in them, said beside a quote or inside it."""
     negations = [h.text for h in words if _negated(h)]
-    if not negations:
-        return []
-    said = " ".join(h.text for h in words)
-    return [Difference("", said, words[0].start, words[-1].end, at, at, UNCERTAIN,
-                       f"listen: the words left out {where} hold a negation ({', '.join(negations)}): does the quote "
-                       f"still say what was meant?")]
+    return [_asked_about(words, at, f"the words left out {where} hold a negation ({', '.join(negations)})")] \
+        if negations else []
+
+
+def _asked_about(words: Sequence[HeardWord], at: int, why: str) -> Difference:
+    """Unpublished words said beside a quote or inside it that may change what it says: uncertain, to listen to."""
+    return Difference("", " ".join(h.text for h in words), words[0].start, words[-1].end, at, at, UNCERTAIN,
+                      f"listen: {why}: does the quote still say what was meant?")
 
 
 def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:

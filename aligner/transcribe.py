@@ -220,10 +220,8 @@ def _has_voice(samples: np.ndarray, segment) -> bool:
     """Does the voice activity detector (Silero VAD, shipped with faster-whisper) hear a voice in the segment's
     own span of the samples it was recognized from? Whisper invents text where there is none: past the end
     of the speech ("All right." over the last 0.6 s of a story's music bed), a "Thank you." in silence."""
-    from faster_whisper.vad import get_speech_timestamps
-
     span = samples[int(segment.start * SAMPLE_RATE):int(segment.end * SAMPLE_RATE)]
-    return not any(c.isalnum() for c in segment.text) or bool(len(span) and get_speech_timestamps(span))
+    return not any(c.isalnum() for c in segment.text) or _speaks(span)
 
 
 def _heard(segment, offset: float) -> tuple[Segment, list[HeardWord]]:
@@ -531,9 +529,14 @@ def _exclusive(cache_file: Path):
 def voice_in(audio_path: str | Path, spans: Sequence[tuple[float, float]]) -> bool:
     """Does the voice activity detector that ships with faster-whisper (Silero VAD) hear a voice in any of
     the spans? They are read in one pass, only up to the first voice."""
+    return any(_speaks(samples) for _, samples in decode.read_spans(audio_path, spans))
+
+
+def _speaks(samples: np.ndarray) -> bool:
+    """Does Silero VAD (shipped with faster-whisper) hear a voice in these samples?"""
     from faster_whisper.vad import get_speech_timestamps
 
-    return any(len(samples) and get_speech_timestamps(samples) for _, samples in decode.read_spans(audio_path, spans))
+    return bool(len(samples) and get_speech_timestamps(samples))
 
 
 def _speech_only(audio_path: Path, transcript: Transcript) -> Transcript:
