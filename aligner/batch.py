@@ -283,17 +283,11 @@ def _replace_folder(new: Path, final: Path) -> None:
 
 
 def _start_worker(job: _Job, quiet: bool) -> None:
-    """Once per worker process: use the driver's transcript cache and load the recognizer."""
-    from .transcribe import _whisper_model, model_location  # the per-process model cache the pipeline uses
-
+    """Once per worker process: use the driver's transcript cache. The recognizer is loaded for each item it
+    transcribes (see transcribe._fresh_recognizer)."""
     os.environ["ALIGNER_CACHE_DIR"] = job.cache_dir
     if quiet:  # several workers' progress bars on one terminal would only garble it
         sys.stderr = open(os.devnull, "w")  # for the life of the worker
-    options = job.transcribe
-    try:
-        _whisper_model(model_location(options.model), options.device, options.compute_type, options.cpu_threads)
-    except Exception:  # each item then reports the reason
-        pass
 
 
 def _failed(item: Item, message: str) -> ItemResult:

