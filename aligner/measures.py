@@ -36,7 +36,8 @@ _UNMARKED_NEGATIONS = frozenset("cant wont dont doesnt didnt isnt arent wasnt we
 
 # Adverbs that qualify the word after them: hedges (how sure), degree (how much) and focus ("only"). Taken from
 # English grammar's classes (Quirk et al.'s downtoners, amplifiers, focusing and epistemic adverbs), no threshold
-# fitted; the need showed on calibration data (fresh21: probably, completely, somehow, absolutely, simply). "just",
+# fitted; the need showed on calibration data (fresh21: probably, completely, somehow, absolutely, simply; fresh22:
+# already, honestly, and the aspect and stance adverbs of the same classes were added with them). "just",
 # "so" and "too" are left out, being fillers as often as qualifiers.
 QUALIFIERS = frozenset("""
 probably possibly perhaps maybe likely apparently allegedly reportedly supposedly seemingly presumably arguably
@@ -44,6 +45,7 @@ certainly definitely surely clearly obviously evidently undoubtedly somehow
 completely absolutely totally entirely fully utterly quite rather fairly very really extremely highly deeply
 slightly somewhat partly partially largely mostly nearly almost virtually practically barely hardly scarcely
 simply merely only even particularly especially always sometimes often rarely seldom usually occasionally ever
+already still actually honestly frankly truly genuinely literally exactly precisely roughly approximately
 """.split())
 
 
