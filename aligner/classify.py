@@ -38,10 +38,10 @@ _WEAK = 0.75
 # committed check broadcasts and media/ (tests/data/check, used to build the check): mishearings scored -26 to
 # +162, real changes of words -202 to -465; 60 lies near the geometric middle of the gap.
 _ACOUSTIC_LINE = 60.0
-# When the witnesses disagree, the one that finds a mishearing settles it if it is this many times as far from
-# its line as the other, each in units of its median distance over the calibration differences (the used
-# splits of the check set, scripts/bench_check.py --dump: 240 differences judged by both). There, 3 settled
-# 5 of 24 disagreements, all rightly; 2 settled one more, 6 only two.
+# When the witnesses disagree, the model, finding a mishearing, settles it if it is this many times as far from its
+# line as the phonetic aligner (see _outweighs), each in units of its median distance over the calibration
+# differences (the used splits of the check set, scripts/bench_check.py --dump: 240 differences judged by both).
+# There, 3 settled 5 of 24 disagreements, all rightly; 2 settled one more, 6 only two.
 _OUTWEIGH = 3.0
 _TYPICAL_DISTANCE = 4.7  # log-units per word piece
 _TYPICAL_ACOUSTIC = 77.0  # acoustic log-likelihood units
@@ -52,6 +52,9 @@ _SMALL_WORD = 3  # letters: "of" heard as "on", "a" as "the"
 _NUMBER_WORDS = {*(number_words(str(n))[0] for n in range(20)), *(number_words(str(n))[0] for n in range(20, 100, 10)),
                  *(number_words(str(n), "th")[-1] for n in range(1, 100)), "hundred", "thousand", "million", "billion",
                  "hundredth", "thousandth"} - {"one", "first", "second"}
+# Words that sound like a number word (English homophones; "won" is left out, "one" being a number only before
+# a unit, see _numbers): fresh2 and fresh22 (calibration) had a quote's "two" published "three" and heard "to".
+_SOUNDS_LIKE_NUMBER = {"to": "two", "too": "two", "for": "four", "fore": "four", "ate": "eight"}
 _SCALES = {"hundred", "thousand", "million", "billion"}
 _COUNTED = _SCALES | {"per", "percent", "point", "pounds", "dollars", "euros", "yen"}  # after a number
 # An ordinal names the same number as its cardinal: "May 19" said "May nineteenth" is the same date.
@@ -164,10 +167,9 @@ def _judge(published: Sequence[str], heard: Sequence[str], probability: float | 
                            f"the heard words ({score})")
     if heard_by_ear is not None and (heard_by_ear >= 0) != misheard:
         side = "the published words" if heard_by_ear >= 0 else "the heard words"
-        if _outweighs(distance, heard_by_ear):
-            surer = who if misheard else "the phonetic aligner"
-            return RECOGNITION, (f"misheard: {surer} is far surer that the published words fit the audio than the "
-                                 f"other witness is of a change ({score}; phonetic {acoustic:+.1f})")
+        if misheard and _outweighs(distance, heard_by_ear):
+            return RECOGNITION, (f"misheard: {who} is far surer that the published words fit the audio than the "
+                                 f"phonetic aligner is of a change ({score}; phonetic {acoustic:+.1f})")
         return UNCERTAIN, (f"listen: {who} and the phonetic aligner disagree ({score}; the sound fits {side} "
                            f"better, {acoustic:+.1f})")
     if acoustic is None and abs(distance) < _WEAK:
@@ -196,11 +198,17 @@ def _both_weak(distance: float, heard_by_ear: float) -> bool:
 
 
 def _outweighs(distance: float, heard_by_ear: float) -> bool:
-    """Of two disagreeing witnesses, is the one that finds a mishearing far surer than the other (each distance
-    in units of that witness's typical one)? Only a mishearing is settled this way: an accusation never
-    rests on one witness outweighing the other."""
+    """Is the model, finding a mishearing, far surer than the phonetic aligner, finding a change (each distance in
+    units of that witness's typical one)? Only the model settles a disagreement so. The phonetic aligner weighs the
+    published words against the heard ones, and where the heard ones are garbled it prefers the published ones
+    even when a word of them was changed. On the used splits of the check set (bench_check.py --dump, stop 23),
+    the aligner outweighing the model was right 16 times and wrong 4 (2 in calibration and fresh5, 2 in fresh22:
+    "Nobody dropped a single stroke" said "missed", heard "No body mist has angles to rock"; "under a hundred"
+    said "less than a hundred", heard "100"); the model outweighing the aligner was right 25 times and wrong once
+    (a dropped negation, which the negation rule holds). An accusation never rests on one witness outweighing the
+    other."""
     model, ear = distance / _TYPICAL_DISTANCE, heard_by_ear / _TYPICAL_ACOUSTIC
-    return max(model, ear) >= _OUTWEIGH * abs(min(model, ear))
+    return model >= _OUTWEIGH * abs(ear)
 
 
 def _without_model(published: Sequence[str], heard: Sequence[str], probability: float | None,
@@ -227,8 +235,11 @@ def _fact_changed(published: Sequence[str], heard: Sequence[str]) -> bool:
     """A different number, or the same words but for a negation one side has and the other lacks ("will" ~
     "won't"): no acoustic slack for either. A number against words with no number in them ("a hundred days
     old" heard as "hungry today's fault", "for" as "four") is not a different number but a mishearing or a
-    rewording, judged like any other; a number added or left out is a changed fact."""
+    rewording, judged like any other; a number added or left out is a changed fact. A published number heard as
+    one word that sounds like another number ("three" heard "to") was heard as that number."""
     numbers = _numbers(published), _numbers(heard)
+    if len(published) == len(heard) == 1 and numbers[0] and heard[0] in _SOUNDS_LIKE_NUMBER:
+        numbers = numbers[0], [_SOUNDS_LIKE_NUMBER[heard[0]]]
     if numbers[0] != numbers[1] and (all(numbers) or not (published and heard)):
         return True
     rest = [[t for t in side if t not in NEGATIONS] for side in (published, heard)]
