@@ -2,8 +2,9 @@
 
 Everything about one item happens in a worker (hashing its inputs, skipping it if already done, aligning,
 writing its folder), so the driver only reads the manifest and tallies results: the same work runs on one
-core, a pool of processes or many machines, and writes the same bytes. Each worker keeps its recognizer
-loaded between items. Ray is optional and imported only by the `ray` engine.
+core, a pool of processes or many machines, and writes the same bytes. Each worker loads a recognizer afresh
+for each item it transcribes (see transcribe._fresh_recognizer). Ray is optional and imported only by the `ray`
+engine.
 """
 from __future__ import annotations
 
@@ -369,7 +370,7 @@ def _pool_pass(queue: deque[Item], job: _Job, workers: int, work: _Work) -> Gene
 
 
 class _RayWorker:
-    """A Ray actor: one process that keeps its recognizer loaded and runs one item at a time."""
+    """A Ray actor: one process that runs one item at a time."""
 
     def __init__(self, job: _Job):
         self.job = job
@@ -528,7 +529,7 @@ def add_arguments(parser) -> None:
                              'pip install "aligner[ray]"')
     parser.add_argument("--address", help="with --engine ray: the Ray cluster to join (default: start Ray here)")
     parser.add_argument("--workers", type=int, default=0,
-                        help="workers, each with a recognizer loaded (default: one per core / Ray CPU); "
+                        help="workers, each running one item at a time (default: one per core / Ray CPU); "
                              "recognizer threads per worker are cores divided by workers")
     parser.add_argument("--retry-failed", action="store_true",
                         help="run again the items that failed before (done items are always skipped "
