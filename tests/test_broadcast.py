@@ -12,7 +12,7 @@ import webvtt
 
 from aligner.transcribe import TranscribeOptions, transcribe
 
-from conftest import MEDIA
+from conftest import DATA, MEDIA
 
 pytestmark = pytest.mark.slow  # every test here runs the recognizer (directly or through a fixture)
 
@@ -114,3 +114,18 @@ def test_second_command_on_the_same_audio_uses_the_cache(broadcast_run, monkeypa
     transcript = transcribe(MEDIA / "broadcast.flac", TranscribeOptions())
     assert transcript.duration == pytest.approx(205.0, abs=1.0)
     assert len(transcript.words) > 350
+
+
+def test_whisper_samples_from_the_same_seed_in_every_recognizer_it_loads():
+    # Whisper reads a window again by random sampling when its first reading loops (fresh6's clock_tower: another
+    # transcript in each run before). At temperature 1 each word is drawn at random: two readings of the same
+    # audio agree only if each freshly loaded recognizer starts from the same seed.
+    from aligner.transcribe import _fresh_recognizer, model_location
+
+    def sampled() -> list[str]:
+        model = _fresh_recognizer(model_location(TranscribeOptions().model), TranscribeOptions())
+        segments, _ = model.transcribe(str(DATA / "short.flac"), language="en", temperature=1.0)
+        return [segment.text for segment in segments]
+
+    first = sampled()
+    assert sampled() == first
