@@ -202,8 +202,8 @@ def _outweighs(distance: float, heard_by_ear: float) -> bool:
     units of that witness's typical one)? Only the model settles a disagreement so. The phonetic aligner weighs the
     published words against the heard ones, and where the heard ones are garbled it prefers the published ones
     even when a word of them was changed. On the used splits of the check set (bench_check.py --dump, stop 23),
-    the aligner outweighing the model was right 16 times and wrong 4 (2 in calibration and fresh5, 2 in fresh22:
-    "Nobody dropped a single stroke" said "missed", heard "No body mist has angles to rock"; "under a hundred"
+    the aligner outweighing the model was right 16 times and wrong 4 (once in calibration, once in fresh5, twice in
+    fresh22: "Nobody dropped a single stroke" said "missed", heard "No body mist has angles to rock"; "under a hundred"
     said "less than a hundred", heard "100"); the model outweighing the aligner was right 25 times and wrong once
     (a dropped negation, which the negation rule holds). An accusation never rests on one witness outweighing the
     other."""
