@@ -118,6 +118,7 @@ PAUSE = 0.25
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
 _ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
+_SHORT_WORD = 3  # letters: a word this short ("the", "to", "and") heard as written may be heard by chance
 MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
 # A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
 # on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
@@ -646,9 +647,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                     " ".join(heard[h].text for h in sorted(heard_of[k])) or None,
                     word.char_start, word.char_end, word.sentence, word.paragraph)
         for k, word in enumerate(words))
-    bracketed_at = sorted(words[k].char_start for k in editorial if status[k] == UNSPOKEN)
-    return Alignment(aligned, _unscripted(heard, used_heard, aligned, bracketed_at), len(h_tokens), matched_tokens,
-                     anchors)
+    return Alignment(aligned, _unscripted(heard, used_heard, aligned), len(h_tokens), matched_tokens, anchors)
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[bool], used_heard: set[int],
@@ -658,7 +657,10 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
     of a sentence (two or more) when one of them alone was paired, and only for looking alike, however long: a
     reader's "Sonnet 1", heard "1.", is not the review's "The first sonnet begins with an argument about heirs:"
     ("one" is spelled inside "sonnet"), nor "3." its "Then a warning:", though the quotation those sentences
-    go on with was said. A quotation keeps its one look-alike word: a quote said and misheard beyond
+    go on with was said. Nor were the words of a reporter's clause around a quote of which only short words
+    ("the", "to") were heard as written: the review's "Later the closing line lands hard:" after a quote of
+    a reading, whose "Later the" was paired with the "but as the" of the lines the review left out. A quotation
+    keeps its one look-alike word: a quote said and misheard beyond
     recognition is not a quote never said (judged apart from their sentence, two such quotes of the used splits
     of the check set were reported never said, one as a confident wrong accusation)."""
     sentences: dict[int, list[int]] = {}
@@ -669,13 +671,24 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         reporters = [k for k in members if quote_of[k] is None]
         heard_reporters = [k for k in reporters if heard_of[k]]
         if len(members) >= _LONE_SENTENCE and len(heard_here) == 1 and len(words[heard_here[0]].text) <= 4:
-            chance = heard_here[0]
+            chance = [heard_here[0]]
         elif len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]:
-            chance = heard_reporters[0]
+            chance = heard_reporters
+        elif len(reporters) < len(members) and _short_words_only(words, heard_reporters, inexact):
+            chance = heard_reporters
         else:
             continue
-        used_heard -= heard_of[chance]
-        heard_of[chance] = set()
+        for k in chance:
+            used_heard -= heard_of[k]
+            heard_of[k] = set()
+
+
+def _short_words_only(words: Sequence, paired: Sequence[int], inexact: list[bool]) -> bool:
+    """Were short words (_SHORT_WORD) all the paired words heard as written, and one at least? The mark of a
+    chance pairing, as the lone "The" of a skipped paragraph. A clause misheard whole ("the team said" heard
+    "13") has none, and a clause read out has longer words heard as written."""
+    exact = [len("".join(words[k].keys)) for k in paired if not inexact[k]]
+    return bool(exact) and max(exact) <= _SHORT_WORD
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
@@ -890,12 +903,14 @@ def _elided(before: str, after: str) -> bool:
     return bool(_ELLIPSIS_AFTER.search(before) or _ELLIPSIS_BEFORE.match(after))
 
 
-def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord],
-                bracketed_at: Sequence[int] = ()) -> tuple[Unscripted, ...]:
+def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord]
+                ) -> tuple[Unscripted, ...]:
     """Consecutive unpaired heard words, split at long pauses; each says whether it was said inside a
-    published sentence (an inserted word or phrase) or apart from the text (an intro, an ad-lib, words a
-    quote's editor left out at an ellipsis or put in other words in brackets: `bracketed_at`, the sorted
-    offsets of unspoken bracketed words)."""
+    published sentence (an inserted word or phrase: between two of its spoken words with no text never spoken
+    between them) or apart from the text (an intro, an ad-lib, words a quote's editor left out at an ellipsis
+    or put in other words in brackets, speech between two quotes that the reporter's words part: "“I’m talking
+    pretty fast here,” the speaker says, before slowing down: “This is me…”" quotes two passages of a
+    recording 4 s apart, and what was said between them was not put into the article's sentence)."""
     phrases: list[list[HeardWord]] = []
     previous = -2
     for h, word in enumerate(heard):
@@ -908,15 +923,16 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
         previous = h
     timed = [w for w in words if w.spoken and w.start is not None]
     ends = [w.end for w in timed]
+    unspoken_at = [w.char_start for w in words if w.status == UNSPOKEN]  # in text order
 
     def inside(phrase: list[HeardWord]) -> bool:
         start, end = phrase[0].start, phrase[-1].end
         k = bisect.bisect_right(ends, start + 0.05)  # the spoken words that ended before it: timed[:k]
         if not (0 < k < len(timed) and timed[k].start >= end - 0.05 and timed[k - 1].sentence == timed[k].sentence):
             return False
-        bracketed = (bisect.bisect_left(bracketed_at, timed[k].char_start)
-                     > bisect.bisect_right(bracketed_at, timed[k - 1].char_start))
-        return not bracketed and not _elided(timed[k - 1].text, timed[k].text)
+        parted = (bisect.bisect_left(unspoken_at, timed[k].char_start)
+                  > bisect.bisect_right(unspoken_at, timed[k - 1].char_start))
+        return not parted and not _elided(timed[k - 1].text, timed[k].text)
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
                             tuple(phrase)) for phrase in phrases)
