@@ -134,6 +134,19 @@ def test_a_word_of_unsaid_framing_only_looking_like_a_heard_one_is_unspoken():
     assert [u.text for u in result.unscripted] == ["1."]
 
 
+def test_speech_between_two_quotes_parted_by_the_reporters_words_is_not_an_insertion():
+    doc = parse_text("“I’m talking pretty fast here,” the speaker says, before slowing down: "
+                     "“This is me talking really slow.”")
+    between = "There's nothing going else going on. We're just, you know, there's some speech errors, but cares."
+    said = heard(f"I'm talking pretty fast here. {between} This is me talking really slow.")
+    result = align(doc, Transcript(tuple(said), (), 12.0, "tiny.en", "en"))
+    assert [(u.text, u.inside) for u in result.unscripted] == [(between, False)]
+    # the same words said inside one quotation are inserted into it
+    doc = parse_text("“I’m talking pretty fast here, this is me talking really slow.”")
+    result = align(doc, Transcript(tuple(said), (), 12.0, "tiny.en", "en"))
+    assert [u.inside for u in result.unscripted] == [True]
+
+
 def test_a_headline_does_not_take_the_words_of_a_misheard_lede_it_repeats():
     # the lede's "seven grandmothers" was heard "six green mothers": word for word, the headline's "a Team of
     # Grandmothers" fits as well, but the story is what was read

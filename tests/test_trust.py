@@ -200,6 +200,22 @@ def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_q
 
 
 @pytest.mark.slow
+def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_only_what_it_quotes(tmp_path):
+    """The reporter's "Later the closing line lands hard:" met the reading's "but as the" (its "the" as
+    written), and the 38 s of lines between the quotes counted as 82 words inserted: a word error rate of 336%."""
+    review = tmp_path / "review.txt"
+    review.write_text("Books\n\nThe reader takes the opening couplet slowly: “From fairest creatures we desire "
+                      "increase, That thereby beauty’s rose might never die.” Later the closing line lands hard: "
+                      "“To eat the world’s due, by the grave and thee.”\n", encoding="utf-8")
+    aligned = align_files(REAL / "p001.mp3", review)
+    report = check(aligned)
+    assert [q.verdict for q in report.quotes] == ["verbatim", "verbatim"]
+    assert any(u.text == "Later the closing line lands hard:" for u in report.unspoken)
+    assert report.measures.insertions == 0 and report.measures.wer < 0.1
+    assert any(u.end - u.start > 30 and not u.inside for u in report.unscripted)
+
+
+@pytest.mark.slow
 def test_verse_lines_quoted_without_marks_are_found_between_the_reporters_words(tmp_path):
     """Lines of the reading set as verse, without quotation marks or end punctuation, like page lines: the
     reporter's "and the hall was silent…" met the reading's "and" by chance, and before, that left the verse no
