@@ -55,7 +55,8 @@ used, by someone who had not changed the check, reported once in stop 22 and the
 "fresh22" and "real22" were written during stop 23, after every other split (fresh21 and real21 included) had been
 used, by someone who had not changed the check, reported once in stop 23 and then read: calibration data now too.
 "fresh23" and "real23" were written during stop 24, after every other split (fresh22 and real22 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check, reported once in stop 24 and then read: calibration data now too.
+None is left unseen.
 Real cases (splits "real" and "real2" to "real23") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -365,12 +366,12 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-gbcwmd+Alex", 135), Voice("hibari", "us", 1.205), 84.0, None),
         Setting(Voice("hibari", "gb", 0.745), Voice("espeak", "en-us-nyc+Hugo", 140), 18.5, 15.5),
     ),
-    # Written during stop 24, after every split above (fresh22 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices use Alex and Hugo
-    # (no "breath" or "klatt" line) on accents no split gave them: Alex on en-us-nyc and en-029, Hugo on en-gb-x-rp
-    # and en-gb-x-gbclan. Each renders the same twice, and Whisper tiny.en hears one neutral sentence outside the set
-    # in it without garbling it at these rates; Alex on en-gb-x-gbclan and Hugo on en-gb-scotland were garbled, so
-    # they are not used. The third setting has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 24, after every split above (fresh22 included) had been used; reported once in stop 24, then
+    # read: calibration data now. hibari speeds, noise and music levels used by no other split. The espeak-ng voices use
+    # Alex and Hugo (no "breath" or "klatt" line) on accents no split gave them: Alex on en-us-nyc and en-029, Hugo on
+    # en-gb-x-rp and en-gb-x-gbclan. Each renders the same twice, and Whisper tiny.en hears one neutral sentence outside
+    # the set in it without garbling it at these rates; Alex on en-gb-x-gbclan and Hugo on en-gb-scotland were garbled,
+    # so they are not used. The third setting has the espeak-ng narrator and the neural quote voice.
     "fresh23": (
         Setting(Voice("hibari", "us", 0.8125), Voice("espeak", "en-us-nyc+Alex", 140), 85.0, None),
         Setting(Voice("hibari", "gb", 1.0925), Voice("espeak", "en-gb-x-rp+Hugo", 130), 48.5, 47.0),
@@ -390,7 +391,8 @@ SYNTHETIC = tuple(SETTINGS)
 # during stop 19 (reported once at its end, then read); real19 with fresh19 during stop 20 (reported once in stop 20,
 # then read); real20 with fresh20 during stop 21 (reported once in stop 21, then read); real21 with fresh21 during
 # stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23
-# (reported once in stop 23, then read); real23 with fresh23 during stop 24, never used to choose anything (unseen).
+# (reported once in stop 23, then read); real23 with fresh23 during stop 24
+# (reported once in stop 24, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
         "real22", "real23")
