@@ -658,11 +658,11 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
     reader's "Sonnet 1", heard "1.", is not the review's "The first sonnet begins with an argument about heirs:"
     ("one" is spelled inside "sonnet"), nor "3." its "Then a warning:", though the quotation those sentences
     go on with was said. Nor were the words of a reporter's clause around a quote of which only short words
-    ("the", "to") were heard as written: the review's "Later the closing line lands hard:" after a quote of
-    a reading, whose "Later the" was paired with the "but as the" of the lines the review left out. A quotation
-    keeps its one look-alike word: a quote said and misheard beyond
-    recognition is not a quote never said (judged apart from their sentence, two such quotes of the used splits
-    of the check set were reported never said, one as a confident wrong accusation)."""
+    ("the", "to") were heard as written: the review's "Later the closing line lands hard:" after a quote of a
+    reading, whose "Later the" was paired with the "but as the" of the lines the review left out. A quotation
+    keeps its one look-alike word: a quote said and misheard beyond recognition is not a quote never said
+    (judged apart from their sentence, two such quotes of the used splits of the check set were reported never
+    said, one as a confident wrong accusation)."""
     sentences: dict[int, list[int]] = {}
     for k, word in enumerate(words):
         sentences.setdefault(word.sentence, []).append(k)
