@@ -612,7 +612,6 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
             heard_of[p_word[k]] |= heard_here
             inexact[p_word[k]] |= not link.exact
 
-    _fill_held_gaps(heard_of, used_heard)
     _forget_lone_words(words, heard_of, inexact, used_heard, quote_of)
     _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
@@ -649,17 +648,6 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                     word.char_start, word.char_end, word.sentence, word.paragraph)
         for k, word in enumerate(words))
     return Alignment(aligned, _unscripted(heard, used_heard, aligned), len(h_tokens), matched_tokens, anchors)
-
-
-def _fill_held_gaps(heard_of: list[set[int]], used_heard: set[int]) -> None:
-    """Unpaired heard words between two heard words of one published word are part of it: a word is said in
-    one stretch. "1987." read "nineteen hundred and eighty-seven" is matched by its usual reading's "nineteen"
-    and "eighty seven"; "hundred and", left over, was speech never published inside its time."""
-    for held in heard_of:
-        if len(held) >= 2:
-            gap = set(range(min(held), max(held) + 1)) - used_heard
-            held |= gap
-            used_heard |= gap
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[bool], used_heard: set[int],

@@ -31,7 +31,7 @@ from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
 from .measures import QUALIFIERS, Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
-from .normalize import flatten, number_words, word_keys
+from .normalize import flatten, word_keys
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import Quote, find_quotes
@@ -88,10 +88,6 @@ class _Unit:
 _CONTINUES = re.compile(r"[-–,.'’%]")
 _CLOCK = re.compile(r"(\d{1,2}):(\d\d)[.,;:!?”’\"')]*")
 _CLOCK_HEARD = re.compile(r"(\d{1,2})[.:]?(\d\d)[.,;:!?\"')]*")
-
-
-_SCALE_WORDS = {"hundred", "thousand", "million", "billion"}
-_FIRST_NUMBER_WORDS = {number_words(str(n))[0] for n in range(1, 100)}  # "one" to "nineteen", "twenty" to "ninety"
 
 
 def _same_time(published: Sequence[str], heard: Sequence[str]) -> bool:
@@ -232,15 +228,6 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
             for words, units, after in grown]
 
 
-def _without_number_and(tokens: list[str], owners: list[int]) -> tuple[list[str], list[int]]:
-    """The tokens (and the word or unit each belongs to) without the "and" of a number said the British way:
-    "one hundred and thirty" is the "130" whose usual reading, the one digits are compared in, has none."""
-    keep = [k for k, token in enumerate(tokens) if not (
-        token == "and" and 0 < k < len(tokens) - 1 and tokens[k - 1] in _SCALE_WORDS
-        and tokens[k + 1] in _FIRST_NUMBER_WORDS)]
-    return [tokens[k] for k in keep], [owners[k] for k in keep]
-
-
 def _compared_units(aligned: Aligned, units: list[_Unit]) -> list[int]:
     """The heard units the measure compares with the published words: all but those of the alignment's
     unscripted passages said apart from the text (speech said inside a published sentence is an insertion)."""
@@ -254,14 +241,14 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     """The accuracy report for one aligned broadcast."""
     words = aligned.alignment.words
     compared_words = [k for k, word in enumerate(words) if word.spoken or word.status == OMITTED]
-    p_tokens, p_word = _without_number_and(*flatten(zip(compared_words, tokens_in_a_row(
-        [words[k].text for k in compared_words]), strict=True)))
+    p_tokens, p_word = flatten(zip(compared_words, tokens_in_a_row([words[k].text for k in compared_words]),
+                                   strict=True))
 
     # a first comparison finds spacing variants ("antiarmor" ~ "anti armor": the same words); the second
     # one is the measure
     units = _units(aligned.transcript.words)
     compared = _compared_units(aligned, units)
-    h_tokens, h_unit = _without_number_and(*flatten((k, units[k].tokens) for k in compared))
+    h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     rewritten: dict[int, tuple[str, ...]] = {}
     apart = _apart(words, p_word)
     for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, apart):
@@ -269,7 +256,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
                 [words[k].text for k in region.words], [units[k].text for k in region.units])):
             rewritten.update({k: region.p_tokens if j == 0 else () for j, k in enumerate(region.units)})
     units = [replace(u, tokens=rewritten[k]) if k in rewritten else u for k, u in enumerate(units)]
-    h_tokens, h_unit = _without_number_and(*flatten((k, units[k].tokens) for k in compared))
+    h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart)
     quotes = find_quotes(aligned.document)
