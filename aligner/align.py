@@ -672,9 +672,8 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         heard_reporters = [k for k in reporters if heard_of[k]]
         if len(members) >= _LONE_SENTENCE and len(heard_here) == 1 and len(words[heard_here[0]].text) <= 4:
             chance = [heard_here[0]]
-        elif len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]:
-            chance = heard_reporters
-        elif len(reporters) < len(members) and _short_words_only(words, heard_reporters, inexact):
+        elif (len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]
+              or len(reporters) < len(members) and _short_words_only(words, heard_reporters, inexact)):
             chance = heard_reporters
         else:
             continue
