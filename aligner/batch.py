@@ -25,6 +25,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import phonetic
 from .captions import CaptionOptions
 from .errors import AlignerError, ExitCode, InputError
 from .files import file_sha256, write_atomic
@@ -284,9 +285,10 @@ def _replace_folder(new: Path, final: Path) -> None:
 
 
 def _start_worker(job: _Job, quiet: bool) -> None:
-    """Once per worker process: use the driver's transcript cache. The recognizer is loaded for each item it
-    transcribes (see transcribe._fresh_recognizer)."""
+    """Once per worker process: use the driver's transcript cache, and no phonetic helper process. The
+    recognizer is loaded for each item it transcribes (see transcribe._fresh_recognizer)."""
     os.environ["ALIGNER_CACHE_DIR"] = job.cache_dir
+    phonetic.allow_helper(False)  # the batch already gives each core an item of its own
     if quiet:  # several workers' progress bars on one terminal would only garble it
         sys.stderr = open(os.devnull, "w")  # for the life of the worker
 

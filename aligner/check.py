@@ -641,11 +641,12 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
 def _witness(aligned: Aligned, regions: list[_Region], requests, owners, acoustic: list[float | None]) -> None:
     """The phonetic aligner's log-likelihood ratio (published minus heard) for each region it can judge:
     not where a published word's pronunciation had to be guessed."""
-    from .phonetic import fit, in_dictionary
+    from .phonetic import each_window, fit, in_dictionary
 
     words = aligned.alignment.words
-    for window, samples in read_spans(aligned.audio_path, [(start, end) for start, end, _ in requests]):
-        witnessed = fit(samples, 0.0, len(samples) / SAMPLE_RATE, requests[window][2])
+    jobs = ((window, (samples, 0.0, len(samples) / SAMPLE_RATE, requests[window][2]))
+            for window, samples in read_spans(aligned.audio_path, [(start, end) for start, end, _ in requests]))
+    for window, witnessed in each_window(fit, jobs):
         for w, text, k in owners:
             known = all(in_dictionary(words[i].text) for i in regions[k].words)
             if w == window and known and witnessed[0] is not None and witnessed[text] is not None:

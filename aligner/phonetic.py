@@ -11,23 +11,34 @@ that cannot be pronounced is simply not placed (None).
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import itertools
 import logging
 import math
+import os
+import pickle
+import queue
 import re
+import signal
+import subprocess
+import sys
 import threading
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .measures import said_as
 from .normalize import number_readings, number_words, priced_in_a_row, unabbreviated, word_keys
 
-__all__ = ["WordTiming", "TextFit", "force_align", "fit", "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
+__all__ = ["WordTiming", "TextFit", "force_align", "fit", "each_window", "start_helper", "allow_helper", "pronounce",
+           "in_dictionary", "is_familiar", "FRAME_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -455,3 +466,126 @@ def _fit_one(decoder: _Decoder, ps, pcm: bytes, offset: float, frames: int, text
     if not placed or any(p is None for p in placed):
         return None
     return TextFit(text, round(result[0], 2), frames, tuple(placed))
+
+
+# -- a second core ----------------------------------------------------------------------------------------------
+_helper_allowed = True
+_helper: _Helper | None = None
+
+
+def allow_helper(allowed: bool) -> None:
+    """Whether each_window may align in a helper process. A batch worker must not: the batch already keeps every
+    core busy with one item per core."""
+    global _helper_allowed
+    _helper_allowed = allowed
+
+
+def start_helper() -> None:
+    """Start the helper process now, so that it is ready when windows come: it takes about 0.6 s to start and
+    build its decoder (the time of four or five 10 s windows), and costs nothing while it waits."""
+    global _helper, _helper_allowed
+    if _helper is None and _helper_allowed:
+        try:
+            _helper = _Helper()
+        except (OSError, ValueError) as error:  # no interpreter to start (an embedded Python): align here
+            log.debug("no phonetic helper: %s", error)
+            _helper_allowed = False
+
+
+def each_window(function: Callable, jobs: Iterable[tuple[object, tuple]]) -> Iterator[tuple[object, object]]:
+    """(tag, function(*arguments)) for each (tag, arguments) of `jobs`, in order: `function` is force_align or
+    fit, and the tag is the caller's own (it stays in this process).
+
+    pocketsphinx holds the interpreter lock, so a second thread gains nothing. Once start_helper has been
+    called and the helper is ready, it and this process take turns, the helper holding one more window while
+    it is busy so that it never waits for this one. Each window's result depends on the window alone (see
+    _decode), so it is the same wherever it was aligned. A helper that fails leaves its windows, and those
+    after, to this process."""
+    helper = _helper
+    pending: deque[tuple[object, tuple, Future | None, object]] = deque()
+    lent = False  # was the last window lent?
+    for tag, arguments in jobs:
+        held = sum(f is not None and not f.done() for _, _, f, _ in pending)
+        lent = (helper is not None and helper is _helper and helper.ready.done()
+                and (held == 0 or held == 1 and not lent))  # taking turns, one window queued at most
+        pending.append((tag, arguments, helper.submit(function, arguments), None) if lent
+                       else (tag, arguments, None, function(*arguments)))
+        while pending and (pending[0][2] is None or pending[0][2].done()):
+            yield _outcome(function, *pending.popleft())
+    while pending:
+        yield _outcome(function, *pending.popleft())
+
+
+def _outcome(function: Callable, tag: object, arguments: tuple, future: Future | None,
+             result: object) -> tuple[object, object]:
+    global _helper, _helper_allowed
+    if future is not None:
+        try:
+            result = future.result()
+        except Exception as error:  # the helper died or could not answer: align the window here, and the rest
+            log.debug("phonetic helper failed (%s): aligning here", error)
+            if _helper is not None:
+                _helper.close()
+            _helper, _helper_allowed = None, False
+            result = function(*arguments)
+    return tag, result
+
+
+class _Helper:
+    """A second Python process that aligns windows sent to it (pickled over its stdin and stdout).
+
+    Started with subprocess rather than multiprocessing, so the caller's own script is never imported again in
+    it (multiprocessing's spawn re-runs an unguarded main module). A daemon thread here carries the windows
+    and waits for the answers, without the interpreter lock and without holding up this process's exit; the
+    helper ends when this process does (at exit, or at the end of its input)."""
+
+    def __init__(self) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+        self.process = subprocess.Popen([sys.executable, "-c", "from aligner.phonetic import _serve; _serve()"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        env=env)
+        self.requests: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._carry, name="phonetic-helper", daemon=True).start()
+        self.ready = self._ask("ready", ())
+        atexit.register(self.close)
+
+    def submit(self, function: Callable, arguments: tuple) -> Future:
+        return self._ask(function.__name__, arguments)
+
+    def close(self) -> None:
+        """End the helper at once: it holds nothing worth waiting for."""
+        self.requests.put(None)
+        self.process.kill()
+        self.process.wait()
+
+    def _ask(self, name: str, arguments: tuple) -> Future:
+        future: Future = Future()
+        self.requests.put((future, name, arguments))
+        return future
+
+    def _carry(self) -> None:
+        while (request := self.requests.get()) is not None:
+            future, name, arguments = request
+            try:
+                pickle.dump((name, arguments), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                self.process.stdin.flush()
+                future.set_result(pickle.load(self.process.stdout))
+            except Exception as error:  # a helper that died answers nothing more
+                future.set_exception(error)
+
+
+def _serve() -> None:
+    """The helper's loop: answer (name, arguments) with force_align's or fit's result until stdin closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    requests, answers = os.fdopen(0, "rb"), os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # nothing but answers on the answer channel
+    _decoder()
+    functions = {"ready": lambda: True, "force_align": force_align, "fit": fit}
+    while True:
+        try:
+            name, arguments = pickle.load(requests)
+        except EOFError:
+            return
+        pickle.dump(functions[name](*arguments), answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()

@@ -5,6 +5,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import phonetic
 from .align import Alignment, SaidAsHeard, Unscripted, align, confirm_edge_words
 from .classify import acoustic_distance
 from .decode import read_spans
@@ -32,6 +33,8 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     at the recording's edges that the text confirms, align, and re-time the spoken stretches with the phonetic
     aligner unless options.refine is off."""
     document = read_text(text_path)
+    if options.refine:
+        phonetic.start_helper()  # ready before recognition ends, to align windows on the second core
     transcript = confirm_edge_words(document, transcribe(audio_path, options, use_cache=use_cache))
     alignment = align(document, transcript, said_as_heard(Path(audio_path)) if options.refine else None)
     if options.refine:
@@ -43,13 +46,12 @@ def said_as_heard(audio_path: Path) -> SaidAsHeard:
     """Does a published wording fit the sound of the heard words as well as they do, within the phonetic
     witness's line (classify.acoustic_distance)? The same evidence the check takes for a mishearing, asked of
     the alignment (align._sounding_piece). No, where the aligner cannot fit either wording."""
-    from .phonetic import SAMPLE_RATE, fit
-
     def said(published: Sequence[str], heard: Sequence[HeardWord]) -> bool:
         start, end = max(0.0, heard[0].start - _PAD), heard[-1].end + _PAD
         samples = next(samples for _, samples in read_spans(audio_path, [(start, end)]))
         said_words = [word.text for word in heard]
-        fits = fit(samples, 0.0, len(samples) / SAMPLE_RATE, [" ".join(said_words), spoken_form(published, said_words)])
+        texts = [" ".join(said_words), spoken_form(published, said_words)]
+        fits = phonetic.fit(samples, 0.0, len(samples) / phonetic.SAMPLE_RATE, texts)
         return None not in fits and acoustic_distance(fits[1].total - fits[0].total) >= 0
 
     return said

@@ -238,11 +238,16 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
     offsets = [max(0.0, math.floor((w.start - _READ_PAD) / _FRAME) * _FRAME) for w in windows]
     spans = [(t0, w.end + _READ_PAD) for t0, w in zip(offsets, windows, strict=True)]
     rejected = 0
-    for index, samples in decode.windows(audio, spans):
+
+    def jobs():  # (index, samples) to tell the windows apart; force_align's arguments
+        for index, samples in decode.windows(audio, spans):
+            window, t0 = windows[index], offsets[index]
+            texts = [w.text for w in words[window.context_lo:window.context_hi]]
+            yield (index, samples), (samples, window.start - t0, window.end - t0, texts)
+
+    for (index, samples), timings in phonetic.each_window(phonetic.force_align, jobs()):
         window, t0 = windows[index], offsets[index]
         local = dataclasses.replace(window, start=window.start - t0, end=window.end - t0)
-        timings = phonetic.force_align(samples, local.start, local.end,
-                                       [w.text for w in words[window.context_lo:window.context_hi]])
         absolute = [None if t is None else dataclasses.replace(t, start=t.start + t0, end=t.end + t0)
                     for t in timings]
         if not _trusted(words, absolute, window):

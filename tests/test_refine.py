@@ -11,7 +11,7 @@ import statistics
 import numpy as np
 import pytest
 
-from aligner import refine
+from aligner import phonetic, refine
 from aligner.align import INTERPOLATED, MATCHED, SUBSTITUTED, UNSPOKEN, AlignedWord, Alignment, Unscripted, align
 from aligner.pipeline import align_files
 from aligner.text import parse_text, read_text
@@ -83,6 +83,26 @@ def test_refined_word_starts_on_the_committed_broadcast(media):
     assert statistics.median(errors) <= 0.040
     assert errors[int(0.95 * len(errors))] <= 0.120
     assert sum(e <= 0.05 for e in errors) >= 0.75 * len(errors)
+
+
+@pytest.mark.slow
+def test_windows_aligned_in_the_helper_process_get_the_same_times(media, monkeypatch):
+    coarse, _, _ = media
+    audio, duration = load_audio(MEDIA / "broadcast.flac"), transcribe(MEDIA / "broadcast.flac").duration
+    monkeypatch.setattr(phonetic, "_helper", None)
+    monkeypatch.setattr(phonetic, "_helper_allowed", False)
+    here, _ = refine.refine_with_stats(coarse, audio, duration)
+    monkeypatch.setattr(phonetic, "_helper_allowed", True)
+    phonetic.start_helper()
+    helper = phonetic._helper
+    lent = []
+    monkeypatch.setattr(helper, "submit", lambda function, arguments: lent.append(1) or type(helper).submit(
+        helper, function, arguments))
+    helper.ready.result(timeout=60)
+    shared, _ = refine.refine_with_stats(coarse, audio, duration)
+    helper.close()
+    assert len(lent) >= 5  # the helper took its share of the 26 windows
+    assert [(w.start, w.end) for w in shared.words] == [(w.start, w.end) for w in here.words]
 
 
 @pytest.mark.slow
