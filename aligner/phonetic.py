@@ -482,7 +482,7 @@ def allow_helper(allowed: bool) -> None:
 
 def start_helper() -> None:
     """Start the helper process now, so that it is ready when windows come: it takes about 0.6 s to start and
-    build its decoder (the time of four or five 10 s windows), and costs nothing while it waits."""
+    build its decoder (the time of four or five 10 s windows), and sits idle until then."""
     global _helper, _helper_allowed
     if _helper is None and _helper_allowed:
         try:
@@ -531,6 +531,16 @@ def _outcome(function: Callable, tag: object, arguments: tuple, future: Future |
     return tag, result
 
 
+# The helper's program: this very aligner package (from the folder given), whatever else sys.path would find
+_HELPER_CODE = """import importlib.machinery, importlib.util, sys
+spec = importlib.machinery.PathFinder.find_spec("aligner", [sys.argv[1]])
+package = sys.modules["aligner"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(package)
+from aligner.phonetic import _serve
+_serve()
+"""
+
+
 class _Helper:
     """A second Python process that aligns windows sent to it (pickled over its stdin and stdout).
 
@@ -540,11 +550,8 @@ class _Helper:
     helper ends when this process does (at exit, or at the end of its input)."""
 
     def __init__(self) -> None:
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
-        self.process = subprocess.Popen([sys.executable, "-c", "from aligner.phonetic import _serve; _serve()"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=env)
+        self.process = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, str(Path(__file__).resolve().parents[1])],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.requests: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._carry, name="phonetic-helper", daemon=True).start()
         self.ready = self._ask("ready", ())
