@@ -125,10 +125,18 @@ def differences_of(report) -> list:
     return found
 
 
-def touches(a0: int, a1: int, b0: int, b1: int) -> bool:
-    """Do two published spans meet? An empty span (a point) meets a span it lies in or a point next to it."""
+# Hesitations a speaker says and Whisper leaves out, so a word heard but never published may be placed on either
+# side of them ("the, uh, [acoustic] corpus": the check put it before "uh,", the edit lies after)
+FILLERS = {"uh", "um", "er", "erm", "ah", "uhm", "hmm", "mm"}
+
+
+def touches(a0: int, a1: int, b0: int, b1: int, text: str = "") -> bool:
+    """Do two published spans meet? An empty span (a point) meets a span it lies in, or a point next to it or
+    parted from it by fillers only (see FILLERS) in the published `text`."""
     if a0 == a1 and b0 == b1:
-        return abs(a0 - b0) <= 1
+        between = text[min(a0, b0):max(a0, b0)].split()
+        return abs(a0 - b0) <= 1 or bool(between) and all(w.strip(".,;:!?\"'“”‘’—–-").lower() in FILLERS
+                                                          for w in between)
     if a0 == a1:
         return b0 <= a0 <= b1
     if b0 == b1:
@@ -136,10 +144,10 @@ def touches(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def label(d, truth: dict) -> tuple[str, int | None]:
-    """The difference's true label, and the edit it touches (index) if any."""
+def label(d, truth: dict, text: str = "") -> tuple[str, int | None]:
+    """The difference's true label, and the edit it touches (index) if any; `text` is the published text."""
     for k, e in enumerate(truth["edits"]):
-        if touches(d.char_start, d.char_end, e["char_start"], e["char_end"]):
+        if touches(d.char_start, d.char_end, e["char_start"], e["char_end"], text):
             return WORDING, k
     if d.published and any(u["char_start"] < d.char_end and d.char_start < u["char_end"] for u in truth["unspoken"]):
         return "unspoken", None
@@ -189,6 +197,7 @@ class Table:
 
     def add(self, case: Case, report) -> None:
         truth = self.truth = case.truth
+        text = case.text.read_text("utf-8")
         self.cases += 1
         name = case.name
         for tq in truth["quotes"]:
@@ -220,7 +229,7 @@ class Table:
         for d in differences_of(report):
             self.differences += 1
             self.uncertain += d.kind == UNCERTAIN
-            truth_label, edit = label(d, truth)
+            truth_label, edit = label(d, truth, text)
             if truth_label == RECOGNITION:
                 self.misheard += 1
                 self.misheard_wording += d.kind == WORDING
@@ -397,7 +406,7 @@ def bench_split(cases: list[Case], dump) -> Table:
         table.add(case, report)
         if dump is not None:
             for d in differences_of(report):
-                truth_label, edit = label(d, case.truth)
+                truth_label, edit = label(d, case.truth, case.text.read_text("utf-8"))
                 row = {"case": case.name, "split": case.split, "label": truth_label,
                        "edit_kind": None if edit is None else case.truth["edits"][edit]["kind"], **flat_numbers(d)}
                 dump.write(json.dumps(row, ensure_ascii=False) + "\n")

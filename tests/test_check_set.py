@@ -86,3 +86,8 @@ def test_the_bench_labels_a_difference_by_what_it_touches():
     assert bench_check.label(diff("", 51, 51), truth) == ("unscripted", None)
     assert bench_check.label(diff("Ukraine", 18, 25), truth) == ("recognition", None)
     assert bench_check.label(diff("", 20, 20), truth) == ("recognition", None)
+    text = "said the, uh, corpus"  # an insertion at 14 ("corpus"), heard before the filler Whisper left out
+    assert bench_check.label(diff("", 9, 9), {**truth, "edits": [{"char_start": 14, "char_end": 14}]}, text) == (
+        "wording", 0)
+    assert bench_check.label(diff("", 5, 5), {**truth, "edits": [{"char_start": 14, "char_end": 14}]}, text) == (
+        "recognition", None)  # "the" is no filler
