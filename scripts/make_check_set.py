@@ -57,7 +57,8 @@ used, by someone who had not changed the check, reported once in stop 23 and the
 "fresh23" and "real23" were written during stop 24, after every other split (fresh22 and real22 included) had been
 used, by someone who had not changed the check, reported once in stop 24 and then read: calibration data now too.
 "fresh24" and "real24" were written during stop 25, after every other split (fresh23 and real23 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check, reported once in stop 25 and then read: calibration data now too.
+None is left unseen.
 Real cases (splits "real" and "real2" to "real24") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -379,13 +380,14 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+Alex", 135), Voice("hibari", "us", 1.1675), 86.0, None),
         Setting(Voice("hibari", "gb", 0.7825), Voice("espeak", "en-gb-x-gbclan+Hugo", 135), 17.5, 16.5),
     ),
-    # Written during stop 25, after every split above (fresh23 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants used
-    # before (no "klatt" line, and no "breath" line but Storm's, which is all zeros) on accents no split gave them: Hugo
-    # on en-us, Mike on en-gb-x-rp, Storm on en-029 and Andy on en-us-nyc. Each changes espeak-ng's output, renders the
-    # same twice, and Whisper tiny.en hears one neutral sentence outside the set in it without garbling it at these
-    # rates; Storm on en-gb-scotland and on en-gb-x-gbcwmd and m1 on en-us were garbled, so they are not used (Hugo on
-    # en-029 passed too and is left spare). The third setting has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 25, after every split above (fresh23 included) had been used; reported once in stop 25, then
+    # read: calibration data now. hibari speeds, noise and music levels used by no other split. The espeak-ng voices
+    # put variants used before (no "klatt" line, and no "breath" line but Storm's, which is all zeros) on accents no
+    # split gave them: Hugo on en-us, Mike on en-gb-x-rp, Storm on en-029 and Andy on en-us-nyc. Each changes
+    # espeak-ng's output, renders the same twice, and Whisper tiny.en hears one neutral sentence outside the set in it
+    # without garbling it at these rates; Storm on en-gb-scotland and on en-gb-x-gbcwmd and m1 on en-us were garbled,
+    # so they are not used (Hugo on en-029 passed too and is left spare). The third setting has the espeak-ng narrator
+    # and the neural quote voice.
     "fresh24": (
         Setting(Voice("hibari", "us", 0.8075), Voice("espeak", "en-us+Hugo", 135), 87.0, None),
         Setting(Voice("hibari", "gb", 1.0875), Voice("espeak", "en-gb-x-rp+Mike", 135), 50.5, 49.5),
@@ -406,7 +408,8 @@ SYNTHETIC = tuple(SETTINGS)
 # then read); real20 with fresh20 during stop 21 (reported once in stop 21, then read); real21 with fresh21 during
 # stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23
 # (reported once in stop 23, then read); real23 with fresh23 during stop 24
-# (reported once in stop 24, then read); real24 with fresh24 during stop 25, never used to choose anything (unseen).
+# (reported once in stop 24, then read); real24 with fresh24 during stop 25
+# (reported once in stop 25, then read).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
         "real22", "real23", "real24")
