@@ -382,19 +382,19 @@ def _read_out(links: list[_Link], paragraph: Sequence[int], size: Counter) -> li
     return [link for link in links if longest[paragraph[link.p0]] >= min(_MIN_ISLAND, size[paragraph[link.p0]])]
 
 
-_SENTENCE_ENDS = (".", "?", "!")
+SENTENCE_ENDS = (".", "?", "!")
 # Where a sentence piece of a long gap may also end or begin (see _sounding_piece): the recognizer often runs a
 # quote's last words into the next sentence with a comma ("legal order in August, rainfall since April").
-_CLAUSE_ENDS = (*_SENTENCE_ENDS, ",", ";", ":", "—", "–")
+_CLAUSE_ENDS = (*SENTENCE_ENDS, ",", ";", ":", "—", "–")
 
 
 def ends_clause(text: str, ends: tuple[str, ...] = _CLAUSE_ENDS) -> bool:
-    """Does a word, heard or published, end a clause (or, given _SENTENCE_ENDS, a sentence): its mark, before any
+    """Does a word, heard or published, end a clause (or, given SENTENCE_ENDS, a sentence): its mark, before any
     closing quote."""
     return text.rstrip("\"')”’").endswith(ends)
 
 
-def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = _SENTENCE_ENDS) -> list[int]:
+def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = SENTENCE_ENDS) -> list[int]:
     """Sentence number of each heard word: the recognizer's end punctuation (or, given _CLAUSE_ENDS, a clause's)
     or a long pause ends one."""
     numbers, number = [], 0

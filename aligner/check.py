@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, UNSPOKEN, ends_clause, similarity
+from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, SENTENCE_ENDS, UNSPOKEN, ends_clause, similarity
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
@@ -356,6 +356,14 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
               and there.start - 1e-6 <= unit.start and unit.end <= there.end + 1e-6]
     count = len(region.p_tokens) + _MAX_EXTRA_UNITS
     beside = beside[-count:] if opening else beside[:count]
+    # published words that begin or end a sentence were said in the heard sentence beside them, not in the one
+    # before or after it ("…is probably fine.” against "…probably good. Alright, thanks.": "good." alone)
+    ends = [n for n, k in enumerate(beside) if ends_clause(units[k].text, SENTENCE_ENDS)]
+    if opening and ends and ends[-1] < len(beside) - 1 and (first == 0 or ends_clause(words[first - 1].text,
+                                                                                       SENTENCE_ENDS)):
+        beside = beside[ends[-1] + 1:]
+    elif not opening and ends and ends_clause(words[region.words[-1]].text, SENTENCE_ENDS):
+        beside = beside[:ends[0] + 1]
     if not beside:
         return region
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))

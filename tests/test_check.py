@@ -374,6 +374,26 @@ def test_the_review_page_shows_speech_beside_the_spoken_word_nearest_in_time(quo
     assert "unspoken" in spans[country + 2][0] and texts[country + 2] == "the"
 
 
+@pytest.mark.slow
+def test_a_changed_last_word_is_compared_with_the_heard_sentence_it_ends_only(tmp_path):
+    """"…for your nation." ends its sentence; "country." ends the heard one, and "This is" said 0.3 s after it by
+    the next speaker is no part of what was said in its place. (real24's cold corpus: "probably fine." against
+    "good. Alright, thanks." shared out the model's margin over five word pieces, and a real change became a
+    mishearing.)"""
+    import numpy as np
+    import soundfile as sf
+    from faster_whisper import decode_audio
+
+    other = decode_audio(str(REAL / "acoustic_corpus.wav"))[:16000 * 5]
+    sf.write(tmp_path / "programme.flac", np.concatenate([decode_audio(str(REAL / "jfk.flac")),
+                                                          np.zeros(int(0.3 * 16000), np.float32), other]), 16000)
+    (tmp_path / "story.txt").write_text('Kennedy told the crowd: "Ask not what your country can do for you, ask '
+                                        'what you can do for your nation."\n', "utf-8")
+    (difference,) = check(align_files(tmp_path / "programme.flac", tmp_path / "story.txt")).differences
+    assert (difference.published, difference.heard, difference.pieces) == ('nation."', "country.", 1)
+    assert difference.kind == WORDING
+
+
 # -- the command ------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_check_command_writes_both_reports_and_fails_on_request(tmp_path):
