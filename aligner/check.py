@@ -358,12 +358,11 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
     beside = beside[-count:] if opening else beside[:count]
     # published words that begin or end a sentence were said in the heard sentence beside them, not in the one
     # before or after it ("…is probably fine.” against "…probably good. Alright, thanks.": "good." alone)
-    ends = [n for n, k in enumerate(beside) if ends_clause(units[k].text, SENTENCE_ENDS)]
-    if opening and ends and ends[-1] < len(beside) - 1 and (first == 0 or ends_clause(words[first - 1].text,
-                                                                                       SENTENCE_ENDS)):
-        beside = beside[ends[-1] + 1:]
-    elif not opening and ends and ends_clause(words[region.words[-1]].text, SENTENCE_ENDS):
-        beside = beside[:ends[0] + 1]
+    breaks = [n + 1 for n, k in enumerate(beside[:-1]) if ends_clause(units[k].text, SENTENCE_ENDS)]
+    if opening and (first == 0 or ends_clause(words[first - 1].text, SENTENCE_ENDS)):
+        beside = beside[max(breaks, default=0):]
+    elif not opening and ends_clause(words[region.words[-1]].text, SENTENCE_ENDS):
+        beside = beside[:min(breaks, default=len(beside))]
     if not beside:
         return region
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
