@@ -285,10 +285,10 @@ def _replace_folder(new: Path, final: Path) -> None:
 
 
 def _start_worker(job: _Job, quiet: bool) -> None:
-    """Once per worker process: use the driver's transcript cache, and no phonetic helper process. The
+    """Once per worker process: use the driver's transcript cache, and no phonetic helper processes. The
     recognizer is loaded for each item it transcribes (see transcribe._fresh_recognizer)."""
     os.environ["ALIGNER_CACHE_DIR"] = job.cache_dir
-    phonetic.allow_helper(False)  # the batch already gives each core an item of its own
+    phonetic.allow_helpers(False)  # the batch already gives each core an item of its own
     if quiet:  # several workers' progress bars on one terminal would only garble it
         sys.stderr = open(os.devnull, "w")  # for the life of the worker
 

@@ -18,7 +18,6 @@ import logging
 import math
 import os
 import pickle
-import queue
 import re
 import signal
 import subprocess
@@ -26,9 +25,7 @@ import sys
 import threading
 import unicodedata
 import warnings
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,8 +34,8 @@ import numpy as np
 from .measures import said_as
 from .normalize import number_readings, number_words, priced_in_a_row, unabbreviated, word_keys
 
-__all__ = ["WordTiming", "TextFit", "force_align", "fit", "each_window", "start_helper", "allow_helper", "pronounce",
-           "in_dictionary", "is_familiar", "FRAME_SECONDS"]
+__all__ = ["WordTiming", "TextFit", "force_align", "fit", "each_window", "start_helpers", "allow_helpers",
+           "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -468,67 +465,101 @@ def _fit_one(decoder: _Decoder, ps, pcm: bytes, offset: float, frames: int, text
     return TextFit(text, round(result[0], 2), frames, tuple(placed))
 
 
-# -- a second core ----------------------------------------------------------------------------------------------
-_helper_allowed = True
-_helper: _Helper | None = None
+# -- the other cores ---------------------------------------------------------------------------------------------
+_MAX_HELPERS = 4  # each holds its own decoder (about 110 MB)
+_START_TIMEOUT = 10.0  # s to wait for a started helper to be ready (it takes about 0.6 s); past it, align here
+_helpers_allowed = True
+_helpers: list[_Helper] = []  # started once per process (see start_helpers); one that fails is dropped
 
 
-def allow_helper(allowed: bool) -> None:
-    """Whether each_window may align in a helper process. A batch worker must not: the batch already keeps every
+def allow_helpers(allowed: bool) -> None:
+    """Whether each_window may align in helper processes. A batch worker must not: the batch already keeps every
     core busy with one item per core."""
-    global _helper_allowed
-    _helper_allowed = allowed
+    global _helpers_allowed
+    _helpers_allowed = allowed
 
 
-def start_helper() -> None:
-    """Start the helper process now, so that it is ready when windows come: it takes about 0.6 s to start and
-    build its decoder (the time of four or five 10 s windows), and sits idle until then."""
-    global _helper, _helper_allowed
-    if _helper is None and _helper_allowed:
-        try:
-            _helper = _Helper()
-        except (OSError, ValueError) as error:  # no interpreter to start (an embedded Python): align here
-            log.debug("no phonetic helper: %s", error)
-            _helper_allowed = False
+def start_helpers() -> None:
+    """Start one helper process per core (at most _MAX_HELPERS, none on one core) now, so that they are ready
+    when windows come: each takes about 0.6 s to start and build its decoder (each_window waits for that), and
+    sits idle until then."""
+    global _helpers_allowed
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if _helpers or not _helpers_allowed or cores < 2:
+        return
+    _helpers_allowed = False  # once per process
+    try:
+        _helpers.extend(_Helper() for _ in range(min(cores, _MAX_HELPERS)))
+    except (OSError, ValueError) as error:  # no interpreter to start (an embedded Python): align here
+        log.debug("no phonetic helper: %s", error)
 
 
 def each_window(function: Callable, jobs: Iterable[tuple[object, tuple]]) -> Iterator[tuple[object, object]]:
     """(tag, function(*arguments)) for each (tag, arguments) of `jobs`, in order: `function` is force_align or
     fit, and the tag is the caller's own (it stays in this process).
 
-    pocketsphinx holds the interpreter lock, so a second thread gains nothing. Once start_helper has been
-    called and the helper is ready, it and this process take turns, the helper holding one more window while
-    it is busy so that it never waits for this one. Each window's result depends on the window alone (see
-    _decode), so it is the same wherever it was aligned. A helper that fails leaves its windows, and those
-    after, to this process."""
-    helper = _helper
-    pending: deque[tuple[object, tuple, Future | None, object]] = deque()
-    lent = False  # was the last window lent?
-    for tag, arguments in jobs:
-        held = sum(f is not None and not f.done() for _, _, f, _ in pending)
-        lent = (helper is not None and helper is _helper and helper.ready.done()
-                and (held == 0 or held == 1 and not lent))  # taking turns, one window queued at most
-        pending.append((tag, arguments, helper.submit(function, arguments), None) if lent
-                       else (tag, arguments, None, function(*arguments)))
-        while pending and (pending[0][2] is None or pending[0][2].done()):
-            yield _outcome(function, *pending.popleft())
-    while pending:
-        yield _outcome(function, *pending.popleft())
+    pocketsphinx holds the interpreter lock for the whole of a window, so neither a second thread nor this
+    process's own share would leave time to feed a helper. Once helper processes are ready (see
+    start_helpers), each takes the next window whenever it is free, fed by a thread of this process that
+    waits for its answers without the lock; this process only reads the windows and hands the results on, in
+    order. Each window's result depends on the window alone (see _decode), so it is the same wherever it was
+    aligned. A window whose helper fails is aligned here, and that helper is not used again."""
+    helpers = [helper for helper in _helpers if helper.started.wait(timeout=_START_TIMEOUT) and helper.ready]
+    if not helpers:
+        for tag, arguments in jobs:
+            yield tag, function(*arguments)
+        return
+    source, taking, arrived = enumerate(jobs), threading.Lock(), threading.Condition()
+    done: dict[int, tuple[object, tuple, object]] = {}  # window number: tag, arguments, result (_LEFT: not done)
 
+    def take():
+        with taking:
+            return next(source, None)
 
-def _outcome(function: Callable, tag: object, arguments: tuple, future: Future | None,
-             result: object) -> tuple[object, object]:
-    global _helper, _helper_allowed
-    if future is not None:
+    def lend(helper: _Helper) -> None:
         try:
-            result = future.result()
-        except Exception as error:  # the helper died or could not answer: align the window here, and the rest
-            log.debug("phonetic helper failed (%s): aligning here", error)
-            if _helper is not None:
-                _helper.close()
-            _helper, _helper_allowed = None, False
-            result = function(*arguments)
-    return tag, result
+            while (job := take()) is not None:
+                k, (tag, arguments) = job
+                try:
+                    result = helper.align(function.__name__, arguments)
+                except Exception as error:  # the helper died or could not answer
+                    log.debug("phonetic helper failed (%s): aligning here", error)
+                    result = _LEFT
+                    _drop(helper)
+                with arrived:
+                    done[k] = tag, arguments, result
+                    arrived.notify()
+                if result is _LEFT:
+                    return
+        finally:
+            with arrived:
+                arrived.notify()
+
+    couriers = [threading.Thread(target=lend, args=(h,), name="phonetic-courier", daemon=True) for h in helpers]
+    for courier in couriers:
+        courier.start()
+    shown = 0
+    while True:
+        with arrived:
+            arrived.wait_for(lambda k=shown: k in done or not any(c.is_alive() for c in couriers))
+            finished = done.pop(shown, None)
+        if finished is None:  # every helper has stopped before window `shown` was taken: align the rest here
+            job = take()
+            if job is None:
+                return
+            finished = (*job[1], _LEFT)
+        tag, arguments, result = finished
+        yield tag, function(*arguments) if result is _LEFT else result
+        shown += 1
+
+
+_LEFT = object()  # a window no helper aligned
+
+
+def _drop(helper: _Helper) -> None:
+    if helper in _helpers:
+        _helpers.remove(helper)
+    helper.close()
 
 
 # The helper's program: this very aligner package (from the folder given), whatever else sys.path would find
@@ -545,41 +576,34 @@ class _Helper:
     """A second Python process that aligns windows sent to it (pickled over its stdin and stdout).
 
     Started with subprocess rather than multiprocessing, so the caller's own script is never imported again in
-    it (multiprocessing's spawn re-runs an unguarded main module). A daemon thread here carries the windows
-    and waits for the answers, without the interpreter lock and without holding up this process's exit; the
-    helper ends when this process does (at exit, or at the end of its input)."""
+    it (multiprocessing's spawn re-runs an unguarded main module). It ends when this process does (at exit, or
+    at the end of its input); the threads that talk to it are daemons, so they never hold up an exit."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, str(Path(__file__).resolve().parents[1])],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.requests: queue.SimpleQueue = queue.SimpleQueue()
-        threading.Thread(target=self._carry, name="phonetic-helper", daemon=True).start()
-        self.ready = self._ask("ready", ())
+        self.ready = False  # it has built its decoder and answered
+        self.started = threading.Event()  # set once it is ready or has failed to start
+        threading.Thread(target=self._wait_ready, name="phonetic-helper-start", daemon=True).start()
         atexit.register(self.close)
 
-    def submit(self, function: Callable, arguments: tuple) -> Future:
-        return self._ask(function.__name__, arguments)
+    def align(self, name: str, arguments: tuple):
+        """force_align's or fit's result (by `name`) for these arguments, from the helper."""
+        pickle.dump((name, arguments), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+        return pickle.load(self.process.stdout)
 
     def close(self) -> None:
         """End the helper at once: it holds nothing worth waiting for."""
-        self.requests.put(None)
         self.process.kill()
         self.process.wait()
 
-    def _ask(self, name: str, arguments: tuple) -> Future:
-        future: Future = Future()
-        self.requests.put((future, name, arguments))
-        return future
-
-    def _carry(self) -> None:
-        while (request := self.requests.get()) is not None:
-            future, name, arguments = request
-            try:
-                pickle.dump((name, arguments), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                self.process.stdin.flush()
-                future.set_result(pickle.load(self.process.stdout))
-            except Exception as error:  # a helper that died answers nothing more
-                future.set_exception(error)
+    def _wait_ready(self) -> None:
+        try:
+            self.ready = self.align("ready", ())
+        except Exception as error:  # it could not start: it is never used
+            log.debug("no phonetic helper: %s", error)
+        self.started.set()
 
 
 def _serve() -> None:

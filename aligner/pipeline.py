@@ -17,6 +17,10 @@ from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 __all__ = ["Aligned", "align_files", "said_as_heard", "alignment_json", "unscripted_json"]
 
 _PAD = 0.2  # s of audio either side of the heard words a published wording is fitted to
+# Recordings at least this long (s) get phonetic helper processes: a helper costs about 0.6 s of a core to start,
+# and the phonetic work of a minute of speech (refinement and the check's witness) takes about a second of one core
+# (0.14 s per 10 s window on media/, this 2-core machine), so shorter ones gain nothing.
+_HELPERS_FROM = 60.0
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,9 @@ def align_files(audio_path: str | Path, text_path: str | Path,
     at the recording's edges that the text confirms, align, and re-time the spoken stretches with the phonetic
     aligner unless options.refine is off."""
     document = read_text(text_path)
-    if options.refine:
-        phonetic.start_helper()  # ready before recognition ends, to align windows on the second core
     transcript = confirm_edge_words(document, transcribe(audio_path, options, use_cache=use_cache))
+    if options.refine and transcript.duration >= _HELPERS_FROM:
+        phonetic.start_helpers()  # they start while the alignment runs on one core
     alignment = align(document, transcript, said_as_heard(Path(audio_path)) if options.refine else None)
     if options.refine:
         alignment = refine(alignment, Path(audio_path), transcript.duration, use_cache=use_cache)
