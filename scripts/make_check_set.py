@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh24") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh25") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -58,8 +58,9 @@ used, by someone who had not changed the check, reported once in stop 23 and the
 used, by someone who had not changed the check, reported once in stop 24 and then read: calibration data now too.
 "fresh24" and "real24" were written during stop 25, after every other split (fresh23 and real23 included) had been
 used, by someone who had not changed the check, reported once in stop 25 and then read: calibration data now too.
-None is left unseen.
-Real cases (splits "real" and "real2" to "real24") put edited published texts on the real recordings; guard
+"fresh25" and "real25" were written during stop 25, after every other split (fresh24 and real24 included) had been
+used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real25") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -394,6 +395,20 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+Storm", 135), Voice("hibari", "us", 1.1725), 88.0, None),
         Setting(Voice("hibari", "gb", 0.7925), Voice("espeak", "en-us-nyc+Andy", 135), 16.25, 14.5),
     ),
+    # Written during stop 25, after every split above (fresh24 included) had been used; never used to choose anything
+    # (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants used
+    # before (no "breath" or "klatt" line) on accents no split gave them: m2 on en-gb-x-rp, f1 on en-us, Hugo on en-029
+    # and m8 on en-us-nyc. Each changes espeak-ng's output, renders the same twice, and Whisper tiny.en hears one
+    # neutral sentence outside the set in it without garbling it at these rates; Andy on en-us, en-029, en-gb-x-gbclan
+    # and en-gb-x-gbcwmd, Mike on en-gb-x-gbcwmd and en-gb-x-gbclan, m3 on en-029, m6 on en-gb-x-gbcwmd and m4 on
+    # en-gb-x-gbclan were garbled, so they are not used (Mike on en-us and on en-gb-scotland passed too and are left
+    # spare). The third setting has the espeak-ng narrator and the neural quote voice.
+    "fresh25": (
+        Setting(Voice("hibari", "us", 0.8025), Voice("espeak", "en-gb-x-rp+m2", 140), 89.0, None),
+        Setting(Voice("hibari", "gb", 1.0825), Voice("espeak", "en-us+f1", 135), 51.5, 48.5),
+        Setting(Voice("espeak", "en-029+Hugo", 135), Voice("hibari", "us", 1.1775), 90.0, None),
+        Setting(Voice("hibari", "gb", 0.7975), Voice("espeak", "en-us-nyc+m8", 140), 15.75, 13.75),
+    ),
 }
 SYNTHETIC = tuple(SETTINGS)
 # Edited texts on real recordings; real2 was written and reported with fresh2, real3 with fresh3 (both read since),
@@ -409,10 +424,10 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23
 # (reported once in stop 23, then read); real23 with fresh23 during stop 24
 # (reported once in stop 24, then read); real24 with fresh24 during stop 25
-# (reported once in stop 25, then read).
+# (reported once in stop 25, then read); real25 with fresh25 during stop 25, never used to choose anything (unseen).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
-        "real22", "real23", "real24")
+        "real22", "real23", "real24", "real25")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
