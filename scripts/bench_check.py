@@ -36,7 +36,7 @@ uncertain; and whether `aligner run` and `aligner check` (run as commands) repor
     python scripts/bench_check.py --only fresh22,real22              # reported once in stop 23, then read
     python scripts/bench_check.py --only fresh23,real23              # reported once in stop 24, then read
     python scripts/bench_check.py --only fresh24,real24              # reported once in stop 25, then read
-    python scripts/bench_check.py --only fresh25,real25              # unseen: written during stop 25 after all others
+    python scripts/bench_check.py --only fresh25,real25              # reported once in stop 25, mistakes unread
     python scripts/bench_check.py --only calibration --case nato_ministers --no-agreement
 """
 from __future__ import annotations
@@ -69,10 +69,11 @@ TABLES = ("calibration", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4
 # holdout, fresh to fresh25 and real2 to real25 are reserves: run them only when asked
 DEFAULT_TABLES = ("calibration", "test", "real", "guard")
 # Not for fitting: fresh25 and real25, written during stop 25 after every other split (fresh24 and real24 included) was
-# used and never used to choose anything (unseen), for the stop-25 report only, so --dump never writes their rows.
-# fresh24 and real24, written during stop 25 after every other split was used, were reported once in stop 25 (on
-# 0105adc's check, the check itself unchanged since 16d7eae apart from a result-identical speed change) and then read
-# (real24 led to one bench fix, 0105adc: an insertion heard on the other side of a filler meets its edit). fresh23 and
+# used, were reported once in stop 25 (on c03c720's check: counts only, their mistakes were not read) and never used
+# to choose anything, so --dump never writes their rows. fresh24 and real24, written during stop 25 after every other
+# split was used, were reported once in stop 25 (on 0105adc's check, the check itself unchanged since 16d7eae apart
+# from a result-identical speed change) and then read (real24 led to one bench fix, 0105adc: an insertion heard on
+# the other side of a filler meets its edit, and to one change of the check, 57dec93). fresh23 and
 # real23, written during stop 24 after every other split was used, were reported once in stop 24 and then read. fresh22
 # and real22, written during stop 23 after every other split was used, were reported once in stop 23 and then read.
 # fresh21 and real21, written during stop 22 after every other split was used, were reported once in stop 22 and then

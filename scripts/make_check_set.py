@@ -59,7 +59,8 @@ used, by someone who had not changed the check, reported once in stop 24 and the
 "fresh24" and "real24" were written during stop 25, after every other split (fresh23 and real23 included) had been
 used, by someone who had not changed the check, reported once in stop 25 and then read: calibration data now too.
 "fresh25" and "real25" were written during stop 25, after every other split (fresh24 and real24 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used, by someone who had not changed the check; reported once in stop 25 (counts only, mistakes not read), never
+used to choose anything.
 Real cases (splits "real" and "real2" to "real25") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
