@@ -17,10 +17,10 @@ from .transcribe import HeardWord, TranscribeOptions, Transcript, transcribe
 __all__ = ["Aligned", "align_files", "said_as_heard", "alignment_json", "unscripted_json"]
 
 _PAD = 0.2  # s of audio either side of the heard words a published wording is fitted to
-# Recordings at least this long (s) get phonetic helper processes: a helper costs about 0.6 s of a core to start,
-# and the phonetic work of a minute of speech (refinement and the check's witness) takes about a second of one core
-# (0.14 s per 10 s window on media/, this 2-core machine), so shorter ones gain nothing.
-_HELPERS_FROM = 60.0
+# Recordings at least this long (s) get phonetic helper processes. A helper is ready about 0.6 s after it starts
+# (each_window waits for it); the phonetic work of refinement and the check's witness was 2.6 s of one core on a
+# 40 s broadcast (scripts/bench_timing.py's brisk, this 2-core machine) and a few tenths of a second on JFK's 11 s.
+_HELPERS_FROM = 30.0
 
 
 @dataclass(frozen=True)
