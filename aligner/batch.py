@@ -29,7 +29,7 @@ from . import phonetic
 from .captions import CaptionOptions
 from .errors import AlignerError, ExitCode, InputError
 from .files import file_sha256, write_atomic
-from .transcribe import TranscribeOptions, cache_dir
+from .transcribe import TranscribeOptions, cache_dir, local_cores
 
 __all__ = ["Item", "ItemResult", "BatchOptions", "Progress", "BatchReport", "read_manifest", "process_item",
            "run_batch", "add_arguments", "command", "ENGINES", "MARKER", "SUMMARY_FIELDS"]
@@ -351,7 +351,7 @@ def _pool_pass(queue: deque[Item], job: _Job, workers: int, work: _Work) -> Gene
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no threads or state of the driver
-    with _openmp_threads(job.transcribe.cpu_threads or _local_cores()), ProcessPoolExecutor(
+    with _openmp_threads(job.transcribe.cpu_threads or local_cores()), ProcessPoolExecutor(
             workers, mp_context=context, initializer=_start_worker, initargs=(job, True)) as pool:
         running = {}
         while queue or running:
@@ -420,10 +420,6 @@ def _ray_actors(items: Sequence[Item], job: _Job, ray, workers: int, threads: in
 
 
 # -- the batch ------------------------------------------------------------------------------------------------------
-def _local_cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _plan(cores: int, requested: int, items: int) -> tuple[int, int]:
     """Workers and recognizer threads per worker: workers x threads about the cores, never more workers than
     items. Threads follow the requested workers, not the item count, so they do not vary with the batch."""
@@ -467,7 +463,7 @@ def run_batch(manifest: str | Path, out: str | Path, options: TranscribeOptions 
         threads = max(1, min(threads, int(largest)))  # an actor runs on one machine
         results = _ray_actors(_largest_first(items), job, ray, workers, threads)
     else:
-        workers, threads = _plan(_local_cores(), batch.workers, len(items))
+        workers, threads = _plan(local_cores(), batch.workers, len(items))
         job = dataclasses.replace(job, transcribe=dataclasses.replace(options, cpu_threads=threads))
         results = _in_process(items, job) if workers == 1 else _local_pool(_largest_first(items), job, workers)
 

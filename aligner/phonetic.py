@@ -33,6 +33,7 @@ import numpy as np
 
 from .measures import said_as
 from .normalize import number_readings, number_words, priced_in_a_row, unabbreviated, word_keys
+from .transcribe import local_cores
 
 __all__ = ["WordTiming", "TextFit", "force_align", "fit", "each_window", "start_helpers", "allow_helpers",
            "pronounce", "in_dictionary", "is_familiar", "FRAME_SECONDS"]
@@ -484,7 +485,7 @@ def start_helpers() -> None:
     when windows come: each takes about 0.6 s to start and build its decoder (each_window waits for that), and
     sits idle until then."""
     global _helpers_allowed
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = local_cores()
     if _helpers or not _helpers_allowed or cores < 2:
         return
     _helpers_allowed = False  # once per process

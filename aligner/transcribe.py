@@ -113,6 +113,12 @@ class TranscribeOptions:
     refine: bool = True  # re-time spoken words with the phonetic aligner after alignment (aligner.refine)
 
 
+def local_cores() -> int:
+    """The cores this process may run on (CTranslate2's default thread count, the batch's workers, the phonetic
+    helpers)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def cache_dir() -> Path:
     """ALIGNER_CACHE_DIR, else the user's cache folder."""
     if os.environ.get("ALIGNER_CACHE_DIR"):

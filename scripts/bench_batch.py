@@ -66,9 +66,9 @@ def one_way(manifest: Path, out: Path, way: str) -> None:
 
 
 def _cores() -> int:
-    from aligner.batch import _local_cores
+    from aligner.transcribe import local_cores
 
-    return _local_cores()
+    return local_cores()
 
 
 def main() -> None:
