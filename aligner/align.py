@@ -612,7 +612,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
             heard_of[p_word[k]] |= heard_here
             inexact[p_word[k]] |= not link.exact
 
-    _forget_lone_words(words, heard_of, inexact, used_heard, quote_of)
+    _forget_lone_words(words, heard_of, inexact, used_heard, quote_of, heard_sentence)
     _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
@@ -651,7 +651,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[bool], used_heard: set[int],
-                       quote_of: Sequence[int | None]) -> None:
+                       quote_of: Sequence[int | None], heard_sentence: Sequence[int]) -> None:
     """A sentence of which one word alone was heard was not said: that word ("The" of a skipped paragraph)
     was paired by chance with the same word of unscripted speech, which keeps it. So were the reporter's words
     of a sentence (two or more) when one of them alone was paired, and only for looking alike, however long: a
@@ -662,7 +662,13 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
     reading, whose "Later the" was paired with the "but as the" of the lines the review left out. A quotation
     keeps its one look-alike word: a quote said and misheard beyond recognition is not a quote never said
     (judged apart from their sentence, two such quotes of the used splits of the check set were reported never
-    said, one as a confident wrong accusation)."""
+    said, one as a confident wrong accusation).
+
+    Nor was a reporter's sentence of which less than half was heard as written, in heard sentences of which it
+    holds less than half: both sides are mostly other words, and what they share is a paraphrase's echo of the
+    speech (a story's "The top U.S. diplomat said any peace in Ukraine must be lasting." and the heard "…
+    diplomatic efforts that can achieve a peace in Ukraine, said Secretary Blinken.")."""
+    heard_size = Counter(heard_sentence)
     sentences: dict[int, list[int]] = {}
     for k, word in enumerate(words):
         sentences.setdefault(word.sentence, []).append(k)
@@ -675,6 +681,11 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         elif (len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]
               or len(reporters) < len(members) and _short_words_only(words, heard_reporters, inexact)):
             chance = heard_reporters
+        elif len(reporters) == len(members) >= _LONE_SENTENCE and 2 * sum(
+                not inexact[k] for k in heard_here) < len(members) and (
+                2 * len(held := set().union(*(heard_of[k] for k in heard_here)))
+                < sum(heard_size[s] for s in {heard_sentence[h] for h in held})):
+            chance = heard_here
         else:
             continue
         for k in chance:

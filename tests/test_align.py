@@ -380,6 +380,19 @@ def test_misheard_words_are_compared_as_said_with_titles_spelled_out():
     assert all(result[w].status == "substituted" for w in ("newborns,”", "Dr.", "Mehta."))
 
 
+def test_a_reporters_paraphrase_sharing_a_phrase_with_the_speech_was_never_said():
+    """Less than half of the reporter's sentence heard as written, in a heard sentence of which it holds less than
+    half: the shared "peace in Ukraine" is the paraphrase's echo of the speech, not its reading."""
+    doc = parse_text("The top U.S. diplomat said any peace in Ukraine must be lasting. “It has to be a durable "
+                     "peace,” he said.")
+    result = align_words(doc.words, heard(
+        "At the same time, the United States and Ukraine's partners support meaningful diplomatic efforts that can "
+        "achieve a peace in Ukraine, said Secretary Blinken. It has to be a durable peace. Until that peace is "
+        "achieved, we will continue to provide assistance to Ukraine."))
+    assert all(w.status == "unspoken" for w in result.words if w.sentence == 0)
+    assert any("diplomatic efforts that can achieve a peace in Ukraine" in u.text for u in result.unscripted)
+
+
 def test_words_heard_at_the_edges_count_only_where_the_text_has_them():
     """Whisper dropped a reading's last words and found them on a second listen to the recording's tail; in
     another recording it invented a sign-off there. The text confirms the words it has, heard exactly."""
