@@ -705,7 +705,10 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
                          inexact: list[bool], used_heard: set[int]) -> None:
     """Published words not heard, right where unpaired speech begins that sounds like them, were said and
     misheard: "said researcher Anna Lindqvist" heard as "said researcher on a link fist" just before an
-    ad-lib. The first few unpaired heard words are taken for them when they sound alike."""
+    ad-lib. The first few unpaired heard words are taken for them when they sound alike. Failing that, in a
+    sentence already heard, so are the first few of the published words that sound most alike (the longest of
+    equals): a quote's "our unity of action in Brussels,” he told reporters." heard "our unity on action. I am
+    confident …", where "in Brussels" and the reporter's "he told reporters" were never said."""
     k = 1
     while k < len(words):
         if heard_of[k] or not heard_of[k - 1]:
@@ -714,18 +717,25 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
         end = k
         while end < len(words) and not heard_of[end] and words[end].sentence == words[k].sentence:
             end += 1
-        target = "".join(key for i in range(k, end) for key in standard_tokens(words[i].text))  # as said: "doctor"
         free = []
         h = max(heard_of[k - 1]) + 1
         while h < len(heard) and h not in used_heard and len(free) < end - k + 2:
             free.append(h)
             h += 1
-        best, taken = MISHEARD, []
-        for n in range(1, len(free) + 1):
-            alike = similarity(target, "".join(key for i in free[:n] for key in standard_tokens(heard[i].text)))
-            if target and alike > best:
-                best, taken = alike, free[:n]
-        for i in range(k, end if taken else k):
+        said = ["".join(standard_tokens(heard[i].text)) for i in free]
+        taken, stop = [], k
+        goes_on = words[k].sentence == words[k - 1].sentence  # a sentence the text takes further than it was said
+        for lasts in ([end], range(end - 1, k, -1) if goes_on else ()):  # all; or the first few most alike
+            best = MISHEARD
+            for last in lasts:
+                target = "".join(key for i in range(k, last) for key in standard_tokens(words[i].text))  # "doctor"
+                for n in range(1, min(len(free), last - k + 2) + 1):
+                    alike = similarity(target, "".join(said[:n]))
+                    if target and alike > best:
+                        best, taken, stop = alike, free[:n], last
+            if taken:
+                break
+        for i in range(k, stop):
             heard_of[i] = set(taken)
             inexact[i] = True
         used_heard.update(taken)

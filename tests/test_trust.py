@@ -175,6 +175,22 @@ def test_the_reporters_words_before_a_quote_are_not_paired_with_what_the_speaker
 
 
 @pytest.mark.slow
+def test_a_quote_misheard_at_its_end_keeps_its_words_when_the_speech_goes_on(tmp_path):
+    # a story quoting one sentence of the broadcast, whose "unity of action" was heard "unity on action." right
+    # before the speech the story leaves out; the reporter's "he told reporters" was never said
+    story = tmp_path / "story.txt"
+    story.write_text("NATO ministers meet in Brussels\n\nSecretary Blinken praised the alliance on Friday. “We’ve "
+                     "demonstrated again our unity of purpose and our unity of action,” he told reporters.\n",
+                     encoding="utf-8")
+    aligned = align_files(MEDIA / "broadcast.flac", story)
+    quote = find_quotes(aligned.document)[0]
+    words = aligned.alignment.words
+    assert all(w.spoken for w in words[quote.first_word:quote.last_word + 1])
+    assert [w.status for w in words[quote.last_word + 1:]] == ["unspoken"] * 3
+    assert [q.verdict for q in check(aligned).quotes] == ["verbatim"]
+
+
+@pytest.mark.slow
 def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
     article = (MEDIA / "article.txt").read_text("utf-8")
     last = find_quotes(parse_text(article))[-1].text
