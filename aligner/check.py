@@ -153,19 +153,59 @@ def _apart(words, p_word: list[int]) -> set[int]:
         words[k].status == UNSPOKEN and standard_tokens(words[k].text) for k in range(p_word[t - 1] + 1, p_word[t]))}
 
 
-def _cut(chunks: list[Chunk], apart: set[int], p_tokens: list[str], h_tokens: list[str]) -> list[Chunk]:
-    """The chunks, each differing one cut where never-spoken text lies between its published tokens."""
-    cut = []
+Timing = tuple[list[tuple[float, float] | None], list[float]]  # published tokens' spoken spans, heard tokens' middles
+
+
+def _cut(chunks: list[Chunk], apart: set[int], p_tokens: list[str], h_tokens: list[str],
+         timing: Timing | None = None) -> list[Chunk]:
+    """The chunks, each differing one cut where never-spoken text lies between its published tokens. A run of
+    differing chunks across such text, whose every stretch was spoken, shares its heard words out by the times the
+    alignment gave the stretches, however the word alignment broke its ties: of "sound quite different," and
+    "the recording" around a reporter's words, heard "spent" and "reporting", each takes the one said in its time
+    (jiwer had paired "quite" with "reporting" and left "the recording" out)."""
+    runs: list[list[Chunk]] = []
     for chunk in chunks:
-        points = sorted(t for t in apart if chunk.p0 < t < chunk.p1) if chunk.kind != "equal" else []
-        if not points:
-            cut.append(chunk)
+        if runs and chunk.kind != "equal" and runs[-1][-1].kind != "equal":
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    cut = []
+    for run in runs:
+        p0, p1, h0, h1 = run[0].p0, run[-1].p1, run[0].h0, run[-1].h1
+        points = sorted(t for t in apart if p0 < t < p1)
+        edges = list(itertools.pairwise([p0, *points, p1]))
+        heard = _share_by_time(edges, h0, h1, timing) if len(run) > 1 and points else None
+        if heard is not None:
+            cut += [Chunk("substitute" if b > a else "delete", p_a, p_b, a, b)
+                    for (p_a, p_b), (a, b) in zip(edges, heard, strict=True)]
             continue
-        edges = list(itertools.pairwise([chunk.p0, *points, chunk.p1]))
-        heard = _share_out(["".join(p_tokens[a:b]) for a, b in edges], h_tokens, chunk.h0, chunk.h1)
-        cut += [Chunk(chunk.kind if h1 > h0 else "delete", p0, p1, h0, h1)
-                for (p0, p1), (h0, h1) in zip(edges, heard, strict=True)]
+        for chunk in run:
+            points = sorted(t for t in apart if chunk.p0 < t < chunk.p1) if chunk.kind != "equal" else []
+            if not points:
+                cut.append(chunk)
+                continue
+            edges = list(itertools.pairwise([chunk.p0, *points, chunk.p1]))
+            heard = _share_out(["".join(p_tokens[a:b]) for a, b in edges], h_tokens, chunk.h0, chunk.h1)
+            cut += [Chunk(chunk.kind if b > a else "delete", p_a, p_b, a, b)
+                    for (p_a, p_b), (a, b) in zip(edges, heard, strict=True)]
     return cut
+
+
+def _share_by_time(edges: list[tuple[int, int]], h0: int, h1: int, timing: Timing | None
+                   ) -> list[tuple[int, int]] | None:
+    """Heard tokens h0..h1 given to the published stretches `edges` by time: each boundary halfway between one
+    stretch's spoken end and the next one's start. None if a stretch has no time (it was left out)."""
+    if timing is None:
+        return None
+    p_spans, h_middle = timing
+    spans = [[p_spans[t] for t in range(a, b) if p_spans[t] is not None] for a, b in edges]
+    if not all(spans):
+        return None
+    cuts = [h0]
+    for left, right in itertools.pairwise(spans):
+        boundary = (max(end for _, end in left) + min(start for start, _ in right)) / 2
+        cuts.append(max(cuts[-1], h0 + sum(h_middle[j] < boundary for j in range(h0, h1))))
+    return list(itertools.pairwise([*cuts, h1]))
 
 
 def _share_out(pieces: list[str], h_tokens: list[str], h0: int, h1: int) -> list[tuple[int, int]]:
@@ -182,10 +222,10 @@ def _share_out(pieces: list[str], h_tokens: list[str], h0: int, h1: int) -> list
 
 
 def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_tokens: list[str],
-             h_unit: list[int], apart: set[int] = frozenset()) -> list[_Region]:
+             h_unit: list[int], apart: set[int] = frozenset(), timing: Timing | None = None) -> list[_Region]:
     """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference), unless
-    never-spoken text lies between them (`apart`, see _apart)."""
-    chunks = _cut(chunks, apart, p_tokens, h_tokens)
+    never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut)."""
+    chunks = _cut(chunks, apart, p_tokens, h_tokens, timing)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
         if chunk.kind == "equal":
@@ -258,7 +298,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     units = [replace(u, tokens=rewritten[k]) if k in rewritten else u for k, u in enumerate(units)]
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
-    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart)
+    timing = ([(words[k].start, words[k].end) if words[k].start is not None else None for k in p_word],
+              [(units[u].start + units[u].end) / 2 for u in h_unit])
+    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart, timing)
     quotes = find_quotes(aligned.document)
     openings = {quote.first_word for quote in quotes}
     regions = [_with_speech_beside(aligned, units, region, openings) for region in regions]

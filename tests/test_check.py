@@ -14,7 +14,7 @@ import re
 import pytest
 from test_cli_errors import assert_one_line_error
 
-from aligner.check import CheckOptions, _same_time, _share_out, _units, check
+from aligner.check import CheckOptions, _regions, _same_time, _share_out, _units, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
 from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
@@ -214,6 +214,21 @@ def test_words_with_no_time_that_the_phonetic_aligner_finds_are_uncertain():
 ])
 def test_heard_words_go_to_the_published_piece_they_share_most_letters_with(pieces, heard, expected):
     assert _share_out(pieces, heard, 0, len(heard)) == expected
+
+
+def test_two_stretches_around_a_reporters_words_each_take_the_heard_words_said_in_their_time():
+    # the word alignment broke a tie by pairing "quite" with "reporting" and leaving "the recording" out; the
+    # reporter's words between the two quotes (never spoken) part the stretches, and each takes the heard words
+    # said while the alignment has it spoken ("quite different" left out, "the recording" at 40 s)
+    published = "i have a cold so i probably sound quite different the recording environment is also quite".split()
+    heard = "i have a cold so ive probably spent reporting environment is also quite".split()
+    said = [(30.0 + k, 30.5 + k) for k in range(8)] + [None, None, None, (40.0, 40.5)] + [
+        (41.0 + k, 41.5 + k) for k in range(4)]
+    middles = [30.25 + k for k in range(8)] + [40.25] + [41.25 + k for k in range(4)]
+    regions = _regions(measure(published, heard)[1], published, list(range(len(published))), heard,
+                       list(range(len(heard))), apart={published.index("the")}, timing=(said, middles))
+    assert [(r.p_tokens, r.h_tokens) for r in regions][-2:] == [
+        (("sound", "quite", "different"), ("spent",)), (("the", "recording"), ("reporting",))]
 
 
 # -- the check on real recognizer output --------------------------------------------------------------------------
