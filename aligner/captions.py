@@ -131,6 +131,7 @@ class _Said:
     heard: tuple[HeardWord, ...] = ()
     closing: str = ""  # quotation marks of left-out words after it, shown after what was said in their place
     word: int | None = None
+    heard_stop: bool = False  # the recognizer ended a sentence on it: the speech after it is not its sentence's
 
 
 def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
@@ -165,7 +166,8 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
         if k not in replaced:
             start, end = (word.start, word.end) if word.spoken else (None, None)
             said.append(_Said(opening.get(k, "") + word.text, start, end, ("p", word.sentence), ("p", word.paragraph),
-                              ends, PUBLISHED, word=k))
+                              ends, PUBLISHED, word=k,
+                              heard_stop=bool(word.spoken and _HEARD_SENTENCE_END.search(word.heard or ""))))
             k += 1
             continue
         last, d = replaced[k]
@@ -205,13 +207,16 @@ def _merge(published: list[_Said], heard: list[HeardWord]) -> list[_Said | Heard
     return merged + heard[j:] + untimed
 
 
-def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said],
-                      differences: Sequence[Difference]) -> list[HeardWord]:
+def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said], differences: Sequence[Difference],
+                      published: Sequence[AlignedWord]) -> list[HeardWord]:
     """The unscripted words not already shown: a word said where a published word is timed (a misheard
-    name the aligner did not pair), or that the check heard in place of published words ("high Mars" for
-    "HIMARS"), is that word, heard differently."""
+    name the aligner did not pair), or that the check heard in place of timed published words ("high Mars"
+    for "HIMARS"), is that word, heard differently. Heard in place of published words with no time (shown
+    nowhere), it is shown as heard."""
     spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]
-                   + [(d.start, d.end) for d in differences if d.published and d.heard])
+                   + [(d.start, d.end) for d in differences if d.published and d.heard and any(
+                       w.start is not None and w.char_end > d.char_start and w.char_start < d.char_end
+                       for w in published)])
     starts = [a for a, _ in spans]
     longest = max((b - a for a, b in spans), default=0.0)
     words = []
@@ -244,13 +249,9 @@ def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
         before = merged[k - 1] if k and merged[k - 1].start is not None else None
         after = merged[end] if end < len(merged) and merged[end].start is not None else None
         stretch += 1
-        if before is not None and after is not None and before.paragraph == after.paragraph:
-            paragraph = before.paragraph
-        elif before is not None and not before.ends_sentence:
-            paragraph = before.paragraph
-        else:
-            paragraph = ("u", stretch)
-        goes_on = before is not None and not before.ends_sentence and paragraph == before.paragraph
+        within = before is not None and after is not None and before.paragraph == after.paragraph
+        goes_on = before is not None and not before.ends_sentence and not before.heard_stop
+        paragraph = before.paragraph if within or goes_on else ("u", stretch)
         sentence = before.sentence if goes_on else ("u", stretch, 0)
         closing = ""
         if goes_on and before.closing:  # said in place of left-out words: their closing marks come after it
@@ -265,8 +266,9 @@ def _placed(merged: list[_Said | HeardWord]) -> list[_Said]:
             else:
                 placed.append(_Said(word.text, word.start, word.end, sentence, paragraph, ends, UNSCRIPTED, (word,),
                                     closing if ends or k + n + 1 == end else ""))
-            if ends:
+            if ends:  # only its first sentence goes on with the published one; past it, speech of its own
                 sentence, closing = ("u", stretch, n + 1), ""
+                paragraph = paragraph if within else ("u", stretch)
         k = end
     return placed
 
@@ -287,7 +289,7 @@ def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted]
     """
     said = _published(words, differences)
     if options.unscripted:
-        said = _placed(_merge(said, _unscripted_words(unscripted, said, differences)))
+        said = _placed(_merge(said, _unscripted_words(unscripted, said, differences, words)))
     sentences = _numbered([w.sentence for w in said])
     paragraphs = _numbered([w.paragraph for w in said])
     return [CaptionWord(w.text + w.closing, w.start, w.end, sentence, paragraph, w.origin, w.heard, w.word)

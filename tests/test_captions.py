@@ -630,6 +630,27 @@ def test_an_ad_lib_inside_a_sentence_is_captioned_where_it_was_said():
     assert shown(said) == ["The ministers, all of them, you know, agreed on a plan."]  # one sentence, one cue
 
 
+def test_speech_after_a_quote_the_recognizer_heard_end_is_not_inside_the_quote():
+    # the story's quote goes on ("in Brussels,”", never said); the speaker's sentence ended at "action." and the
+    # speech after it is the speaker's own, not the rest of the quote: it is never shown in quotation marks
+    text = "“We have shown our unity of action in Brussels,” he said."
+    words = published(text, unspoken=(7, 8, 9, 10, 11))
+    words[6] = dataclasses.replace(words[6], heard="action.")
+    said = caption_words(words, [unscripted("I am confident that it will endure. It will.", words[6].end + 0.1)])
+    assert shown(said) == ["“We have shown our unity of action”", "I am confident that it will endure.",
+                           "It will."]
+
+
+def test_speech_the_check_compared_with_unsaid_words_is_shown_when_it_is_not_sure():
+    # "in Brussels," has no time: uncertain whether "I am" stands for it, the heard words are what is shown
+    text = "“We have shown our unity of action in Brussels,” he said."
+    words = published(text, unspoken=(7, 8, 9, 10, 11))
+    heard = unscripted("I am confident.", words[6].end + 0.1)
+    said = caption_words(words, [heard], [difference(text, "in Brussels,”", "I am", heard.start, heard.words[1].end,
+                                                     "uncertain")])
+    assert " ".join(shown(said)).endswith("I am confident.”")
+
+
 def test_a_misheard_word_the_aligner_left_unpaired_is_not_shown_twice():
     text = "We spoke to researcher Anna Lindqvist today."
     words = published(text)
