@@ -613,7 +613,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
             inexact[p_word[k]] |= not link.exact
 
     _forget_lone_words(words, heard_of, inexact, used_heard, quote_of, heard_sentence)
-    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard)
+    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard, quote_of)
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
     for k in editorial:
@@ -702,44 +702,62 @@ def _short_words_only(words: Sequence, paired: Sequence[int], inexact: list[bool
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
-                         inexact: list[bool], used_heard: set[int]) -> None:
+                         inexact: list[bool], used_heard: set[int], quote_of: Sequence[int | None]) -> None:
     """Published words not heard, right where unpaired speech begins that sounds like them, were said and
     misheard: "said researcher Anna Lindqvist" heard as "said researcher on a link fist" just before an
     ad-lib. The first few unpaired heard words are taken for them when they sound alike. Failing that, in a
     sentence already heard, so are the first few of the published words that sound most alike (the longest of
     equals): a quote's "our unity of action in Brussels,” he told reporters." heard "our unity on action. I am
-    confident …", where "in Brussels" and the reporter's "he told reporters" were never said."""
-    k = 1
-    while k < len(words):
-        if heard_of[k] or not heard_of[k - 1]:
-            k += 1
-            continue
-        end = k
-        while end < len(words) and not heard_of[end] and words[end].sentence == words[k].sentence:
-            end += 1
-        free = []
-        h = max(heard_of[k - 1]) + 1
-        while h < len(heard) and h not in used_heard and len(free) < end - k + 2:
-            free.append(h)
-            h += 1
-        said = ["".join(standard_tokens(heard[i].text)) for i in free]
-        taken, stop = [], k
-        goes_on = words[k].sentence == words[k - 1].sentence  # a sentence the text takes further than it was said
-        for lasts in ([end], range(end - 1, k, -1) if goes_on else ()):  # all; or the first few most alike
-            best = MISHEARD
-            for last in lasts:
-                target = "".join(key for i in range(k, last) for key in standard_tokens(words[i].text))  # "doctor"
-                for n in range(1, min(len(free), last - k + 2) + 1):
-                    alike = similarity(target, "".join(said[:n]))
-                    if target and alike > best:
-                        best, taken, stop = alike, free[:n], last
-            if taken:
-                break
-        for i in range(k, stop):
-            heard_of[i] = set(taken)
-            inexact[i] = True
-        used_heard.update(taken)
-        k = end
+    confident …", where "in Brussels" and the reporter's "he told reporters" were never said. And so, the other
+    way round, were a quote's (or a sentence's) first words right before its first spoken word, where unpaired
+    speech ends: a story's “demonstrated again our unity …”, whose "demonstrated", heard "We've demonstrated
+    again", the word alignment had paired with a look-alike a minute earlier, then dropped as a stray. The words
+    compared never run across a quotation's edge: the reporter's words beside a quote ("Blinken said NATO had")
+    are not the speaker's ("Blinken. We've")."""
+    for after in (True, False):
+        k = 0
+        while k < len(words):
+            end = k
+            while (end < len(words) and not heard_of[end] and words[end].sentence == words[k].sentence
+                   and quote_of[end] == quote_of[k]):
+                end += 1
+            if end > k:
+                _pair_edge(words, heard, heard_of, inexact, used_heard, quote_of, k, end, after)
+            k = max(end, k + 1)
+
+
+def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]], inexact: list[bool],
+               used_heard: set[int], quote_of: Sequence[int | None], k: int, end: int, after: bool) -> None:
+    """_pair_misheard_edges for the unheard published words k..end-1 of one sentence (and one side of a quotation's
+    edges), beside the spoken word before them (`after`) or after them."""
+    anchor = k - 1 if after else end
+    if not (0 <= anchor < len(words) and heard_of[anchor]):
+        return
+    beside = words[anchor].sentence == words[k].sentence and quote_of[anchor] == quote_of[k]
+    if not (after or beside):  # a quote's first words, not the reporter's before it ("the alliance was" + “stronger”)
+        return
+    free = []  # unpaired heard words, the nearest to the anchor first
+    h, step = (max(heard_of[anchor]) + 1, 1) if after else (min(heard_of[anchor]) - 1, -1)
+    while 0 <= h < len(heard) and h not in used_heard and len(free) < end - k + 2:
+        free.append(h)
+        h += step
+    said = ["".join(standard_tokens(heard[i].text)) for i in free]
+    shorter = [(k, last) for last in range(end - 1, k, -1)] if after else [(first, end) for first in range(k + 1, end)]
+    taken, paired = [], (k, k)
+    for parts in ([(k, end)], shorter if beside else []):  # all of them; or the few nearest that sound most alike
+        best = MISHEARD
+        for a, b in parts:
+            target = "".join(key for i in range(a, b) for key in standard_tokens(words[i].text))  # as said: "doctor"
+            for n in range(1, min(len(free), b - a + 2) + 1):
+                alike = similarity(target, "".join(said[:n] if after else said[n - 1::-1]))
+                if target and alike > best:
+                    best, taken, paired = alike, free[:n], (a, b)
+        if taken:
+            break
+    for i in range(*paired):
+        heard_of[i] = set(taken)
+        inexact[i] = True
+    used_heard.update(taken)
 
 
 def _join_misheard_middles(heard: Sequence[HeardWord], heard_of: list[set[int]], inexact: list[bool],

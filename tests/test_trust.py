@@ -191,6 +191,19 @@ def test_a_quote_misheard_at_its_end_keeps_its_words_when_the_speech_goes_on(tmp
 
 
 @pytest.mark.slow
+def test_a_quote_taken_up_in_the_middle_of_a_sentence_is_verbatim(tmp_path):
+    # the quote opens at "demonstrated", which the speaker said after "We've" (left out): the word alignment
+    # had paired it with a look-alike a minute earlier; the reporter's "Blinken said NATO had" was never said
+    story = tmp_path / "story.txt"
+    story.write_text("Blinken said NATO had “demonstrated again our unity of purpose … I am confident that that "
+                     "will endure for as long as it takes.”\n", encoding="utf-8")
+    aligned = align_files(MEDIA / "broadcast.flac", story)
+    assert [w.status for w in aligned.alignment.words[:4]] == ["unspoken"] * 4
+    assert aligned.alignment.words[4].spoken
+    assert [q.verdict for q in check(aligned).quotes] == ["verbatim"]
+
+
+@pytest.mark.slow
 def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
     article = (MEDIA / "article.txt").read_text("utf-8")
     last = find_quotes(parse_text(article))[-1].text
