@@ -554,13 +554,35 @@ def _to_listen_to(passage: Quote, heard: Sequence[HeardWord], reason: str) -> Qu
 
 
 def _quotes(aligned: Aligned, differences: list[Difference], quotes: list[Quote]) -> list[QuoteVerdict]:
-    """Every quote's verdict. A quote printed twice (a pull quote repeating the body's) is said once: the
-    copy the alignment left unspoken takes the verdict of the one it found."""
-    verdicts = [passage_verdict(aligned, differences, quote) for quote in quotes]
-    keys = [_said_as(aligned, quote) for quote in quotes]
-    said = {key: v for key, v in zip(keys, verdicts, strict=True) if v.spoken}
-    return [dataclasses.replace(said[key], text=v.text, char_start=v.char_start, char_end=v.char_end)
-            if not v.spoken and key in said else v for key, v in zip(keys, verdicts, strict=True)]
+    """Every quote's verdict. A quote printed again (a pull quote repeating the body's, a headline quoting a few
+    of its words: ‘rest and refit’) is said once: a copy the alignment left unspoken takes the verdict of the
+    words of a spoken quote it repeats."""
+    words = aligned.alignment.words
+    said = [q for q in quotes if any(w.spoken for w in words[q.first_word:q.last_word + 1])]
+    verdicts = []
+    for quote in quotes:
+        source = None if quote in said else _repeated_in(aligned, quote, said)
+        if source is None:
+            verdicts.append(passage_verdict(aligned, differences, quote))
+        else:
+            verdicts.append(dataclasses.replace(passage_verdict(aligned, differences, source), text=quote.text,
+                                                char_start=quote.char_start, char_end=quote.char_end))
+    return verdicts
+
+
+def _repeated_in(aligned: Aligned, quote: Quote, said: list[Quote]) -> Quote | None:
+    """The words of a spoken quote that say what `quote` says, word for word as the measures compare them."""
+    wanted = _said_as(aligned, quote)
+    words = aligned.alignment.words
+    for other in said:
+        tokens, owner = flatten((k, standard_tokens(words[k].text))
+                                for k in range(other.first_word, other.last_word + 1))
+        for at in range(len(tokens) - len(wanted) + 1):
+            first, last = owner[at], owner[at + len(wanted) - 1]
+            if (tuple(tokens[at:at + len(wanted)]) == wanted and (at == 0 or owner[at - 1] != first)
+                    and (at + len(wanted) == len(tokens) or owner[at + len(wanted)] != last)):
+                return Quote(quote.text, words[first].char_start, words[last].char_end, first, last)
+    return None
 
 
 def _said_as(aligned: Aligned, quote: Quote) -> tuple[str, ...]:

@@ -216,6 +216,18 @@ def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_headline_quoting_a_few_words_of_a_quote_takes_its_verdict(tmp_path):
+    # the headline's ‘rest and refit’ is never read out; the body's quote that holds it was said
+    story = tmp_path / "story.txt"
+    story.write_text("Blinken: Russia must not ‘rest and refit’\n\nThe secretary was clear. “It has to be a durable "
+                     "peace that ensures that Russia can’t simply rest and refit its troops,” he said.\n",
+                     encoding="utf-8")
+    quotes = check(align_files(MEDIA / "broadcast.flac", story)).quotes
+    assert [(q.text, q.verdict) for q in quotes][0] == ("rest and refit", "verbatim")
+    assert quotes[0].start == pytest.approx(quotes[1].start, abs=10) and quotes[0].start > quotes[1].start
+
+
+@pytest.mark.slow
 def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_quotes(tmp_path):
     review = tmp_path / "review.txt"
     review.write_text(SONNET_REVIEW, encoding="utf-8")
