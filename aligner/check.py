@@ -574,7 +574,7 @@ def _repeated_in(aligned: Aligned, quote: Quote, said: list[Quote]) -> Quote | N
     """The words of a spoken quote that say what `quote` says, word for word as the measures compare them."""
     wanted = _said_as(aligned, quote)
     words = aligned.alignment.words
-    for other in said:
+    for other in said if wanted else ():
         tokens, owner = flatten((k, standard_tokens(words[k].text))
                                 for k in range(other.first_word, other.last_word + 1))
         for at in range(len(tokens) - len(wanted) + 1):
