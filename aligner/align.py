@@ -936,7 +936,7 @@ def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | N
         k = end
 
 
-def _elided(before: str, after: str) -> bool:
+def elided(before: str, after: str) -> bool:
     """Does an ellipsis stand between these two published words?"""
     return bool(_ELLIPSIS_AFTER.search(before) or _ELLIPSIS_BEFORE.match(after))
 
@@ -970,7 +970,7 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
             return False
         parted = (bisect.bisect_left(unspoken_at, timed[k].char_start)
                   > bisect.bisect_right(unspoken_at, timed[k - 1].char_start))
-        return not parted and not _elided(timed[k - 1].text, timed[k].text)
+        return not parted and not elided(timed[k - 1].text, timed[k].text)
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
                             tuple(phrase)) for phrase in phrases)

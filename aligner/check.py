@@ -25,12 +25,22 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from .align import MIN_ANCHOR, OMITTED, PHRASE_GAP, SECONDS_PER_CHAR, SENTENCE_ENDS, UNSPOKEN, ends_clause, similarity
+from .align import (
+    MIN_ANCHOR,
+    OMITTED,
+    PHRASE_GAP,
+    SECONDS_PER_CHAR,
+    SENTENCE_ENDS,
+    UNSPOKEN,
+    elided,
+    ends_clause,
+    similarity,
+)
 from .classify import Fit, acoustic_distance, classify, whisper_distance
 from .decode import read_spans
 from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
-from .measures import QUALIFIERS, Chunk, is_negation, measure, standard_tokens, tokens_in_a_row
+from .measures import QUALIFIERS, Chunk, is_hesitation, is_negation, measure, standard_tokens, tokens_in_a_row
 from .normalize import flatten, word_keys
 from .orthography import is_name, spoken_form
 from .pipeline import Aligned, align_files
@@ -58,6 +68,9 @@ _BESIDE = 0.3  # seconds: unpublished speech this close to where unheard words b
 _MAX_EXTRA_UNITS = 2  # heard words beside unheard published ones compared with them: as many, and this many more
 _MIN_VOICE = 0.3  # s: a gap shorter than this holds no word the recognizer could have dropped
 _NEGATION_CUT = 3  # words: speech left out at an ellipsis this short, with a negation in it, may reverse a quote
+# Words of speech a quote may run on across without an ellipsis: an aside of one or two words ("you know", "I
+# mean", "well") is dropped from quotes by common practice; more is the speaker's content, left out unmarked.
+_ASIDE = 2
 # A quote found nowhere, with unpublished speech in its place that sounds this much like it (align.similarity of
 # their letters), may have been said and misheard beyond recognition. Measured on 1,765 pairs of a check-set
 # quote and recognized speech of the same length from another recording: median 0.44, 99th percentile 0.55.
@@ -452,6 +465,25 @@ def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     return tuple(found)
 
 
+def _left_out_unmarked(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
+    """Speech a quote runs on across, between two of its sentences, where the text has no ellipsis: "…the
+    principles of the UN Charter. It has to be a durable peace" for "…the UN Charter: sovereignty, territorial
+    integrity, independence, and it has to be a durable peace". Inside a sentence such speech is an insertion,
+    judged as any difference; between sentences the alignment calls it speech never published, and only a
+    listener can tell whether the quote still says what was meant (an aside of _ASIDE words is not asked about)."""
+    found = []
+    for passage in aligned.alignment.unscripted:
+        if passage.inside or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end:
+            continue
+        before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=None)
+        after = min((w for w in spoken if w.start >= passage.end - 0.05), key=lambda w: w.start, default=None)
+        said = [h for h in passage.words if not is_hesitation(word_keys(h.text))]
+        if before is not None and after is not None and not elided(before.text, after.text) and len(said) > _ASIDE:
+            found.append(_asked_about(passage.words, after.char_start, "the quote runs on across speech it leaves "
+                                                                       "out, with no ellipsis"))
+    return tuple(found)
+
+
 def _cut_off_before(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
     """A negation said just before a quote's first word, in the same clause ("Never" before "seen the roads so
     full", published as he had "seen the roads so full"; Kennedy's "ask not" before "what your country can do for
@@ -610,6 +642,7 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
     if spoken:
         found += tuple(d for d in _elided_negations(aligned, spoken) + _cut_off_before(aligned, spoken)
+                       + _left_out_unmarked(aligned, spoken)
                        if not any(f.start < d.end and d.start < f.end for f in found))  # not judged already
     elif heard := _heard_elsewhere(aligned, passage) or _heard_in_its_place(aligned, passage):
         return heard

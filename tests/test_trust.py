@@ -204,6 +204,21 @@ def test_a_quote_taken_up_in_the_middle_of_a_sentence_is_verbatim(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("joint, asked", [(" ", True), (" … ", False)])
+def test_speech_a_quote_leaves_out_between_its_sentences_is_asked_about_without_an_ellipsis(tmp_path, joint, asked):
+    # the speaker said "…the UN Charter – sovereignty, territorial integrity, independence – and it has to be a
+    # durable peace"; the quote leaves the middle out, marked with an ellipsis or not
+    story = tmp_path / "story.txt"
+    story.write_text(f"“It has to be a just peace that upholds the principles of the UN Charter.{joint}It has to be a "
+                     "durable peace,” Blinken said.\n", encoding="utf-8")
+    quote = check(align_files(MEDIA / "broadcast.flac", story)).quotes[0]
+    unmarked = [d for d in quote.differences if "no ellipsis" in d.reason]
+    assert bool(unmarked) == asked
+    if asked:
+        assert quote.verdict == "uncertain" and "territorial integrity" in unmarked[0].heard
+
+
+@pytest.mark.slow
 def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
     article = (MEDIA / "article.txt").read_text("utf-8")
     last = find_quotes(parse_text(article))[-1].text
