@@ -174,15 +174,20 @@ def test_the_reporters_words_before_a_quote_are_not_paired_with_what_the_speaker
     assert status["“the"] == "matched" and status["recording"] == "substituted"
 
 
+def aligned_story(tmp_path, text: str) -> Aligned:
+    """A story written by hand about the committed broadcast, aligned with it."""
+    story = tmp_path / "story.txt"
+    story.write_text(text, encoding="utf-8")
+    return align_files(MEDIA / "broadcast.flac", story)
+
+
 @pytest.mark.slow
 def test_a_quote_misheard_at_its_end_keeps_its_words_when_the_speech_goes_on(tmp_path):
     # a story quoting one sentence of the broadcast, whose "unity of action" was heard "unity on action." right
     # before the speech the story leaves out; the reporter's "he told reporters" was never said
-    story = tmp_path / "story.txt"
-    story.write_text("NATO ministers meet in Brussels\n\nSecretary Blinken praised the alliance on Friday. “We’ve "
-                     "demonstrated again our unity of purpose and our unity of action,” he told reporters.\n",
-                     encoding="utf-8")
-    aligned = align_files(MEDIA / "broadcast.flac", story)
+    aligned = aligned_story(tmp_path, "NATO ministers meet in Brussels\n\nSecretary Blinken praised the alliance on "
+                            "Friday. “We’ve demonstrated again our unity of purpose and our unity of action,” he told "
+                            "reporters.\n")
     quote = find_quotes(aligned.document)[0]
     words = aligned.alignment.words
     assert all(w.spoken for w in words[quote.first_word:quote.last_word + 1])
@@ -194,10 +199,8 @@ def test_a_quote_misheard_at_its_end_keeps_its_words_when_the_speech_goes_on(tmp
 def test_a_quote_taken_up_in_the_middle_of_a_sentence_is_verbatim(tmp_path):
     # the quote opens at "demonstrated", which the speaker said after "We've" (left out): the word alignment
     # had paired it with a look-alike a minute earlier; the reporter's "Blinken said NATO had" was never said
-    story = tmp_path / "story.txt"
-    story.write_text("Blinken said NATO had “demonstrated again our unity of purpose … I am confident that that "
-                     "will endure for as long as it takes.”\n", encoding="utf-8")
-    aligned = align_files(MEDIA / "broadcast.flac", story)
+    aligned = aligned_story(tmp_path, "Blinken said NATO had “demonstrated again our unity of purpose … I am confident "
+                            "that that will endure for as long as it takes.”\n")
     assert [w.status for w in aligned.alignment.words[:4]] == ["unspoken"] * 4
     assert aligned.alignment.words[4].spoken
     assert [q.verdict for q in check(aligned).quotes] == ["verbatim"]
@@ -208,10 +211,8 @@ def test_a_quote_taken_up_in_the_middle_of_a_sentence_is_verbatim(tmp_path):
 def test_speech_a_quote_leaves_out_between_its_sentences_is_asked_about_without_an_ellipsis(tmp_path, joint, asked):
     # the speaker said "…the UN Charter – sovereignty, territorial integrity, independence – and it has to be a
     # durable peace"; the quote leaves the middle out, marked with an ellipsis or not
-    story = tmp_path / "story.txt"
-    story.write_text(f"“It has to be a just peace that upholds the principles of the UN Charter.{joint}It has to be a "
-                     "durable peace,” Blinken said.\n", encoding="utf-8")
-    quote = check(align_files(MEDIA / "broadcast.flac", story)).quotes[0]
+    quote = check(aligned_story(tmp_path, f"“It has to be a just peace that upholds the principles of the UN "
+                                          f"Charter.{joint}It has to be a durable peace,” Blinken said.\n")).quotes[0]
     unmarked = [d for d in quote.differences if "no ellipsis" in d.reason]
     assert bool(unmarked) == asked
     if asked:
@@ -233,11 +234,9 @@ def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
 @pytest.mark.slow
 def test_a_headline_quoting_a_few_words_of_a_quote_takes_its_verdict(tmp_path):
     # the headline's ‘rest and refit’ is never read out; the body's quote that holds it was said
-    story = tmp_path / "story.txt"
-    story.write_text("Blinken: Russia must not ‘rest and refit’\n\nThe secretary was clear. “It has to be a durable "
-                     "peace that ensures that Russia can’t simply rest and refit its troops,” he said.\n",
-                     encoding="utf-8")
-    quotes = check(align_files(MEDIA / "broadcast.flac", story)).quotes
+    quotes = check(aligned_story(tmp_path, "Blinken: Russia must not ‘rest and refit’\n\nThe secretary was clear. "
+                                           "“It has to be a durable peace that ensures that Russia can’t simply rest "
+                                           "and refit its troops,” he said.\n")).quotes
     assert [(q.text, q.verdict) for q in quotes][0] == ("rest and refit", "verbatim")
     assert quotes[0].start == pytest.approx(quotes[1].start, abs=10) and quotes[0].start > quotes[1].start
 
