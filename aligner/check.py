@@ -450,35 +450,31 @@ def _left_out(aligned: Aligned, k: int, at: float) -> Difference:
     return Difference(w.text, "", at, at, w.char_start, w.char_end, kind, reason)
 
 
-def _elided_negations(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
-    """A negation a passage's editor left out at an ellipsis ("will … support" for "will not support"): a quote
+def _left_out_inside(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
+    """Speech a quote leaves out between its own words, which the alignment calls speech never published.
+
+    A negation a passage's editor left out at an ellipsis ("will … support" for "will not support"): a quote
     may be shortened, never turned into its opposite. Only a short cut is asked about (a negation and up to
     two words of its verb, "has not been"): a whole clause left out ("ask not what your country can do for
-    you") takes its negation with it, and the words kept keep their sense."""
-    found = []
-    for passage in aligned.alignment.unscripted:
-        if (passage.inside or len(passage.words) > _NEGATION_CUT
-                or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end):
-            continue
-        before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=spoken[0])
-        found += _negations_in(passage.words, before.char_end, "at the ellipsis")
-    return tuple(found)
+    you") takes its negation with it, and the words kept keep their sense.
 
-
-def _left_out_unmarked(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
-    """Speech a quote runs on across, between two of its sentences, where the text has no ellipsis: "…the
+    Speech a quote runs on across, between two of its sentences, where the text has no ellipsis: "…the
     principles of the UN Charter. It has to be a durable peace" for "…the UN Charter: sovereignty, territorial
     integrity, independence, and it has to be a durable peace". Inside a sentence such speech is an insertion,
-    judged as any difference; between sentences the alignment calls it speech never published, and only a
-    listener can tell whether the quote still says what was meant (an aside of _ASIDE words is not asked about)."""
+    judged as any difference; here only a listener can tell whether the quote still says what was meant (an
+    aside of _ASIDE words is not asked about). A cut already asked about for its negation is not asked again."""
     found = []
     for passage in aligned.alignment.unscripted:
         if passage.inside or not spoken[0].start <= passage.start < passage.end <= spoken[-1].end:
             continue
         before = max((w for w in spoken if w.end <= passage.start + 0.05), key=lambda w: w.end, default=None)
         after = min((w for w in spoken if w.start >= passage.end - 0.05), key=lambda w: w.start, default=None)
+        negations = _negations_in(passage.words, (before or spoken[0]).char_end, "at the ellipsis") if len(
+            passage.words) <= _NEGATION_CUT else []
         said = [h for h in passage.words if not is_hesitation(word_keys(h.text))]
-        if before is not None and after is not None and not elided(before.text, after.text) and len(said) > _ASIDE:
+        if negations:
+            found += negations
+        elif before is not None and after is not None and not elided(before.text, after.text) and len(said) > _ASIDE:
             found.append(_asked_about(passage.words, after.char_start, "the quote runs on across speech it leaves "
                                                                        "out, with no ellipsis"))
     return tuple(found)
@@ -641,8 +637,7 @@ def passage_verdict(aligned: Aligned, differences: Sequence[Difference], passage
                        if not w.spoken and standard_tokens(w.text) and k not in editorial
                        and not any(a <= w.char_start and w.char_end <= b for a, b in covered))
     if spoken:
-        found += tuple(d for d in _elided_negations(aligned, spoken) + _cut_off_before(aligned, spoken)
-                       + _left_out_unmarked(aligned, spoken)
+        found += tuple(d for d in _left_out_inside(aligned, spoken) + _cut_off_before(aligned, spoken)
                        if not any(f.start < d.end and d.start < f.end for f in found))  # not judged already
     elif heard := _heard_elsewhere(aligned, passage) or _heard_in_its_place(aligned, passage):
         return heard
