@@ -410,8 +410,9 @@ def bench_split(cases: list[Case], dump) -> Table:
             continue
         table.add(case, report)
         if dump is not None:
+            text = case.text.read_text("utf-8")
             for d in differences_of(report):
-                truth_label, edit = label(d, case.truth, case.text.read_text("utf-8"))
+                truth_label, edit = label(d, case.truth, text)
                 row = {"case": case.name, "split": case.split, "label": truth_label,
                        "edit_kind": None if edit is None else case.truth["edits"][edit]["kind"], **flat_numbers(d)}
                 dump.write(json.dumps(row, ensure_ascii=False) + "\n")
