@@ -59,8 +59,8 @@ used, by someone who had not changed the check, reported once in stop 24 and the
 "fresh24" and "real24" were written during stop 25, after every other split (fresh23 and real23 included) had been
 used, by someone who had not changed the check, reported once in stop 25 and then read: calibration data now too.
 "fresh25" and "real25" were written during stop 25, after every other split (fresh24 and real24 included) had been
-used, by someone who had not changed the check; reported once in stop 25 (counts only, mistakes not read), never
-used to choose anything.
+used, by someone who had not changed the check; reported once in stop 25 (counts only) and read in stop 26:
+calibration data now.
 Real cases (splits "real" and "real2" to "real25") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
@@ -396,14 +396,14 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+Storm", 135), Voice("hibari", "us", 1.1725), 88.0, None),
         Setting(Voice("hibari", "gb", 0.7925), Voice("espeak", "en-us-nyc+Andy", 135), 16.25, 14.5),
     ),
-    # Written during stop 25, after every split above (fresh24 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants used
-    # before (no "breath" or "klatt" line) on accents no split gave them: m2 on en-gb-x-rp, f1 on en-us, Hugo on en-029
-    # and m8 on en-us-nyc. Each changes espeak-ng's output, renders the same twice, and Whisper tiny.en hears one
-    # neutral sentence outside the set in it without garbling it at these rates; Andy on en-us, en-029, en-gb-x-gbclan
-    # and en-gb-x-gbcwmd, Mike on en-gb-x-gbcwmd and en-gb-x-gbclan, m3 on en-029, m6 on en-gb-x-gbcwmd and m4 on
-    # en-gb-x-gbclan were garbled, so they are not used (Mike on en-us and on en-gb-scotland passed too and are left
-    # spare). The third setting has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 25, after every split above (fresh24 included) had been used; reported once in stop 25, read
+    # in stop 26: calibration data now. hibari speeds, noise and music levels used by no other split. The espeak-ng
+    # voices put variants used before (no "breath" or "klatt" line) on accents no split gave them: m2 on en-gb-x-rp, f1
+    # on en-us, Hugo on en-029 and m8 on en-us-nyc. Each changes espeak-ng's output, renders the same twice, and Whisper
+    # tiny.en hears one neutral sentence outside the set in it without garbling it at these rates; Andy on en-us,
+    # en-029, en-gb-x-gbclan and en-gb-x-gbcwmd, Mike on en-gb-x-gbcwmd and en-gb-x-gbclan, m3 on en-029, m6 on
+    # en-gb-x-gbcwmd and m4 on en-gb-x-gbclan were garbled, so they are not used (Mike on en-us and on en-gb-scotland
+    # passed too and are left spare). The third setting has the espeak-ng narrator and the neural quote voice.
     "fresh25": (
         Setting(Voice("hibari", "us", 0.8025), Voice("espeak", "en-gb-x-rp+m2", 140), 89.0, None),
         Setting(Voice("hibari", "gb", 1.0825), Voice("espeak", "en-us+f1", 135), 51.5, 48.5),
@@ -425,7 +425,8 @@ SYNTHETIC = tuple(SETTINGS)
 # stop 22 (reported once in stop 22, then read); real22 with fresh22 during stop 23
 # (reported once in stop 23, then read); real23 with fresh23 during stop 24
 # (reported once in stop 24, then read); real24 with fresh24 during stop 25
-# (reported once in stop 25, then read); real25 with fresh25 during stop 25, never used to choose anything (unseen).
+# (reported once in stop 25, then read); real25 with fresh25 during stop 25
+# (reported once in stop 25, read in stop 26).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
         "real22", "real23", "real24", "real25")
