@@ -80,7 +80,7 @@ class Alignment:
 
 
 __all__ = ["AlignedWord", "Unscripted", "Alignment", "SaidAsHeard", "align", "align_words", "confirm_edge_words",
-           "spread", "MATCHED", "SUBSTITUTED", "INTERPOLATED", "UNSPOKEN", "OMITTED"]
+           "spread", "said_order", "MATCHED", "SUBSTITUTED", "INTERPOLATED", "UNSPOKEN", "OMITTED"]
 
 # Do these published words sound like these heard ones in the audio? (see _sounding_piece, pipeline.said_as_heard)
 SaidAsHeard = Callable[[Sequence[str], Sequence[HeardWord]], bool]
@@ -113,6 +113,7 @@ PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted sp
 # A silence this long is a pause the speaker made, not the gap between two words of a phrase: the 250 ms convention
 # of pause research since Goldman-Eisler, not fitted to our recordings.
 PAUSE = 0.25
+_JITTER = 0.05  # s a word may start before the word the text puts ahead of it and still be said after it
 # An ellipsis ("…", "...", ". . .", "[…]") is the writer's mark for words left out: speech heard where it stands
 # was left out on purpose (a quote shortened by its editor), not inserted into the sentence.
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
@@ -936,6 +937,37 @@ def _mark_omitted(words: Sequence, status: list[str], quote_of: Sequence[int | N
         k = end
 
 
+def said_order(words: Sequence[AlignedWord]) -> list[int]:
+    """Indices of the published words in the order they were said: the text's order, except for passages said
+    before others the text puts ahead of them (see _said_out_of_order), which come where they were said. A
+    word without times goes with the timed word before it in its sentence, unless text never spoken parts them
+    (a quote's left-out first word after the reporter's words), or else with the next one.
+    Identity for a text said in its own order."""
+    timed = [k for k, word in enumerate(words) if word.start is not None]
+    backwards = [b for a, b in itertools.pairwise(timed) if words[b].start < words[a].start - _JITTER]
+    if not backwards:
+        return list(range(len(words)))
+    # pieces of timed words said in the text's order, cut where time runs back and where another piece goes in
+    firsts = [words[timed[0]].start, *(words[b].start for b in backwards)]
+    piece_of, piece = {timed[0]: 0}, 0
+    for a, b in itertools.pairwise(timed):
+        if b in backwards or any(words[a].start < t <= words[b].start for t in firsts):
+            piece += 1
+        piece_of[b] = piece
+    unspoken = list(itertools.accumulate((w.status == UNSPOKEN for w in words), initial=0))  # before each word
+    for k in range(len(words)):
+        if k not in piece_of:
+            i = bisect.bisect(timed, k)
+            before, after = timed[i - 1] if i else None, timed[i] if i < len(timed) else None
+            same = before is not None and (after is None or words[before].sentence == words[k].sentence
+                                           and unspoken[k] == unspoken[before + 1])
+            piece_of[k] = piece_of[before if same else after]
+    start = {}
+    for k in timed:
+        start.setdefault(piece_of[k], words[k].start)
+    return sorted(range(len(words)), key=lambda k: (start[piece_of[k]], k))
+
+
 def elided(before: str, after: str) -> bool:
     """Does an ellipsis stand between these two published words?"""
     return bool(_ELLIPSIS_AFTER.search(before) or _ELLIPSIS_BEFORE.match(after))
@@ -959,7 +991,7 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
         else:
             phrases.append([word])
         previous = h
-    timed = [w for w in words if w.spoken and w.start is not None]
+    timed = sorted((w for w in words if w.spoken and w.start is not None), key=lambda w: w.start)  # as said
     ends = [w.end for w in timed]
     unspoken_at = [w.char_start for w in words if w.status == UNSPOKEN]  # in text order
 
@@ -996,6 +1028,70 @@ def _repeated_paragraphs(words: Sequence) -> set[int]:
     return repeated
 
 
+def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Alignment,
+                       quote_of: Sequence[int | None], editorial: frozenset[int],
+                       said_as_heard: SaidAsHeard | None) -> Alignment:
+    """The alignment with quotes it left unspoken found in the speech it left unpaired, where they were said out
+    of the text's order: a story that quotes the end of a speech before its beginning. The alignment keeps the
+    text's order, so each such quote is aligned on its own to each stretch of unpaired speech, and taken where
+    MIN_ANCHOR tokens in a row anchor it (the same evidence that a text belongs to the audio at all), the most
+    firmly anchored first, until none is left. Only whole quotes: the reporter's own words found out of order
+    would be chance ("Secretary of State Antony Blinken" in the presenter's intro), and a quote some of whose
+    words were said in order was said there (how its other words were said is for the check to judge)."""
+    heard = transcript.words
+    index = {id(h): k for k, h in enumerate(heard)}
+    unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
+    aligned, matched, anchors = list(alignment.words), alignment.matched_tokens, alignment.anchors
+    tried: set[int] = set()
+    while True:
+        best = None
+        for lo, hi in _unspoken_quotes(aligned, quote_of):
+            if lo in tried:
+                continue
+            for h_lo, h_hi in _consecutive(sorted(unpaired)):
+                found = align_words(words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
+                                    frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
+                if found.anchors[0] >= MIN_ANCHOR and (best is None or found.anchors > best[-1].anchors):
+                    best = lo, hi, h_lo, h_hi, found
+        if best is None:
+            break
+        lo, hi, h_lo, h_hi, found = best
+        tried.add(lo)
+        # no word found here may reach into the paired speech around the stretch
+        t0 = heard[h_lo - 1].end if h_lo > 0 else 0.0
+        t1 = heard[h_hi].start if h_hi < len(heard) else transcript.duration
+        aligned[lo:hi] = [w if not w.spoken or t0 - 1e-6 <= w.start <= w.end <= t1 + 1e-6
+                          else replace(w, start=None, end=None, status=UNSPOKEN) for w in found.words]
+        unpaired -= set(range(h_lo, h_hi)) - {index[id(w)] for u in found.unscripted for w in u.words}
+        matched += found.matched_tokens
+        anchors = max(anchors, found.anchors)
+    if aligned == list(alignment.words):
+        return alignment
+    return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
+                   unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned))
+
+
+def _unspoken_quotes(words: Sequence[AlignedWord], quote_of: Sequence[int | None]) -> list[tuple[int, int]]:
+    """The quotes [lo, hi) none of whose words were said in the text's order."""
+    spans: dict[int, list[int]] = {}
+    for k, number in enumerate(quote_of):
+        if number is not None:
+            spans.setdefault(number, []).append(k)
+    return [(members[0], members[-1] + 1) for members in spans.values()
+            if all(words[k].status == UNSPOKEN for k in members)]
+
+
+def _consecutive(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted indices as runs [lo, hi) of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for k in indices:
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    return runs
+
+
 def confirm_edge_words(document: Document, transcript: Transcript) -> Transcript:
     """The transcript with those of its edge words (heard again before the first word or after the last, see
     Transcript.edge_words) that are published words, heard exactly where the text has them: a dropped last line
@@ -1025,10 +1121,10 @@ def align(document: Document, transcript: Transcript,
     repeated = _repeated_paragraphs(document.words)
     kept = [k for k in range(len(document.words)) if k not in repeated]
     position = {k: i for i, k in enumerate(kept)}
-    alignment = align_words([document.words[k] for k in kept], transcript.words, transcript.duration,
-                            [quote_of[k] for k in kept],
-                            frozenset(position[k] for k in editorial_words(document) if k in position),
-                            said_as_heard)
+    kept_words, kept_quote_of = [document.words[k] for k in kept], [quote_of[k] for k in kept]
+    editorial = frozenset(position[k] for k in editorial_words(document) if k in position)
+    alignment = align_words(kept_words, transcript.words, transcript.duration, kept_quote_of, editorial, said_as_heard)
+    alignment = _said_out_of_order(kept_words, transcript, alignment, kept_quote_of, editorial, said_as_heard)
     if repeated:
         placed = dict(zip(kept, alignment.words, strict=True))
         words = tuple(placed.get(k) or AlignedWord(w.text, None, None, UNSPOKEN, None, w.char_start, w.char_end,

@@ -30,7 +30,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .align import PAUSE, AlignedWord, Unscripted, spread
+from .align import PAUSE, AlignedWord, Unscripted, said_order, spread
 from .report import WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
 from .transcribe import HeardWord
@@ -287,7 +287,8 @@ def caption_words(words: Sequence[AlignedWord], unscripted: Sequence[Unscripted]
     (recognition errors and uncertain ones show the published words). Unscripted speech is left out when
     `options.unscripted` is off. Published words that are not shown stay in the list without times.
     """
-    said = _published(words, differences)
+    rank = {k: n for n, k in enumerate(said_order(words))}
+    said = sorted(_published(words, differences), key=lambda w: rank[w.word])  # as said, not as printed
     if options.unscripted:
         said = _placed(_merge(said, _unscripted_words(unscripted, said, differences, words)))
     sentences = _numbered([w.sentence for w in said])

@@ -34,6 +34,7 @@ from .align import (
     UNSPOKEN,
     elided,
     ends_clause,
+    said_order,
     similarity,
 )
 from .classify import Fit, acoustic_distance, classify, whisper_distance
@@ -161,8 +162,9 @@ class _Region:
 
 def _apart(words, p_word: list[int]) -> set[int]:
     """Published tokens with text never spoken right before them (a paragraph not said, the reporter's words
-    before a quote): a difference never runs across such text, whose words the measure does not compare."""
-    return {t for t in range(1, len(p_word)) if any(
+    before a quote), or said before the text's words ahead of them: a difference never runs across such text,
+    whose words the measure does not compare, nor from one passage to another said in another order."""
+    return {t for t in range(1, len(p_word)) if p_word[t] < p_word[t - 1] or any(
         words[k].status == UNSPOKEN and standard_tokens(words[k].text) for k in range(p_word[t - 1] + 1, p_word[t]))}
 
 
@@ -293,7 +295,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
           transcribe_options: TranscribeOptions = TranscribeOptions()) -> Report:
     """The accuracy report for one aligned broadcast."""
     words = aligned.alignment.words
-    compared_words = [k for k, word in enumerate(words) if word.spoken or word.status == OMITTED]
+    compared_words = [k for k in said_order(words) if words[k].spoken or words[k].status == OMITTED]
     p_tokens, p_word = flatten(zip(compared_words, tokens_in_a_row([words[k].text for k in compared_words]),
                                    strict=True))
 
@@ -338,7 +340,8 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
         char_start, char_end = words[region.words[0]].char_start, words[region.words[-1]].char_end
         published = aligned.document.text[char_start:char_end]
     else:  # heard-only words: placed after the published word said before them
-        before = [w for w in words if w.spoken and w.end is not None and w.end <= heard_units[0].start + 0.05]
+        before = sorted((w for w in words if w.spoken and w.end is not None and w.end <= heard_units[0].start + 0.05),
+                        key=lambda w: w.end)
         char_start = char_end = before[-1].char_end if before else (
             next(w.char_start for w in words if w.spoken))
         published = ""
@@ -530,8 +533,9 @@ def _asked_about(words: Sequence[HeardWord], at: int, why: str) -> Difference:
 
 def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     """A quote the alignment found nowhere, heard among the speech the text does not follow: a review quoting
-    the end of a speech before its beginning. The alignment keeps the text's order, so it is not judged word by
-    word: uncertain, with the times to listen to (never "not spoken")."""
+    the end of a speech before its beginning, too short or too changed for the alignment to take it there (see
+    align._said_out_of_order). It is not judged word by word: uncertain, with the times to listen to (never "not
+    spoken")."""
     quoted = list(_said_as(aligned, passage))
     if not quoted:
         return None
@@ -678,7 +682,7 @@ def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
             continue  # nothing heard around it to read the published words against, or too long to read
         spans.append((lo, hi, first, last, k))
     windows: list[tuple[int, int, list[tuple[int, int, int]]]] = []
-    for lo, hi, first, last, k in spans:
+    for lo, hi, first, last, k in sorted(spans):  # in time order, whatever the order of the text
         if windows and lo <= windows[-1][1] and units[hi - 1].end - units[windows[-1][0]].start <= _MAX_WINDOW:
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]), windows[-1][2] + [(first, last, k)])
         else:

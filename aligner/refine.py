@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -22,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from . import decode, phonetic
-from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment, spread
+from .align import INTERPOLATED, MATCHED, SUBSTITUTED, AlignedWord, Alignment, said_order, spread
 from .files import file_sha256, write_atomic
 from .transcribe import cache_dir
 
@@ -80,10 +81,13 @@ def _runs(words: Sequence[AlignedWord], fences: list[tuple[float, float]]) -> li
     """Runs [lo, hi) of timed spoken words that begin and end at an anchor, with no other speech inside."""
     runs: list[tuple[int, int]] = []
     lo = None
+    order = said_order(words)
+    said_next = {a: b for a, b in itertools.pairwise(order)}  # a passage said out of the text's order is apart
     for k in range(len(words) + 1):
         word = words[k] if k < len(words) else None
         spoken = word is not None and word.start is not None and word.status in (*_ANCHORS, INTERPOLATED)
-        if lo is not None and (not spoken or any(a < word.start and b > words[k - 1].end for a, b in fences)):
+        if lo is not None and (not spoken or said_next.get(k - 1) != k
+                               or any(a < word.start and b > words[k - 1].end for a, b in fences)):
             _close(words, runs, lo, k)  # unspoken text or unscripted speech ends the run
             lo = None
         if spoken and lo is None:
@@ -302,7 +306,18 @@ def _cache_key(alignment: Alignment, audio: np.ndarray | str | Path, duration: f
 
 def _settle(words: list[AlignedWord], refined: dict[int, tuple[float, float]]) -> list[AlignedWord]:
     """Refined times in place; words left with coarse times are fitted between their refined neighbours
-    (shared by length, as interpolation does), so times never overlap or run backwards."""
+    (shared by length, as interpolation does), so times never overlap or run backwards, in the order the words
+    were said (see align.said_order)."""
+    order = said_order(words)
+    position = {k: n for n, k in enumerate(order)}
+    settled = _settle_in_order([words[k] for k in order], {position[k]: times for k, times in refined.items()})
+    out = list(words)
+    for k, word in zip(order, settled, strict=True):
+        out[k] = word
+    return out
+
+
+def _settle_in_order(words: list[AlignedWord], refined: dict[int, tuple[float, float]]) -> list[AlignedWord]:
     out = list(words)
     for k, (start, end) in refined.items():
         out[k] = dataclasses.replace(out[k], start=round(max(0.0, start), 3), end=round(max(start, end), 3))

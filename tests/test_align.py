@@ -1,7 +1,7 @@
 """Alignment edge cases on hand-written recognizer output (the real recognizer is tested elsewhere)."""
 import pytest
 
-from aligner.align import align, align_words, confirm_edge_words
+from aligner.align import align, align_words, confirm_edge_words, said_order
 from aligner.errors import MismatchError
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
@@ -433,3 +433,39 @@ def test_of_two_equal_alignments_the_one_leaving_whole_sentences_unspoken_wins()
     status = [(w.text, w.status) for w in alignment.words]
     assert status[8:13] == [("said.", "matched"), ("One", "unspoken"), ("pupil,", "unspoken"),
                             ("Oscar,", "unspoken"), ("said:", "unspoken")]
+
+
+def _transcript(text: str) -> Transcript:
+    words = heard(text)
+    return Transcript(tuple(words), (), words[-1].end + 1.0, "tiny.en", "en")
+
+
+def test_quotes_said_out_of_the_texts_order_are_timed_where_they_were_said():
+    # a review quotes the end of a reading before its beginning
+    first = "From fairest creatures we desire increase, that thereby beauty's rose might never die."
+    middle = "But as the riper should by time decease, his tender heir might bear his memory."
+    last = "Pity the world, or else this glutton be, to eat the world's due, by the grave and thee."
+    doc = parse_text(f"Books\n\nThe reading ends on its sternest line: “{last}” It opens gently enough: “{first}”")
+    result = align(doc, _transcript(f"{first} {middle} {last}"))
+    quoted = [w for w in result.words if w.char_start >= doc.text.index("“")]
+    assert all(w.spoken for w in quoted if w.text not in ("It", "opens", "gently", "enough:"))
+    said = {w.text: w.start for w in result.words if w.spoken}
+    assert said["“From"] < said["die.”"] < said["“Pity"] < said["thee.”"]  # each quote where it was said
+    assert [u.text for u in result.unscripted] == [middle]
+    order = said_order(result.words)
+    times = [result.words[k].start for k in order if result.words[k].start is not None]
+    assert times == sorted(times)
+
+
+def test_a_passage_found_elsewhere_needs_five_words_in_a_row():
+    said = "The council met on Tuesday to agree the budget for the coming year. The new pool opens in May."
+    doc = parse_text("The new pool opens in May.\n\nThe council met to set a budget, critics said.")
+    result = align(doc, _transcript(said))
+    assert {w.status for w in result.words if w.paragraph == 1} == {"unspoken"}  # "the council met" is three
+    assert said_order(result.words) == list(range(len(result.words)))
+
+
+def test_said_order_is_the_texts_order_for_a_text_said_in_order():
+    doc = parse_text("One two three four. Five six seven eight nine ten.")
+    result = align_words(doc.words, heard("one two three for five six seven nine ten"))
+    assert said_order(result.words) == list(range(len(result.words)))

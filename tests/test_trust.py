@@ -2,6 +2,7 @@
 quotes full of contractions not flagged, changed quotes flagged, and one answer from every output."""
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from aligner.errors import MismatchError
 from aligner.pipeline import Aligned, align_files
 from aligner.quotes import find_quotes
 from aligner.report import WORDING
+from aligner.run import spoken_captions
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
 
@@ -268,6 +270,25 @@ def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_o
     assert any(u.text == "Later the closing line lands hard:" for u in report.unspoken)
     assert report.measures.insertions == 0 and report.measures.wer < 0.1
     assert any(u.end - u.start > 30 and not u.inside for u in report.unscripted)
+
+
+@pytest.mark.slow
+def test_a_review_quoting_the_sonnets_last_line_before_its_first_judges_each_where_it_was_said(tmp_path):
+    """Before, the alignment kept the text's order: the first quote took its place, the ones said before it were
+    left unspoken and only found as *uncertain — listen*, and their words were captioned as the recognizer's."""
+    review = tmp_path / "review.txt"
+    review.write_text("Books\n\nThe reading ends on the sonnet’s sternest line, “Pity the world, or else this glutton "
+                      "be,” and it is the right place to start. It opens gently: “From fairest creatures we desire "
+                      "increase, That thereby beauty’s rose might never die.”\n", encoding="utf-8")
+    aligned = align_files(REAL / "p001.mp3", review)
+    report = check(aligned)
+    assert [q.verdict for q in report.quotes] == ["verbatim", "verbatim"]
+    assert report.quotes[1].end < report.quotes[0].start
+    assert report.measures.wer == 0
+    said, cues = spoken_captions(aligned, report)
+    shown = [w.text for w in said if w.start is not None and w.origin == "published"]
+    assert shown[0] == "“From" and shown[-1] == "be,”"  # in the order they were said
+    assert all(a.end <= b.start for a, b in itertools.pairwise(cues))
 
 
 @pytest.mark.slow
