@@ -423,6 +423,17 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
         beside = beside[:min(breaks, default=len(beside))]
     if not beside:
         return region
+    # as many heard words as published ones, and more only where they sound more like them: a quote taken up
+    # mid-sentence has the speaker's words before it ("a durable peace-net" for the quote's first "that", said
+    # "a durable peace that"), but a published word is often heard as two ("HIMARS" as "high Mars")
+    published = "".join(region.p_tokens)
+
+    def nearest(n: int) -> list[int]:
+        return beside[-n:] if opening else beside[:n]
+
+    n = max(range(min(len(region.p_tokens), len(beside)), len(beside) + 1), key=lambda n: (similarity(
+        published, "".join(t for k in nearest(n) for t in units[k].tokens)), -n))
+    beside = nearest(n)
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
 
 

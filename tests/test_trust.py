@@ -273,6 +273,17 @@ def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_o
 
 
 @pytest.mark.slow
+def test_a_quotes_unheard_first_word_is_compared_with_the_heard_word_most_like_it(tmp_path):
+    """The quote opens at "that" of "a durable peace that ensures…", heard "a durable peace-net ensures…": the
+    speaker's words before the quote are not the quote's, so "that" is compared with "peace-net" alone, not with
+    "a durable peace-net" (whose model score, missing "a durable peace", made any change look certain)."""
+    aligned = aligned_story(tmp_path, "Any peace in Ukraine must be durable, Blinken said, one “that ensures that "
+                            "Russia can’t simply rest and refit its troops.”\n")
+    (difference,) = [d for d in check(aligned).quotes[0].differences if d.published == "“that"]
+    assert difference.heard == "peace-net"
+
+
+@pytest.mark.slow
 def test_a_review_quoting_the_sonnets_last_line_before_its_first_judges_each_where_it_was_said(tmp_path):
     """Before, the alignment kept the text's order: the first quote took its place, the ones said before it were
     left unspoken and only found as *uncertain — listen*, and their words were captioned as the recognizer's."""
