@@ -360,6 +360,9 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
                             not timed and not heard_units and _speech_beside(aligned, region.words[0],
                                                                              region.words[-1]),
                             _unfamiliar(aligned, region.words))
+    if kind == WORDING and not timed and (elsewhere := _said_elsewhere(aligned, region.p_tokens)) is not None:
+        kind, reason = UNCERTAIN, (f"listen: these words were heard at {clock(to_ms(elsewhere))}, apart from the "
+                                   f"words around them: put together from speech said in another order?")
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
@@ -368,6 +371,20 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     return Difference(published, " ".join(u.text for u in heard_units), start, end, char_start, char_end, kind,
                       reason, None if best is None else round(best.margin, 2), None if best is None else best.pieces,
                       probability, round(alike, 3), acoustic, distance, witness)
+
+
+def _said_elsewhere(aligned: Aligned, published: Sequence[str]) -> float | None:
+    """When MIN_ANCHOR or more published words in a row (not by chance) that the alignment left out of a spoken
+    sentence were heard word for word in speech apart from the text, where: a quote that joins two sentences in
+    the other order than they were said."""
+    if len(published) < MIN_ANCHOR:
+        return None
+    for passage in aligned.alignment.unscripted:
+        heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(passage.words))
+        match = difflib.SequenceMatcher(None, published, heard, autojunk=False).find_longest_match()
+        if not passage.inside and match.size >= MIN_ANCHOR:
+            return passage.words[owner[match.b]].start
+    return None
 
 
 def _unfamiliar(aligned: Aligned, published: Sequence[int]) -> str:

@@ -273,6 +273,20 @@ def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_o
 
 
 @pytest.mark.slow
+def test_a_quote_joining_two_sentences_in_the_other_order_is_uncertain_not_a_misquote(tmp_path):
+    """Its second sentence was said a few seconds before its first: compared with the speech after the first, it
+    was a confident NOT VERBATIM with evidence that was not true ("We’ve demonstrated…" against "for Ukraine to
+    defend…")."""
+    aligned = aligned_story(tmp_path, "Blinken: ‘Unity will endure’\n\nThe top U.S. diplomat was upbeat. “I am "
+                            "confident that that will endure for as long as it takes. We’ve demonstrated again our "
+                            "unity of purpose,” Blinken told reporters.\n")
+    quote = check(aligned).quotes[1]
+    assert quote.verdict == "uncertain"
+    (difference,) = [d for d in quote.differences if d.published.startswith("We’ve")]
+    assert "heard at 1:18" in difference.reason
+
+
+@pytest.mark.slow
 def test_a_quotes_unheard_first_word_is_compared_with_the_heard_word_most_like_it(tmp_path):
     """The quote opens at "that" of "a durable peace that ensures…", heard "a durable peace-net ensures…": the
     speaker's words before the quote are not the quote's, so "that" is compared with "peace-net" alone, not with
