@@ -1034,8 +1034,9 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     """The alignment with quotes it left unspoken found in the speech it left unpaired, where they were said out
     of the text's order: a story that quotes the end of a speech before its beginning. The alignment keeps the
     text's order, so each such quote is aligned on its own to each stretch of unpaired speech, and taken where
-    MIN_ANCHOR tokens in a row anchor it (the same evidence that a text belongs to the audio at all), the most
-    firmly anchored first, until none is left. Only whole quotes: the reporter's own words found out of order
+    it is anchored as firmly as a text must be to belong to the audio at all (MIN_ANCHOR tokens in a row, or a
+    chain of MIN_CHAIN: "our unity on purpose and our unity on action"), the most firmly anchored first, until
+    none is left. Only whole quotes: the reporter's own words found out of order
     would be chance ("Secretary of State Antony Blinken" in the presenter's intro), and a quote some of whose
     words were said in order was said there (how its other words were said is for the check to judge)."""
     heard = transcript.words
@@ -1051,7 +1052,8 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
             for h_lo, h_hi in _consecutive(sorted(unpaired)):
                 found = align_words(words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
                                     frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
-                if found.anchors[0] >= MIN_ANCHOR and (best is None or found.anchors > best[-1].anchors):
+                run, chain = found.anchors
+                if (run >= MIN_ANCHOR or chain >= MIN_CHAIN) and (best is None or found.anchors > best[-1].anchors):
                     best = lo, hi, h_lo, h_hi, found
         if best is None:
             break

@@ -457,6 +457,17 @@ def test_quotes_said_out_of_the_texts_order_are_timed_where_they_were_said():
     assert times == sorted(times)
 
 
+def test_a_quote_said_before_the_one_ahead_of_it_is_found_by_a_chain_of_runs_too():
+    # "unity of purpose" heard "unity on purpose" twice: no five words in a row, but a chain of nine
+    said = ("We've demonstrated again our unity on purpose and our unity on action. I am confident that that will "
+            "endure for as long as it takes.")
+    doc = parse_text("He said: “I am confident that that will endure for as long as it takes.” Earlier he had "
+                     "“demonstrated again our unity of purpose and our unity of action.”")
+    result = align(doc, _transcript(said))
+    quoted = [w for w in result.words if w.char_start > doc.text.index("had")]
+    assert all(w.spoken for w in quoted) and quoted[0].start < result.words[2].start
+
+
 def test_a_passage_found_elsewhere_needs_five_words_in_a_row():
     said = "The council met on Tuesday to agree the budget for the coming year. The new pool opens in May."
     doc = parse_text("The new pool opens in May.\n\nThe council met to set a budget, critics said.")
