@@ -176,6 +176,13 @@ def test_the_reporters_words_before_a_quote_are_not_paired_with_what_the_speaker
     assert status["“the"] == "matched" and status["recording"] == "substituted"
 
 
+def sonnet_review(tmp_path, text: str) -> Aligned:
+    """A review written by hand about the real sonnet reading, aligned with it."""
+    review = tmp_path / "review.txt"
+    review.write_text(text, encoding="utf-8")
+    return align_files(REAL / "p001.mp3", review)
+
+
 def aligned_story(tmp_path, text: str) -> Aligned:
     """A story written by hand about the committed broadcast, aligned with it."""
     story = tmp_path / "story.txt"
@@ -245,9 +252,7 @@ def test_a_headline_quoting_a_few_words_of_a_quote_takes_its_verdict(tmp_path):
 
 @pytest.mark.slow
 def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_quotes(tmp_path):
-    review = tmp_path / "review.txt"
-    review.write_text(SONNET_REVIEW, encoding="utf-8")
-    aligned = align_files(REAL / "p001.mp3", review)
+    aligned = sonnet_review(tmp_path, SONNET_REVIEW)
     report = check(aligned)
     (quote,) = report.quotes
     assert quote.spoken and quote.verbatim, quote.differences
@@ -260,11 +265,9 @@ def test_review_quoting_two_lines_of_the_real_sonnet_is_accepted_with_verbatim_q
 def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_only_what_it_quotes(tmp_path):
     """The reporter's "Later the closing line lands hard:" met the reading's "but as the" (its "the" as
     written), and the 38 s of lines between the quotes counted as 82 words inserted: a word error rate of 336%."""
-    review = tmp_path / "review.txt"
-    review.write_text("Books\n\nThe reader takes the opening couplet slowly: “From fairest creatures we desire "
-                      "increase, That thereby beauty’s rose might never die.” Later the closing line lands hard: "
-                      "“To eat the world’s due, by the grave and thee.”\n", encoding="utf-8")
-    aligned = align_files(REAL / "p001.mp3", review)
+    aligned = sonnet_review(tmp_path, "Books\n\nThe reader takes the opening couplet slowly: “From fairest creatures "
+                            "we desire increase, That thereby beauty’s rose might never die.” Later the closing line "
+                            "lands hard: “To eat the world’s due, by the grave and thee.”\n")
     report = check(aligned)
     assert [q.verdict for q in report.quotes] == ["verbatim", "verbatim"]
     assert any(u.text == "Later the closing line lands hard:" for u in report.unspoken)
@@ -301,11 +304,9 @@ def test_a_quotes_unheard_first_word_is_compared_with_the_heard_word_most_like_i
 def test_a_review_quoting_the_sonnets_last_line_before_its_first_judges_each_where_it_was_said(tmp_path):
     """Before, the alignment kept the text's order: the first quote took its place, the ones said before it were
     left unspoken and only found as *uncertain — listen*, and their words were captioned as the recognizer's."""
-    review = tmp_path / "review.txt"
-    review.write_text("Books\n\nThe reading ends on the sonnet’s sternest line, “Pity the world, or else this glutton "
-                      "be,” and it is the right place to start. It opens gently: “From fairest creatures we desire "
-                      "increase, That thereby beauty’s rose might never die.”\n", encoding="utf-8")
-    aligned = align_files(REAL / "p001.mp3", review)
+    aligned = sonnet_review(tmp_path, "Books\n\nThe reading ends on the sonnet’s sternest line, “Pity the world, or "
+                            "else this glutton be,” and it is the right place to start. It opens gently: “From "
+                            "fairest creatures we desire increase, That thereby beauty’s rose might never die.”\n")
     report = check(aligned)
     assert [q.verdict for q in report.quotes] == ["verbatim", "verbatim"]
     assert report.quotes[1].end < report.quotes[0].start
