@@ -139,16 +139,17 @@ FILLERS = {"uh", "um", "er", "erm", "ah", "uhm", "hmm", "mm"}
 
 
 def touches(a0: int, a1: int, b0: int, b1: int, text: str = "") -> bool:
-    """Do two published spans meet? An empty span (a point) meets a span it lies in, or a point next to it or
-    parted from it by fillers only (see FILLERS) in the published `text`."""
+    """Do two published spans meet? An empty span (a point) meets a span it lies in or is parted from by a space
+    only in the published `text` (an insertion before "heir" at the space before it), or a point next to it or
+    parted from it by fillers only (see FILLERS)."""
     if a0 == a1 and b0 == b1:
         between = text[min(a0, b0):max(a0, b0)].split()
         return abs(a0 - b0) <= 1 or bool(between) and all(w.strip(".,;:!?\"'“”‘’—–-").lower() in FILLERS
                                                           for w in between)
-    if a0 == a1:
-        return b0 <= a0 <= b1
-    if b0 == b1:
-        return a0 <= b0 <= a1
+    if a0 == a1 or b0 == b1:
+        point, start, end = (a0, b0, b1) if a0 == a1 else (b0, a0, a1)
+        gap = text[point:start] if point < start else text[end:point]
+        return start <= point <= end or bool(gap) and not gap.strip()
     return a0 < b1 and b0 < a1
 
 

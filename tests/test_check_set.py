@@ -91,3 +91,8 @@ def test_the_bench_labels_a_difference_by_what_it_touches():
         "wording", 0)
     assert bench_check.label(diff("", 5, 5), {**truth, "edits": [{"char_start": 14, "char_end": 14}]}, text) == (
         "recognition", None)  # "the" is no filler
+    text = "/ His heir might"  # "tender" said before "heir", inserted at the space before it
+    assert bench_check.label(diff("heir", 6, 10), {**truth, "edits": [{"char_start": 5, "char_end": 5}]}, text) == (
+        "wording", 0)
+    assert bench_check.label(diff("might", 11, 16), {**truth, "edits": [{"char_start": 5, "char_end": 5}]},
+                             text) == ("recognition", None)
