@@ -415,3 +415,19 @@ def test_a_quote_found_nowhere_with_speech_like_it_in_its_place_is_uncertain(spe
     result = passage_verdict(aligned, [], quote)
     assert result.verdict == verdict
     assert (result.start is not None) == (verdict == "uncertain")
+
+
+@pytest.mark.parametrize("sentence, found", [("we all never great deal.", True), ("it was a long night.", False)])
+def test_a_quote_found_nowhere_with_one_sentence_like_it_beside_it_is_uncertain(sentence, found):
+    # the campaign group thanked at the end of a briefing: "We owe them a great deal" heard "We all never great
+    # deal." among other sentences, too few of whose letters the quote shares as a whole
+    doc = parse_text("The unit reopens in April.\n\n“We owe them a great deal,” she told reporters.")
+    said = (f"the unit reopens in april. my thanks go to the campaign group who never let us forget about this. "
+            f"{sentence} right, i'll stop there and take your questions.")
+    transcript = Transcript(tuple(heard(said)), (), 20.0, "tiny.en", "en")
+    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    [quote] = find_quotes(doc)
+    result = passage_verdict(aligned, [], quote)
+    assert (result.verdict == "uncertain") == found
+    if found:
+        assert [d.heard for d in result.differences] == [sentence]
