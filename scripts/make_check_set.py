@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh26") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh27") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -62,8 +62,11 @@ used, by someone who had not changed the check, reported once in stop 25 and the
 used, by someone who had not changed the check; reported once in stop 25 (counts only) and read in stop 26:
 calibration data now.
 "fresh26" and "real26" were written during stop 27, after every other split (fresh25 and real25 included) had been
-used, by someone who had not changed the check; they have never been used to choose anything (unseen).
-Real cases (splits "real" and "real2" to "real26") put edited published texts on the real recordings; guard
+used, by someone who had not changed the check; reported once in stop 27 (counts only), then read in stop 27:
+calibration data now.
+"fresh27" and "real27" were written during stop 27, after every other split (fresh26 and real26 included) had been
+used or read, by someone who had not changed the check; they have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real27") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -412,20 +415,35 @@ SETTINGS = {
         Setting(Voice("espeak", "en-029+Hugo", 135), Voice("hibari", "us", 1.1775), 90.0, None),
         Setting(Voice("hibari", "gb", 0.7975), Voice("espeak", "en-us-nyc+m8", 140), 15.75, 13.75),
     ),
-    # Written during stop 27, after every split above (fresh25 included) had been used; never used to choose anything
-    # (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants used
-    # before (no "breath" or "klatt" line) on accents no split gave them: Mike on en-us and on en-gb-scotland (left
-    # spare by fresh25), m8 on en-gb-scotland and m7 on en-gb-x-rp. Each changes espeak-ng's output, renders the same
-    # twice (same sha256), and Whisper tiny.en hears one neutral sentence outside the set in it with one word wrong
-    # ("nine" heard as "night" or "I'm"), as in plain en-us at the same rate; m5 and m4 on en-us, m6 and f1 on
-    # en-gb-x-rp, m4 on en-us-nyc and f4 on en-us were heard worse than plain en-us (two to four words wrong), and m8
-    # and m2 on en-029 were garbled, so they are not used. The third setting has the espeak-ng narrator and the neural
-    # quote voice.
+    # Written during stop 27, after every split above (fresh25 included) had been used; reported once in stop 27
+    # (counts only), then read in stop 27: calibration data now. hibari speeds, noise and music levels used by no other
+    # split. The espeak-ng voices put variants used before (no "breath" or "klatt" line) on accents no split gave them:
+    # Mike on en-us and on en-gb-scotland (left spare by fresh25), m8 on en-gb-scotland and m7 on en-gb-x-rp. Each
+    # changes espeak-ng's output, renders the same twice (same sha256), and Whisper tiny.en hears one neutral sentence
+    # outside the set in it with one word wrong ("nine" heard as "night" or "I'm"), as in plain en-us at the same
+    # rate; m5 and m4 on en-us, m6 and f1 on en-gb-x-rp, m4 on en-us-nyc and f4 on en-us were heard worse than plain
+    # en-us (two to four words wrong), and m8 and m2 on en-029 were garbled, so they are not used. The third setting
+    # has the espeak-ng narrator and the neural quote voice.
     "fresh26": (
         Setting(Voice("hibari", "us", 0.8175), Voice("espeak", "en-us+Mike", 135), 91.0, None),
         Setting(Voice("hibari", "gb", 1.0775), Voice("espeak", "en-gb-scotland+m8", 140), 52.75, 47.25),
         Setting(Voice("espeak", "en-gb-x-rp+m7", 135), Voice("hibari", "us", 1.1625), 92.0, None),
         Setting(Voice("hibari", "gb", 0.7875), Voice("espeak", "en-gb-scotland+Mike", 140), 15.25, 12.75),
+    ),
+    # Written during stop 27, after every split above (fresh26 included) had been used or read; never used to choose
+    # anything (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants
+    # used before (no "breath" or "klatt" line) on accents no split gave them: m3 on en-us-nyc (135 wpm) and on
+    # en-gb-x-rp (140), m1 on en-gb-x-rp (135) and m5 on en-us-nyc (135). Each changes espeak-ng's output, renders the
+    # same twice (same sha256), and Whisper tiny.en heard one neutral sentence outside the set in it no worse than in
+    # plain en-us at the same rate (1 to 6 words wrong, "seven" heard as "7" among them, against 6 at 135 and 5 at
+    # 140 for plain en-us); m7 and m6 on en-us-nyc and m3, m1 and m5 on en-gb-scotland were heard worse than plain
+    # en-us (6 to 8 words wrong), so they are not used (m5 on en-gb-x-rp passed too and is left spare). The third
+    # setting has the espeak-ng narrator and the neural quote voice.
+    "fresh27": (
+        Setting(Voice("hibari", "us", 0.8225), Voice("espeak", "en-us-nyc+m3", 135), 93.0, None),
+        Setting(Voice("hibari", "gb", 1.0725), Voice("espeak", "en-gb-x-rp+m3", 140), 53.75, 46.25),
+        Setting(Voice("espeak", "en-gb-x-rp+m1", 135), Voice("hibari", "us", 1.1575), 94.0, None),
+        Setting(Voice("hibari", "gb", 0.7775), Voice("espeak", "en-us-nyc+m5", 135), 14.75, 11.75),
     ),
 }
 SYNTHETIC = tuple(SETTINGS)
@@ -443,11 +461,12 @@ SYNTHETIC = tuple(SETTINGS)
 # (reported once in stop 23, then read); real23 with fresh23 during stop 24
 # (reported once in stop 24, then read); real24 with fresh24 during stop 25
 # (reported once in stop 25, then read); real25 with fresh25 during stop 25
-# (reported once in stop 25, read in stop 26); real26 with fresh26 during stop 27, never used to choose anything
-# (unseen).
+# (reported once in stop 25, read in stop 26); real26 with fresh26 during stop 27
+# (reported once in stop 27, then read in stop 27); real27 with fresh27 during stop 27, never used to choose
+# anything (unseen).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
-        "real22", "real23", "real24", "real25", "real26")
+        "real22", "real23", "real24", "real25", "real26", "real27")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
