@@ -65,7 +65,8 @@ calibration data now.
 used, by someone who had not changed the check; reported once in stop 27 (counts only), then read in stop 27:
 calibration data now.
 "fresh27" and "real27" were written during stop 27, after every other split (fresh26 and real26 included) had been
-used or read, by someone who had not changed the check; they have never been used to choose anything (unseen).
+used or read, by someone who had not changed the check; reported once in stop 27 (counts only, mistakes not read),
+never used to choose anything.
 Real cases (splits "real" and "real2" to "real27") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
