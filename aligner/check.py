@@ -383,10 +383,10 @@ def _said_elsewhere(aligned: Aligned, published: Sequence[str]) -> float | None:
     the other order than they were said."""
     if len(published) < MIN_ANCHOR:
         return None
-    for passage in aligned.alignment.unscripted:
+    for passage in (u for u in aligned.alignment.unscripted if not u.inside):
         heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(passage.words))
         match = difflib.SequenceMatcher(None, published, heard, autojunk=False).find_longest_match()
-        if not passage.inside and match.size >= MIN_ANCHOR:
+        if match.size >= MIN_ANCHOR:
             return passage.words[owner[match.b]].start
     return None
 
