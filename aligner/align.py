@@ -944,7 +944,7 @@ def said_order(words: Sequence[AlignedWord]) -> list[int]:
     (a quote's left-out first word after the reporter's words), or else with the next one.
     Identity for a text said in its own order."""
     timed = [k for k, word in enumerate(words) if word.start is not None]
-    backwards = [b for a, b in itertools.pairwise(timed) if words[b].start < words[a].start - _JITTER]
+    backwards = {b for a, b in itertools.pairwise(timed) if words[b].start < words[a].start - _JITTER}
     if not backwards:
         return list(range(len(words)))
     # pieces of timed words said in the text's order, cut where time runs back and where another piece goes in
