@@ -1035,38 +1035,53 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     of the text's order: a story that quotes the end of a speech before its beginning. The alignment keeps the
     text's order, so each such quote is aligned on its own to each stretch of unpaired speech, and taken where
     it is anchored as firmly as a text must be to belong to the audio at all (MIN_ANCHOR tokens in a row, or a
-    chain of MIN_CHAIN: "our unity on purpose and our unity on action"), the most firmly anchored first, until
-    none is left. Only whole quotes: the reporter's own words found out of order
-    would be chance ("Secretary of State Antony Blinken" in the presenter's intro), and a quote some of whose
-    words were said in order was said there (how its other words were said is for the check to judge)."""
+    chain of MIN_CHAIN: "our unity on purpose and our unity on action"), the most firmly anchored first. Only
+    whole quotes: the reporter's own words found out of order would be chance ("Secretary of State Antony
+    Blinken" in the presenter's intro), and a quote some of whose words were said in order was said there (how
+    its other words were said is for the check to judge)."""
     heard = transcript.words
     index = {id(h): k for k, h in enumerate(heard)}
     unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
     aligned, matched, anchors = list(alignment.words), alignment.matched_tokens, alignment.anchors
     tried: set[int] = set()
-    while True:
-        best = None
+    known: dict[tuple[int, int, int, int], Alignment] = {}  # a stretch no quote was taken from is aligned once
+    while True:  # rounds: each quote's best stretch, then the quotes whose speech is still unpaired, firmest first
+        found_in: list[tuple[Alignment, int, int, int]] = []
         for lo, hi in _unspoken_quotes(aligned, quote_of):
             if lo in tried:
                 continue
+            fits = []
             for h_lo, h_hi in _consecutive(sorted(unpaired)):
-                found = align_words(words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
-                                    frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
+                if (lo, hi, h_lo, h_hi) not in known:
+                    known[lo, hi, h_lo, h_hi] = align_words(
+                        words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
+                        frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
+                found = known[lo, hi, h_lo, h_hi]
                 run, chain = found.anchors
-                if (run >= MIN_ANCHOR or chain >= MIN_CHAIN) and (best is None or found.anchors > best[-1].anchors):
-                    best = lo, hi, h_lo, h_hi, found
-        if best is None:
+                if run >= MIN_ANCHOR or chain >= MIN_CHAIN:
+                    fits.append((found, h_lo, h_hi))
+            if fits:
+                found, h_lo, h_hi = max(fits, key=lambda fit: fit[0].anchors)
+                found_in.append((found, lo, h_lo, h_hi))
+        taken = False
+        for found, lo, h_lo, h_hi in sorted(found_in, key=lambda fit: fit[0].anchors, reverse=True):
+            used = set(range(h_lo, h_hi)) - {index[id(w)] for u in found.unscripted for w in u.words}
+            stretch = [run for run in _consecutive(sorted(unpaired)) if run[0] <= min(used, default=h_lo) < run[1]]
+            if not used <= unpaired or not stretch or max(used, default=h_lo) >= stretch[0][1]:
+                continue  # speech another quote took in this round: the next round aligns this one again
+            tried.add(lo)
+            # no word found here may reach into the paired speech around it
+            t0 = heard[stretch[0][0] - 1].end if stretch[0][0] > 0 else 0.0
+            t1 = heard[stretch[0][1]].start if stretch[0][1] < len(heard) else transcript.duration
+            aligned[lo:lo + len(found.words)] = [
+                w if not w.spoken or t0 - 1e-6 <= w.start <= w.end <= t1 + 1e-6
+                else replace(w, start=None, end=None, status=UNSPOKEN) for w in found.words]
+            unpaired -= used
+            matched += found.matched_tokens
+            anchors = max(anchors, found.anchors)
+            taken = True
+        if not taken:
             break
-        lo, hi, h_lo, h_hi, found = best
-        tried.add(lo)
-        # no word found here may reach into the paired speech around the stretch
-        t0 = heard[h_lo - 1].end if h_lo > 0 else 0.0
-        t1 = heard[h_hi].start if h_hi < len(heard) else transcript.duration
-        aligned[lo:hi] = [w if not w.spoken or t0 - 1e-6 <= w.start <= w.end <= t1 + 1e-6
-                          else replace(w, start=None, end=None, status=UNSPOKEN) for w in found.words]
-        unpaired -= set(range(h_lo, h_hi)) - {index[id(w)] for u in found.unscripted for w in u.words}
-        matched += found.matched_tokens
-        anchors = max(anchors, found.anchors)
     if aligned == list(alignment.words):
         return alignment
     return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
