@@ -151,10 +151,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
     for d in differences:
         if d.kind != WORDING:
             continue  # a recognition error (or an uncertain one) shows the published words
-        first = max(0, bisect.bisect_right(starts, d.char_start) - 1)
-        while first < len(words) and words[first].char_end <= d.char_start:
-            first += 1
-        last = bisect.bisect_left(starts, d.char_end) - 1
+        first, last = _words_of(words, starts, d)
         if first <= last and not any(a <= last and first <= b for a, (b, _) in replaced.items()):
             replaced[first] = (last, d)
     said: list[_Said] = []
@@ -188,6 +185,15 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
     return said
 
 
+def _words_of(words: Sequence[AlignedWord], starts: list[int], d: Difference) -> tuple[int, int]:
+    """The first and last of the published words (`starts`: their char_start) a difference's text overlaps;
+    first > last when it overlaps none."""
+    first = max(0, bisect.bisect_right(starts, d.char_start) - 1)
+    while first < len(words) and words[first].char_end <= d.char_start:
+        first += 1
+    return first, bisect.bisect_left(starts, d.char_end) - 1
+
+
 def _merge(published: list[_Said], heard: list[HeardWord]) -> list[_Said | HeardWord]:
     """Published and unscripted words in time order. Published words without times stay where they are
     in the text, just before the next timed one, so speech said in their place ("your country." for the
@@ -213,10 +219,14 @@ def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said], diff
     name the aligner did not pair), or that the check heard in place of timed published words ("high Mars"
     for "HIMARS"), is that word, heard differently. Heard in place of published words with no time (shown
     nowhere), it is shown as heard."""
+    char_starts = [w.char_start for w in published]
+
+    def timed_in(d: Difference) -> bool:
+        first, last = _words_of(published, char_starts, d)
+        return any(published[k].start is not None for k in range(first, last + 1))
+
     spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]
-                   + [(d.start, d.end) for d in differences if d.published and d.heard and any(
-                       w.start is not None and w.char_end > d.char_start and w.char_start < d.char_end
-                       for w in published)])
+                   + [(d.start, d.end) for d in differences if d.published and d.heard and timed_in(d)])
     starts = [a for a, _ in spans]
     longest = max((b - a for a, b in spans), default=0.0)
     words = []
