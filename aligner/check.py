@@ -19,7 +19,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from .align import (
     SECONDS_PER_CHAR,
     SENTENCE_ENDS,
     UNSPOKEN,
+    Unscripted,
     elided,
     ends_clause,
     said_order,
@@ -383,12 +384,9 @@ def _said_elsewhere(aligned: Aligned, published: Sequence[str]) -> float | None:
     the other order than they were said."""
     if len(published) < MIN_ANCHOR:
         return None
-    for passage in (u for u in aligned.alignment.unscripted if not u.inside):
-        heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(passage.words))
-        match = difflib.SequenceMatcher(None, published, heard, autojunk=False).find_longest_match()
-        if match.size >= MIN_ANCHOR:
-            return passage.words[owner[match.b]].start
-    return None
+    apart = (u for u in aligned.alignment.unscripted if not u.inside)
+    return next((speech.words[owner[match.b]].start for speech, _, owner, _, match in _runs_in(apart, published)
+                 if match.size >= MIN_ANCHOR), None)
 
 
 def _unfamiliar(aligned: Aligned, published: Sequence[int]) -> str:
@@ -571,16 +569,10 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     quoted = list(_said_as(aligned, passage))
     if not quoted:
         return None
-    best = None
-    for speech in aligned.alignment.unscripted:
-        heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(speech.words))
-        matcher = difflib.SequenceMatcher(None, quoted, heard, autojunk=False)
-        match = matcher.find_longest_match()
-        if match.size >= min(MIN_ANCHOR, len(quoted)) and (best is None or match.size > best[0].size):
-            best = match, matcher, speech, heard, owner
-    if best is None:
+    found = [f for f in _runs_in(aligned.alignment.unscripted, quoted) if f[-1].size >= min(MIN_ANCHOR, len(quoted))]
+    if not found:
         return None
-    match, matcher, speech, heard, owner = best
+    speech, heard, owner, matcher, match = max(found, key=lambda f: f[-1].size)
     # the heard stretch the quote's words stand against: from the first to the last matching words near the
     # longest run, stretched by any quoted words beyond them
     slack = len(quoted) // 2 + 2
@@ -592,6 +584,15 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     return _to_listen_to(passage, said, f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the "
                          f"text, {'word for word as published' if exact else 'not word for word'} (not judged by the "
                          f"witnesses)")
+
+
+def _runs_in(passages: Iterable[Unscripted], tokens: Sequence[str]):
+    """Per passage of unscripted speech: the passage, its tokens, the word each token is of, and the matcher of
+    `tokens` against them with its longest run."""
+    for speech in passages:
+        heard, owner = flatten((k, standard_tokens(h.text)) for k, h in enumerate(speech.words))
+        matcher = difflib.SequenceMatcher(None, tokens, heard, autojunk=False)
+        yield speech, heard, owner, matcher, matcher.find_longest_match()
 
 
 def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
