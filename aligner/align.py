@@ -1047,11 +1047,12 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     known: dict[tuple[int, int, int, int], Alignment] = {}  # a stretch no quote was taken from is aligned once
     while True:  # rounds: each quote's best stretch, then the quotes whose speech is still unpaired, firmest first
         found_in: list[tuple[Alignment, int, int, int]] = []
+        stretches = _consecutive(sorted(unpaired))
         for lo, hi in _unspoken_quotes(aligned, quote_of):
             if lo in tried:
                 continue
             fits = []
-            for h_lo, h_hi in _consecutive(sorted(unpaired)):
+            for h_lo, h_hi in stretches:
                 if (lo, hi, h_lo, h_hi) not in known:
                     known[lo, hi, h_lo, h_hi] = align_words(
                         words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
