@@ -7,7 +7,7 @@ change of wording (a substitution, omission, insertion, negation or changed numb
 difference the check reports is the recognizer mishearing. Quotes are verbatim exactly when no edit lies
 inside them. Page lines and the reporter's own words around a quote are published and never spoken.
 
-Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh27") are read by hibari
+Synthesized cases (splits "calibration", "test", "holdout", "fresh" and "fresh2" to "fresh28") are read by hibari
 (neural, the only voice that ships in its wheel, with American or British spelling-to-sound rules and several speeds)
 and espeak-ng voices, over room noise and sometimes a music bed, with the helpers of scripts/make_broadcast.py.
 The splits share no sentence and no voice setting: each split draws from its own list below. The test and
@@ -65,9 +65,11 @@ calibration data now.
 used, by someone who had not changed the check; reported once in stop 27 (counts only), then read in stop 27:
 calibration data now.
 "fresh27" and "real27" were written during stop 27, after every other split (fresh26 and real26 included) had been
-used or read, by someone who had not changed the check; reported once in stop 27 (counts only, mistakes not read),
-never used to choose anything.
-Real cases (splits "real" and "real2" to "real27") put edited published texts on the real recordings; guard
+used or read, by someone who had not changed the check; reported once in stop 27 (counts only), then read in stop
+28: calibration data now.
+"fresh28" and "real28" were written during stop 28, after every other split (fresh27 and real27 included) had been
+used or read, by someone who had not changed the check; they have never been used to choose anything (unseen).
+Real cases (splits "real" and "real2" to "real28") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
 
@@ -431,20 +433,36 @@ SETTINGS = {
         Setting(Voice("espeak", "en-gb-x-rp+m7", 135), Voice("hibari", "us", 1.1625), 92.0, None),
         Setting(Voice("hibari", "gb", 0.7875), Voice("espeak", "en-gb-scotland+Mike", 140), 15.25, 12.75),
     ),
-    # Written during stop 27, after every split above (fresh26 included) had been used or read; never used to choose
-    # anything (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants
-    # used before (no "breath" or "klatt" line) on accents no split gave them: m3 on en-us-nyc (135 wpm) and on
-    # en-gb-x-rp (140), m1 on en-gb-x-rp (135) and m5 on en-us-nyc (135). Each changes espeak-ng's output, renders the
-    # same twice (same sha256), and Whisper tiny.en heard one neutral sentence outside the set in it no worse than in
-    # plain en-us at the same rate (1 to 6 words wrong, "seven" heard as "7" among them, against 6 at 135 and 5 at
-    # 140 for plain en-us); m7 and m6 on en-us-nyc and m3, m1 and m5 on en-gb-scotland were heard worse than plain
-    # en-us (6 to 8 words wrong), so they are not used (m5 on en-gb-x-rp passed too and is left spare). The third
-    # setting has the espeak-ng narrator and the neural quote voice.
+    # Written during stop 27, after every split above (fresh26 included) had been used or read; reported once in stop 27
+    # (counts only), then read in stop 28: calibration data now. hibari speeds, noise and music levels used by no other
+    # split. The espeak-ng voices put variants used before (no "breath" or "klatt" line) on accents no split gave them:
+    # m3 on en-us-nyc (135 wpm) and on en-gb-x-rp (140), m1 on en-gb-x-rp (135) and m5 on en-us-nyc (135). Each changes
+    # espeak-ng's output, renders the same twice (same sha256), and Whisper tiny.en heard one neutral sentence outside
+    # the set in it no worse than in plain en-us at the same rate (1 to 6 words wrong, "seven" heard as "7" among them,
+    # against 6 at 135 and 5 at 140 for plain en-us); m7 and m6 on en-us-nyc and m3, m1 and m5 on en-gb-scotland were
+    # heard worse than plain en-us (6 to 8 words wrong), so they are not used (m5 on en-gb-x-rp passed too and is left
+    # spare). The third setting has the espeak-ng narrator and the neural quote voice.
     "fresh27": (
         Setting(Voice("hibari", "us", 0.8225), Voice("espeak", "en-us-nyc+m3", 135), 93.0, None),
         Setting(Voice("hibari", "gb", 1.0725), Voice("espeak", "en-gb-x-rp+m3", 140), 53.75, 46.25),
         Setting(Voice("espeak", "en-gb-x-rp+m1", 135), Voice("hibari", "us", 1.1575), 94.0, None),
         Setting(Voice("hibari", "gb", 0.7775), Voice("espeak", "en-us-nyc+m5", 135), 14.75, 11.75),
+    ),
+    # Written during stop 28, after every split above (fresh27 included) had been used or read; never used to choose
+    # anything (unseen). hibari speeds, noise and music levels used by no other split. The espeak-ng voices put variants
+    # used before (no "breath" or "klatt" line) on accents no split gave them: robert on en-us (135 wpm), m8 on en-us
+    # (140), m6 on en-gb-scotland (140) and m5 on en-gb-x-rp (140, left spare by fresh27). Each changes espeak-ng's
+    # output, renders the same twice (same sha256), and Whisper tiny.en heard one neutral sentence outside the set in
+    # it no worse than in plain en-us at the same rate (1 or 2 words wrong of 21, against 2 at 135 and 3 at 140 for
+    # plain en-us); Michael, norbert, Denis and Gene2 on en-gb-x-rp, paul on en-us and m4 on en-gb-scotland were heard
+    # worse than plain en-us (4 to 7 words wrong), so they are not used (m2 on en-us, pedro on en-gb-x-rp, Gene on
+    # en-us and max on en-us-nyc passed too and are left spare). The third setting has the espeak-ng narrator and the
+    # neural quote voice.
+    "fresh28": (
+        Setting(Voice("hibari", "us", 0.8275), Voice("espeak", "en-us+robert", 135), 95.0, None),
+        Setting(Voice("hibari", "gb", 1.0675), Voice("espeak", "en-us+m8", 140), 54.75, 45.25),
+        Setting(Voice("espeak", "en-gb-scotland+m6", 140), Voice("hibari", "us", 1.1525), 96.0, None),
+        Setting(Voice("hibari", "gb", 0.7725), Voice("espeak", "en-gb-x-rp+m5", 140), 13.25, 10.75),
     ),
 }
 SYNTHETIC = tuple(SETTINGS)
@@ -463,14 +481,18 @@ SYNTHETIC = tuple(SETTINGS)
 # (reported once in stop 24, then read); real24 with fresh24 during stop 25
 # (reported once in stop 25, then read); real25 with fresh25 during stop 25
 # (reported once in stop 25, read in stop 26); real26 with fresh26 during stop 27
-# (reported once in stop 27, then read in stop 27); real27 with fresh27 during stop 27, never used to choose
+# (reported once in stop 27, then read in stop 27); real27 with fresh27 during stop 27
+# (reported once in stop 27, then read in stop 28); real28 with fresh28 during stop 28, never used to choose
 # anything (unseen).
 REAL = ("real", "real2", "real3", "real4", "real5", "real6", "real7", "real8", "real9", "real10", "real11", "real12",
         "real13", "real14", "real15", "real16", "real17", "real18", "real19", "real20", "real21",
-        "real22", "real23", "real24", "real25", "real26", "real27")
+        "real22", "real23", "real24", "real25", "real26", "real27", "real28")
 
 _HEADER = re.compile(r"^== (\S+)((?: \S+=\S+)*)\s*$")
 _MARK = re.compile(r"\[\[([^|\]]*)\|([^\]]*)\]\]|\{\{([^}]*)\}\}")
+# A paragraph published out of the order it was said in: "^NAME TEXT" where it is said, "^NAME" where it is published.
+_PLACE = re.compile(r"\^(\w+)")
+_MOVED = re.compile(r"\^(\w+) (.+)")
 # As aligner.quotes finds them, including a paragraph of a quote that goes on into the next paragraph (the newsroom
 # convention: no closing mark at its end, an opening one at the start of the next).
 _QUOTED = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|“([^“”\n]+)$(?=\n\s*“)", re.MULTILINE)
@@ -572,7 +594,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def compile_spec(spec: Spec) -> Compiled:
     published, spoken = "", ""
     edits, unspoken, unscripted = [], [], []
+    starts: list[tuple[str | None, str | None, int]] = []  # per line, in the order said: (^place, ^label, start)
     for line in spec.lines:
+        place, moved = _PLACE.fullmatch(line), _MOVED.fullmatch(line)
+        starts.append((place and place.group(1), moved and moved.group(1), len(published)))
+        if place:
+            continue
+        if moved:
+            line = moved.group(2)
+            if line.startswith(("page:", "+", "-")):
+                sys.exit(f"make_check_set: {spec.name}: only a paragraph both said and published can be moved")
         if line.startswith("page:"):
             text = line[len("page:"):].strip()
             unspoken.append((len(published), len(published) + len(text), "page"))
@@ -615,7 +646,34 @@ def compile_spec(spec: Spec) -> Compiled:
                 spoken += "”"  # closed in the script only, so that the quote voice reads all of it
             spoken += "\n"
         published += "\n\n"
+    if any(place or label for place, label, _ in starts):
+        published, where = _in_published_order(spec, starts, published)
+        edits = [Edit(where(e.p0), where(e.p0) + e.p1 - e.p0, e.s0, e.s1, e.published, e.said, e.kind) for e in edits]
+        unspoken = [(where(a), where(a) + b - a, kind) for a, b, kind in unspoken]
+        unscripted = [(s0, s1, where(anchor)) for s0, s1, anchor in unscripted]
     return Compiled(published.rstrip("\n") + "\n", spoken, edits, unspoken, unscripted)
+
+
+def _in_published_order(spec: Spec, starts, published: str):
+    """The published text with each "^NAME TEXT" paragraph moved to its "^NAME" line (a quote given out of the
+    order it was said in), and the map from an offset in the text in the order said to one in the moved text."""
+    ends = [start for _, _, start in starts[1:]] + [len(published)]
+    spans = [(place, label, start, end) for (place, label, start), end in zip(starts, ends, strict=True)]
+    labels = [label for _, label, _, _ in spans if label]
+    moved = {label: (a, b) for _, label, a, b in spans if label}
+    places = [place for place, _, _, _ in spans if place]
+    if sorted(places) != sorted(labels) or len(set(labels)) != len(labels):
+        sys.exit(f"make_check_set: {spec.name}: each ^NAME paragraph needs one ^NAME line where it is published")
+    order = [moved[place] if place else (a, b) for place, label, a, b in spans if not label]
+    text, shifts = "", []
+    for a, b in order:
+        shifts.append((a, b, len(text) - a))
+        text += published[a:b]
+
+    def where(offset: int) -> int:
+        return offset + next((shift for a, b, shift in shifts if a <= offset < b), len(text) - len(published))
+
+    return text, where
 
 
 def find_quotes(published: str) -> list[tuple[int, int]]:
