@@ -663,7 +663,11 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
     reading, whose "Later the" was paired with the "but as the" of the lines the review left out. A quotation
     keeps its one look-alike word: a quote said and misheard beyond recognition is not a quote never said
     (judged apart from their sentence, two such quotes of the used splits of the check set were reported never
-    said, one as a confident wrong accusation).
+    said, one as a confident wrong accusation). Nor were the reporter's words beside a quote when fewer than half
+    of them were paired, and none as written: the end of "…, told the gathering he had been “eleven years old…”"
+    paired with the speaker's "and most pupils, I was" before the quote, while the rest of the clause went
+    unheard (a clause read out and misheard, "said Sheriff Ana Villanueva." heard "Said sheriff on a river.", is
+    paired whole).
 
     Nor was a reporter's sentence of which less than half was heard as written, in heard sentences of which it
     holds less than half: both sides are mostly other words, and what they share is a paraphrase's echo of the
@@ -680,7 +684,9 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
         if len(members) >= _LONE_SENTENCE and len(heard_here) == 1 and len(words[heard_here[0]].text) <= 4:
             chance = [heard_here[0]]
         elif (len(reporters) >= 2 and len(heard_reporters) == 1 and inexact[heard_reporters[0]]
-              or len(reporters) < len(members) and _short_words_only(words, heard_reporters, inexact)):
+              or len(reporters) < len(members) and (_short_words_only(words, heard_reporters, inexact)
+                                                    or 0 < 2 * len(heard_reporters) < len(reporters)
+                                                    and all(inexact[k] for k in heard_reporters))):
             chance = heard_reporters
         elif len(reporters) == len(members) >= _LONE_SENTENCE and 2 * sum(
                 not inexact[k] for k in heard_here) < len(members) and (

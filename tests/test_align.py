@@ -480,3 +480,15 @@ def test_said_order_is_the_texts_order_for_a_text_said_in_order():
     doc = parse_text("One two three four. Five six seven eight nine ten.")
     result = align_words(doc.words, heard("one two three for five six seven nine ten"))
     assert said_order(result.words) == list(range(len(result.words)))
+
+
+def test_reporters_words_paired_with_the_speech_before_a_quote_only_for_looking_alike_were_not_said():
+    published = ("Wiremu Pohatu, the principal of Kaiti Hill School in Gisborne, told the gathering he had been "
+                 "“eleven years old and still in short trousers, and I thought fifty years meant forever.”")
+    said = ("good morning everyone I was well and most pupils I was eleven years old and still in short trousers "
+            "and I thought fifty years meant forever")
+    result = align(parse_text(published), Transcript(tuple(heard(said)), (), 12.0, "tiny.en", "en"))
+    words = by_text(result)
+    assert words["had"].status == words["been"].status == "unspoken"
+    assert words["“eleven"].status == "matched"
+    assert "pupils I was" in " ".join(u.text for u in result.unscripted)
