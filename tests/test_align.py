@@ -277,16 +277,22 @@ def test_unrelated_text_is_refused():
 @pytest.mark.parametrize("published, heard_text, anchors", [
     # a quote of the real sonnet reading, misheard in its middle: no run of five, a chain of 4 + 4
     ("A review: “Within thine own bud buriest thy content, / And tender churl mak’st waste in niggarding:”",
-     "within thine own bud barreest thy content and tender churro makes waste in niggarding", (4, 8)),
+     "within thine own bud barreest thy content and tender churro makes waste in niggarding", (4, 8, 0)),
     # a famous line misquoted in a short pull quote: 3 + 4
     ("The line worth remembering: “ask what you should do for your country.”",
-     "ask what you can do for your country", (4, 7)),
+     "ask what you can do for your country", (4, 7, 7)),
     ("The line worth remembering: “ask what you should do for your country.”", "ask what you can", None),
     # the real sonnet reading quoted with a word left out, "when" heard as "and": 4 + 1 + 2
     ("Shakespeare promised the old: “And see thy blood when thou feel’st it cold.”",
-     "and see thy blood warm and thou it cold", (4, 7)),
+     "and see thy blood warm and thou it cold", (4, 7, 7)),
     ("Shakespeare promised the old: “And see thy blood when thou feel’st it cold.”",
      "and see thy blood warm and thou", None),  # 4 + 1: no more than chance gives
+    # the real sonnet reading quoted whole in one line, with a word it never said: 4 + 2, the whole quotation
+    ("The charge comes in one line: “Making a famine where such abundance lies,”",
+     "making a famine where abundance lies thy self thy foe", (4, 6, 6)),
+    # the same six words in a chain, but not the whole quotation: no more than chance gives
+    ("The charge comes in one line: “Making a famine where such abundance lies, thy self thy friend, to cruel.”",
+     "making a famine where abundance lies", None),
 ])
 def test_a_text_is_anchored_by_five_words_in_a_row_or_a_chain_of_seven(published, heard_text, anchors):
     transcript = Transcript(tuple(heard(heard_text)), (), 8.0, "tiny.en", "en")

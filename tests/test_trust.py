@@ -318,6 +318,18 @@ def test_a_review_quoting_the_sonnets_last_line_before_its_first_judges_each_whe
 
 
 @pytest.mark.slow
+def test_a_review_quoting_one_line_of_the_real_sonnet_with_a_word_changed_is_accepted_and_flagged(tmp_path):
+    """Its only quote, "Making a famine where plenty lies", holds four words in a row and five in a chain: less
+    than a text needs by chance alone, but the chain is the whole quotation. Before, the text was refused."""
+    aligned = sonnet_review(tmp_path, "Books\n\nThe charge against the young man comes in one line: “Making a famine "
+                            "where plenty lies,”\n")
+    assert aligned.alignment.anchors == (4, 5, 5)
+    (quote,) = check(aligned).quotes
+    assert quote.verdict == "not verbatim"
+    assert [(d.published, d.heard) for d in quote.differences] == [("plenty", "abundance")]
+
+
+@pytest.mark.slow
 def test_verse_lines_quoted_without_marks_are_found_between_the_reporters_words(tmp_path):
     """Lines of the reading set as verse, without quotation marks or end punctuation, like page lines: the
     reporter's "and the hall was silent…" met the reading's "and" by chance, and before, that left the verse no
