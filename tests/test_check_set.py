@@ -36,6 +36,17 @@ def test_a_quote_is_verbatim_exactly_when_no_edit_is_inside(spec):
         assert quote["verbatim"] == (not inside)
 
 
+def test_a_paragraph_said_last_is_published_where_its_mark_stands():
+    """A quote given out of the order it was said in: "^NAME TEXT" is said where it stands, published at "^NAME"."""
+    spec = mcs.Spec("moved", {"split": "fresh28"}, ["page: Headline", "^late", "First said, “we [[did|did not]] go.”",
+                                                    "^late “Said last, with a [[red|blue]] door.”"])
+    compiled = mcs.compile_spec(spec)
+    assert compiled.published == "Headline\n\n“Said last, with a red door.”\n\nFirst said, “we did go.”\n"
+    assert compiled.spoken == "First said, “we did not go.”\n“Said last, with a blue door.”\n"
+    assert [(compiled.published[e.p0:e.p1], compiled.spoken[e.s0:e.s1]) for e in compiled.edits] == [
+        ("did", "did not"), ("red", "blue")]
+
+
 def test_edit_kinds_are_read_off_the_words():
     assert mcs.edit_kind("fifteen", "fifty") == "number"
     assert mcs.edit_kind("2,500", "1,500") == "number"
