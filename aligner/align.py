@@ -972,13 +972,20 @@ def said_order(words: Sequence[AlignedWord]) -> list[int]:
     backwards = {b for a, b in itertools.pairwise(timed) if words[b].start < words[a].start - _JITTER}
     if not backwards:
         return list(range(len(words)))
-    # pieces of timed words said in the text's order, cut where time runs back and where another piece goes in
-    firsts = [words[timed[0]].start, *(words[b].start for b in backwards)]
-    piece_of, piece = {timed[0]: 0}, 0
-    for a, b in itertools.pairwise(timed):
-        if b in backwards or any(words[a].start < t <= words[b].start for t in firsts):
-            piece += 1
-        piece_of[b] = piece
+    # pieces of timed words said in the text's order, cut where time runs back and where another piece goes in;
+    # a cut makes a new piece, which may go in between two words of yet another one (a quote said between two the
+    # text gives in order, published before both): cut again until no piece starts inside another
+    firsts = {words[timed[0]].start, *(words[b].start for b in backwards)}
+    while True:
+        piece_of, piece, starts = {timed[0]: 0}, 0, {words[timed[0]].start}
+        for a, b in itertools.pairwise(timed):
+            if b in backwards or any(words[a].start < t <= words[b].start for t in firsts):
+                piece += 1
+                starts.add(words[b].start)
+            piece_of[b] = piece
+        if starts <= firsts:
+            break
+        firsts |= starts
     unspoken = list(itertools.accumulate((w.status == UNSPOKEN for w in words), initial=0))  # before each word
     for k in range(len(words)):
         if k not in piece_of:

@@ -482,6 +482,17 @@ def test_a_passage_found_elsewhere_needs_five_words_in_a_row():
     assert said_order(result.words) == list(range(len(result.words)))
 
 
+def test_a_quote_said_between_two_the_text_gives_in_order_comes_between_them_in_the_order_said():
+    # fresh28's mill story: the second quote published was said between the third and the fourth
+    first, second = "the wheel turns slower than a bicycle.", "we are grinding oats on saturdays for now."
+    third, fourth = "each stone weighs about a tonne.", "the best part is the smell of the oats."
+    doc = parse_text(f"“{first}” “{second}” “{third}” “{fourth}”")
+    result = align(doc, _transcript(f"{first} {third} some words between {second} and more words {fourth}"))
+    order = said_order(result.words)
+    times = [result.words[k].start for k in order if result.words[k].start is not None]
+    assert times == sorted(times) and len(times) == len(doc.words)
+
+
 def test_said_order_is_the_texts_order_for_a_text_said_in_order():
     doc = parse_text("One two three four. Five six seven eight nine ten.")
     result = align_words(doc.words, heard("one two three for five six seven nine ten"))
