@@ -330,7 +330,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     regions = [r for r in regions if r.words or not set(r.units) <= beside]
 
     fits, second, acoustic, scored_by = _score(aligned, units, regions, options, transcribe_options)
-    differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k])
+    differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k], openings)
                    for k, region in enumerate(regions)]
     return Report(str(aligned.audio_path), aligned.transcript.duration, measures, tuple(_unspoken(aligned)),
                   aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences, quotes)),
@@ -338,8 +338,14 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
                   sum(w.status == OMITTED for w in words))
 
 
+# An article alone opening a quote, unheard: on the check set's used splits and fresh28 (stop 28), all 6 such
+# differences were the recognizer missing the first word of the quote's voice ("“The children…" heard
+# "Children…"), and 4 of them were confident wording verdicts, the phonetic aligner finding no room for it.
+_ARTICLES = {("the",), ("a",), ("an",)}
+
+
 def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit | None,
-                second: Fit | None, acoustic: float | None) -> Difference:
+                second: Fit | None, acoustic: float | None, openings: set[int]) -> Difference:
     words = aligned.alignment.words
     heard_units = [units[k] for k in region.units]
     if region.words:
@@ -369,6 +375,10 @@ def _difference(aligned: Aligned, units: list[_Unit], region: _Region, fit: Fit 
     if kind == WORDING and not timed and (elsewhere := _said_elsewhere(aligned, region.p_tokens)) is not None:
         kind, reason = UNCERTAIN, (f"listen: these words were heard at {clock(to_ms(elsewhere))}, apart from the "
                                    f"words around them: put together from speech said in another order?")
+    if kind == WORDING and not heard_units and region.words[0] in openings and region.p_tokens in _ARTICLES:
+        kind, reason = UNCERTAIN, ("listen: the article that opens the quote was not recognized, and neither "
+                                   "witness can be trusted there: the recognizer often drops the first short word "
+                                   "of a new voice, and the phonetic aligner cannot tell a reduced \"the\" from none")
     alike = similarity("".join(region.p_tokens), "".join(region.h_tokens)) if region.p_tokens and region.h_tokens \
         else 0.0
     best = second or fit
@@ -434,10 +444,11 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
               and there.start - 1e-6 <= unit.start and unit.end <= there.end + 1e-6]
     count = len(region.p_tokens) + _MAX_EXTRA_UNITS
     beside = beside[-count:] if opening else beside[:count]
-    # published words that begin or end a sentence were said in the heard sentence beside them, not in the one
-    # before or after it ("…is probably fine.” against "…probably good. Alright, thanks.": "good." alone)
+    # published words that begin or end a sentence (or open a quote) were said in the heard sentence beside them,
+    # not in the one before or after it ("…is probably fine.” against "…probably good. Alright, thanks.": "good."
+    # alone; a quote's first "The", heard "A", after a reporter's "she said:" and the speaker's own "not ten past.")
     breaks = [n + 1 for n, k in enumerate(beside[:-1]) if ends_clause(units[k].text, SENTENCE_ENDS)]
-    if opening and (first == 0 or ends_clause(words[first - 1].text, SENTENCE_ENDS)):
+    if opening and (first == 0 or first in openings or ends_clause(words[first - 1].text, SENTENCE_ENDS)):
         beside = beside[max(breaks, default=0):]
     elif not opening and ends_clause(words[region.words[-1]].text, SENTENCE_ENDS):
         beside = beside[:min(breaks, default=len(beside))]
