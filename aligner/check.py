@@ -773,9 +773,10 @@ def _fit(published, heard) -> Fit:
 def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options: CheckOptions,
            transcribe_options: TranscribeOptions):
     """Fits per region from the recognizer's model and from the second model (None where not scored), and the
-    phonetic witness's judgement. The witness works while the models score: its windows are aligned in helper
-    processes (pocketsphinx holds the interpreter lock; CTranslate2 lets go of it), and the results are the same
-    either way. On media/ the check took 2.2 s instead of 2.7 s (scripts/bench_timing.py measures whole runs)."""
+    phonetic witness's judgement. The witness works in a thread while the models score: CTranslate2 lets go of
+    the interpreter lock while it computes, and pocketsphinx aligns in the helper processes (on a recording of
+    30 s or more, else in that thread). Each result is the same either way. On media/ the check took 2.2 s
+    instead of 2.7 s (scripts/bench_timing.py measures whole runs)."""
     fits: list[Fit | None] = [None] * len(regions)
     second: list[Fit | None] = [None] * len(regions)
     acoustic: list[float | None] = [None] * len(regions)
