@@ -626,11 +626,14 @@ def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None
     # or one sentence of that speech ("We owe them a great deal" heard "We all never great deal." among others)
     ends = [k + 1 for k, h in enumerate(heard) if ends_clause(h.text, SENTENCE_ENDS)]
     sentences = [heard[a:b] for a, b in itertools.pairwise([0, *ends, len(heard)]) if b > a]
+    if len(sentences) < 2:
+        return None
     best = max(sentences, key=alike)
-    if len(sentences) < 2 or alike(best) < _SENTENCE_LIKE_IT:
+    closest = alike(best)
+    if closest < _SENTENCE_LIKE_IT:
         return None
     return _to_listen_to(passage, best, f"listen: not recognized, but a sentence that sounds like it (similarity "
-                         f"{alike(best):.2f}) was heard where it belongs (not judged by the witnesses)")
+                         f"{closest:.2f}) was heard where it belongs (not judged by the witnesses)")
 
 
 def _to_listen_to(passage: Quote, heard: Sequence[HeardWord], reason: str) -> QuoteVerdict:
