@@ -290,6 +290,12 @@ def test_unrelated_text_is_refused():
     # the real sonnet reading quoted whole in one line, with a word it never said: 4 + 2, the whole quotation
     ("The charge comes in one line: “Making a famine where such abundance lies,”",
      "making a famine where abundance lies thy self thy foe", (4, 6, 6)),
+    # a spoken list quoted with a word the speaker never said, its first word misheard ("here are"): the chain
+    # runs from the quotation's second token to its last, 2 + 4 (real29, calibration)
+    ("Near the end comes the list: “here’s some more new words: words, words, words.”",
+     "and here are some more words words words words and that should be all", (4, 6, 6)),
+    ("Near the end comes the list: “well then, here’s some more new words: words, words, words.”",
+     "and here are some more words words words words and that should be all", None),
     # the same six words in a chain, but not the whole quotation: no more than chance gives
     ("The charge comes in one line: “Making a famine where such abundance lies, thy self thy friend, to cruel.”",
      "making a famine where abundance lies", None),
