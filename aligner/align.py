@@ -560,10 +560,12 @@ def _anchors(links: Sequence[_Link], p_quote: Sequence[int | None]) -> tuple[int
     run = chain = longest_run = longest_chain = longest_quoted = 0
     previous = None
     first = 0  # the first published token of the chain
-    bounds: dict[int, list[int]] = {}  # each quotation's first token and the token after its last
+    opens_at: dict[int, int] = {}  # each quotation's first token
+    ends_at: dict[int, int] = {}  # and the token after its last
     for t, quote in enumerate(p_quote):
         if quote is not None:
-            bounds.setdefault(quote, [t, t])[1] = t + 1
+            opens_at.setdefault(quote, t)
+            ends_at[quote] = t + 1
     for link in (link for link in links if link.exact):
         size = link.p1 - link.p0
         if previous is not None and link.p0 == previous.p1 and link.h0 == previous.h1:
@@ -574,8 +576,8 @@ def _anchors(links: Sequence[_Link], p_quote: Sequence[int | None]) -> tuple[int
             run, chain, first = size, size, link.p0
         longest_run, longest_chain = max(longest_run, run), max(longest_chain, chain)
         quote = p_quote[first]
-        if (quote is not None and p_quote[link.p1 - 1] == quote and first - bounds[quote][0] <= _CHAIN_GAP
-                and bounds[quote][1] - link.p1 <= _CHAIN_GAP):
+        if (quote is not None and p_quote[link.p1 - 1] == quote and first - opens_at[quote] <= _CHAIN_GAP
+                and ends_at[quote] - link.p1 <= _CHAIN_GAP):
             longest_quoted = max(longest_quoted, chain)
         previous = link
     return longest_run, longest_chain, longest_quoted
