@@ -22,7 +22,7 @@ from .errors import MismatchError
 from .measures import is_hesitation, standard_tokens
 from .normalize import flatten, priced_in_a_row, word_keys
 from .quotes import find_quotes
-from .text import Document, editorial_words
+from .text import Document, editorial_words, ends_sentence
 from .transcribe import HeardWord, Transcript
 
 MATCHED, SUBSTITUTED, INTERPOLATED, UNSPOKEN, OMITTED = "matched", "substituted", "interpolated", "unspoken", "omitted"
@@ -469,6 +469,7 @@ def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int
 
 def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequence[str],
                      p_quote: Sequence[int | None], opens: Sequence[bool], h_opens: Sequence[bool],
+                     joined: Sequence[bool], h_starts: Sequence[bool],
                      sounds_said: Callable[[_Link], bool] | None = None) -> list[_Link]:
     """Between two aligned stretches, a few published and a few heard tokens that did not pair up are
     the same words said differently: pair them as one substitution so they share its time. Where the
@@ -479,7 +480,13 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
     Sheriff Ana Villanueva" between two quotations, heard as "Said sheriff on a river", is. A longer gap gives
     only a piece of a sentence that goes on from (or into) an aligned stretch, paired with a heard sentence
     that sounds like it (see _sounding_piece); so does the gap before the first aligned stretch and after the
-    last one, where whatever else was heard is speech around the text (an intro, an outro), not its words."""
+    last one, where whatever else was heard is speech around the text (an intro, an outro), not its words.
+    A gap that begins a sentence (`opens`) the stretch after it goes on with, in the same clause (`joined`), is
+    paired only with the heard words after the last heard sentence end in it (`h_starts`): a speaker does not end a
+    sentence inside its first words, and what was said before that end is speech never published (a quote's "The
+    first float is on the house", heard "Well, that's enough for me. First float is on the house": "The" is not
+    "Well, that's enough for me."). Where the published clause ends with the gap, a heard sentence end there is the
+    recognizer's punctuation (“We will be charging a fine,” said…, heard "…charged at five. Said…")."""
     n_p, n_h = len(p_tokens), len(h_tokens)
 
     def gap(p0: int, p1: int, h0: int, h1: int, between: bool = True) -> list[_Link]:
@@ -496,6 +503,10 @@ def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequ
             if piece.p0 == p0:
                 return [piece, *gap(piece.p1, p1, piece.h1, h1, between)]
             return [*gap(p0, piece.p0, h0, piece.h0, between), piece]
+        if opens[p0] and joined[p1]:
+            h0 = max(t for t in range(h0, h1 + 1) if t == h0 or h_starts[t])
+            if h0 == h1:
+                return []
         before, after = p_quote[p0 - 1], p_quote[p1]
         alike = similarity("".join(p_tokens[p0:p1]), "".join(h_tokens[h0:h1])) >= SOUND_FLOOR
         if not alike and any(p_quote[t] != before or p_quote[t] != after for t in range(p0, p1)):
@@ -627,7 +638,12 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
         said = sorted({h_word[t] for t in range(piece.h0, piece.h1)})
         return said_as_heard([words[k].text for k in published], [heard[k] for k in said])
 
-    links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens,
+    joined = [t > 0 and not opens[t] and (p_word[t] == p_word[t - 1] or not ends_clause(words[p_word[t - 1]].text))
+              for t in range(len(p_tokens))]  # no clause ends before token t
+    said_ends = [ends_sentence(word.text, heard[k + 1].text if k + 1 < len(heard) else None)
+                 for k, word in enumerate(heard)]  # by orthography alone: "R." is an initial, a pause no full stop
+    h_starts = [t > 0 and h_word[t] != h_word[t - 1] and said_ends[h_word[t - 1]] for t in range(len(h_tokens))]
+    links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens, joined, h_starts,
                              sounds_said if said_as_heard is not None else None)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
 
@@ -774,7 +790,12 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
         return
     free = []  # unpaired heard words, the nearest to the anchor first
     h, step = (max(heard_of[anchor]) + 1, 1) if after else (min(heard_of[anchor]) - 1, -1)
+    opens_sentence = k == 0 or words[k - 1].sentence != words[k].sentence
+    runs_on = not ends_clause(words[end - 1].text)  # into the anchor after them, in one clause
     while 0 <= h < len(heard) and h not in used_heard and len(free) < end - k + 2:
+        if (not after and opens_sentence and (free or runs_on)
+                and ends_sentence(heard[h].text, heard[h + 1].text if h + 1 < len(heard) else None)):
+            break  # a sentence's first words were not said before a heard sentence ended (see _pair_rewordings)
         free.append(h)
         h += step
     said = ["".join(standard_tokens(heard[i].text)) for i in free]

@@ -84,7 +84,9 @@ def editorial_words(document: Document) -> frozenset[int]:
     return frozenset(k for k, at in firsts if any(a < at < b for a, b in spans))
 
 
-def _ends_sentence(word: str, next_word: str | None) -> bool:
+def ends_sentence(word: str, next_word: str | None) -> bool:
+    """Does a word (published or heard) end a sentence, given the word after it: not after an abbreviation or an
+    initial ("Dr.", "R."), nor before a word in lower case."""
     if not _SENTENCE_END.search(word):
         return False
     if next_word is None:
@@ -114,7 +116,7 @@ def parse_text(text: str) -> Document:
     sentence = 0
     keys = priced_in_a_row([word_keys(text[start:end]) for start, end, _ in spans])
     for (start, end, paragraph), keys_of_word in zip(spans, keys, strict=True):
-        if words and (paragraph != words[-1].paragraph or _ends_sentence(
+        if words and (paragraph != words[-1].paragraph or ends_sentence(
                 words[-1].text, text[start:end])):
             sentence += 1
         words.append(Word(text[start:end], keys_of_word, start, end, sentence, paragraph))
@@ -266,7 +268,7 @@ def _caption_text(text: str, path: Path) -> str:
         return text
     log.info("%s is a caption file: its cue numbers, times and markup are left out", path)
     cues = [cue for cue in cues if cue]
-    return "".join(" ".join(cue) + ("\n" if _ends_sentence(cue[-1], cues[k + 1][0] if k + 1 < len(cues) else None)
+    return "".join(" ".join(cue) + ("\n" if ends_sentence(cue[-1], cues[k + 1][0] if k + 1 < len(cues) else None)
                                     else " ") for k, cue in enumerate(cues))
 
 

@@ -67,6 +67,35 @@ def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_
     assert {status[w] for w in ("and", "weighs", "several", "tonnes.")} == {"unspoken"}
 
 
+def test_a_quotes_unheard_first_word_is_not_the_sentence_heard_before_it():
+    # fresh30's soda fountain: "The" of a quote was not heard, and the speaker ended an unpublished sentence just
+    # before it; that sentence is speech never published, not what was said for "The"
+    doc = parse_text("She hoped it “will still be pouring for years.”\n\n“The first float is on the house,” she said.")
+    said = heard("will still be pouring for years. Well, that's enough for me. First float is on the house.")
+    result = align(doc, Transcript(tuple(said), (), 8.0, "tiny.en", "en"))
+    assert by_text(result)["“The"].heard is None
+    assert [u.text for u in result.unscripted] == ["Well, that's enough for me."]
+
+
+def test_a_misheard_quote_before_its_attribution_is_paired_across_the_recognizers_full_stop():
+    # fresh11's library and fresh4's strike: the quote's clause ends where the recognizer put a full stop before
+    # "Said"; that stop is its punctuation, not the end of a sentence said before the quote's first words
+    doc = parse_text("The library is changing its rules.\n\n"
+                     "“We will be charging a fine,” said the librarian, Ann Oduya.")
+    said = heard("The library is changing its rules. We want to be charged at five. Said the librarian, Ann Oduya.")
+    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    assert by_text(result)["“We"].heard is not None and by_text(result)["fine,”"].heard is not None
+    assert result.unscripted == ()
+
+
+def test_an_initial_the_recognizer_wrote_is_no_sentence_end():
+    # fresh11's chess prodigy: "Aarav" heard as "R. of"; the initial's full stop ends no sentence
+    doc = parse_text("The club has a new champion.\n\nAarav Mehta won the final on Sunday.")
+    said = heard("The club has a new champion. R. of Mehta won the final on Sunday.")
+    result = align(doc, Transcript(tuple(said), (), 7.0, "tiny.en", "en"))
+    assert by_text(result)["Aarav"].heard == "R. of" and result.unscripted == ()
+
+
 @pytest.mark.parametrize("text, framing", [
     ("Kennedy said: ask not what your country can do for you, ask what you can do for your country.",
      "Kennedy said:"),
