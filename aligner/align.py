@@ -1099,9 +1099,11 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     text's order, so each such quote is aligned on its own to each stretch of unpaired speech, and taken where
     it is anchored as firmly as a text must be to belong to the audio at all (`anchored`: MIN_ANCHOR tokens in a
     row, a chain of MIN_CHAIN, "our unity on purpose and our unity on action", or the whole quote chained), the
-    most firmly anchored first. Only whole quotes: the reporter's own words found out of order would be chance
-    ("Secretary of State Antony Blinken" in the presenter's intro), and a quote some of whose words were said in
-    order was said there (how its other words were said is for the check to judge)."""
+    most firmly anchored first; a quote too short for that is taken where it was heard word for word, two tokens
+    or more (fresh30's carving school: "Go gently," quoted after words said later). Only whole quotes: the
+    reporter's own words found out of order would be chance ("Secretary of State Antony Blinken" in the
+    presenter's intro), and a quote some of whose words were said in order was said there (how its other words
+    were said is for the check to judge)."""
     heard = transcript.words
     index = {id(h): k for k, h in enumerate(heard)}
     unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
@@ -1123,6 +1125,9 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
                 found = known[lo, hi, h_lo, h_hi]
                 if anchored(found.anchors):
                     fits.append((found, h_lo, h_hi))
+            if not fits and (said := _word_for_word([t for w in words[lo:hi] for t in w.keys], heard, stretches)):
+                found = align_words(words[lo:hi], heard[said[0]:said[1]], heard[said[1] - 1].end, quote_of[lo:hi])
+                fits.append((found, *said))
             if fits:
                 found, h_lo, h_hi = max(fits, key=lambda fit: fit[0].anchors)
                 found_in.append((found, lo, h_lo, h_hi))
@@ -1149,6 +1154,23 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
         return alignment
     return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
                    unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned))
+
+
+def _word_for_word(tokens: Sequence[str], heard: Sequence[HeardWord],
+                   stretches: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first heard words [lo, hi) in one of the stretches that spell these tokens exactly, two or more."""
+    if len(tokens) < 2:
+        return None
+    for h_lo, h_hi in stretches:
+        for lo in range(h_lo, h_hi):
+            said: list[str] = []
+            for hi in range(lo, h_hi):
+                said += word_keys(heard[hi].text)
+                if said[:len(tokens)] != list(tokens[:len(said)]):
+                    break
+                if len(said) == len(tokens):
+                    return lo, hi + 1
+    return None
 
 
 def _unspoken_quotes(words: Sequence[AlignedWord], quote_of: Sequence[int | None]) -> list[tuple[int, int]]:

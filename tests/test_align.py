@@ -96,6 +96,25 @@ def test_an_initial_the_recognizer_wrote_is_no_sentence_end():
     assert by_text(result)["Aarav"].heard == "R. of" and result.unscripted == ()
 
 
+def test_a_short_quote_heard_word_for_word_out_of_the_texts_order_is_spoken_where_it_was_heard():
+    # fresh30's carving school: "Go gently," is quoted after words said later, too short to be anchored as a longer
+    # quote is there; heard word for word among the unpaired speech, it was said there
+    doc = parse_text("“The stone has waited a long time for you,” he said, and then: “Go gently,”")
+    said = heard("Thank you all for coming tonight and for your patience, go gently. The stone has waited a long time "
+                 "for you.")
+    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    assert [(by_text(result)[w].start, by_text(result)[w].status) for w in ("“Go", "gently,”")] == [
+        (said[10].start, "matched"), (said[11].start, "matched")]
+    assert [u.text for u in result.unscripted] == ["Thank you all for coming tonight and for your patience,"]
+
+
+def test_a_one_word_quote_is_not_taken_out_of_order_by_chance():
+    doc = parse_text("“The stone has waited a long time for you,” he said. “Patience.”")
+    said = heard("Thank you all for your patience. The stone has waited a long time for you.")
+    result = align(doc, Transcript(tuple(said), (), 7.0, "tiny.en", "en"))
+    assert by_text(result)["“Patience.”"].status == "unspoken"
+
+
 @pytest.mark.parametrize("text, framing", [
     ("Kennedy said: ask not what your country can do for you, ask what you can do for your country.",
      "Kennedy said:"),
