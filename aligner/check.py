@@ -448,6 +448,9 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
     # not in the one before or after it ("…is probably fine.” against "…probably good. Alright, thanks.": "good."
     # alone; a quote's first "The", heard "A", after a reporter's "she said:" and the speaker's own "not ten past.")
     breaks = [n + 1 for n, k in enumerate(beside[:-1]) if ends_clause(units[k].text, SENTENCE_ENDS)]
+    if opening and beside and not ends_clause(words[region.words[-1]].text) and ends_clause(units[beside[-1]].text,
+                                                                                       SENTENCE_ENDS):
+        breaks.append(len(beside))  # they run on into the next spoken word: said after the heard sentence ended
     if opening and (first == 0 or first in openings or ends_clause(words[first - 1].text, SENTENCE_ENDS)):
         beside = beside[max(breaks, default=0):]
     elif not opening and ends_clause(words[region.words[-1]].text, SENTENCE_ENDS):

@@ -409,6 +409,28 @@ def test_a_changed_last_word_is_compared_with_the_heard_sentence_it_ends_only(tm
     assert difference.kind == WORDING
 
 
+@pytest.mark.slow
+def test_a_quotes_unheard_first_word_is_not_compared_with_a_sentence_that_ended_before_it(tmp_path):
+    """The presenter's "…in Washington." ends a heard sentence, and the quote's "So", never said, would run on into
+    "my fellow Americans": what was said before that full stop is no part of what was said in its place (fresh30's
+    soda fountain: a quote's unheard "The" was compared with the speaker's "…enough for me.")."""
+    import numpy as np
+    import soundfile as sf
+    from faster_whisper import decode_audio
+
+    presenter = decode_audio(str(MEDIA / "broadcast.flac"))[int(3.2 * 16000):int(8.3 * 16000)]
+    kennedy = decode_audio(str(REAL / "jfk.flac"))[int(1.25 * 16000):]  # from "my fellow Americans"
+    sf.write(tmp_path / "programme.flac", np.concatenate([presenter, np.zeros(int(0.3 * 16000), np.float32),
+                                                          kennedy]), 16000)
+    (tmp_path / "story.txt").write_text("Kennedy said: “So my fellow Americans, ask not what your country can do for "
+                                        "you, ask what you can do for your country.”\n", "utf-8")
+    report = check(align_files(tmp_path / "programme.flac", tmp_path / "story.txt"))
+    assert [u.text for u in report.unscripted] == ["This is the world news roundup, coming to you from our newsroom "
+                                                  "in Washington."]
+    (difference,) = [d for d in report.differences if d.published.startswith("“So")]
+    assert difference.heard == ""
+
+
 # -- the command ------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_check_command_writes_both_reports_and_fails_on_request(tmp_path):
