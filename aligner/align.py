@@ -1100,16 +1100,21 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     it is anchored as firmly as a text must be to belong to the audio at all (`anchored`: MIN_ANCHOR tokens in a
     row, a chain of MIN_CHAIN, "our unity on purpose and our unity on action", or the whole quote chained), the
     most firmly anchored first; a quote too short for that is taken where it was heard word for word, two tokens
-    or more (fresh30's carving school: "Go gently," quoted after words said later). Only whole quotes: the
-    reporter's own words found out of order would be chance ("Secretary of State Antony Blinken" in the
-    presenter's intro), and a quote some of whose words were said in order was said there (how its other words
-    were said is for the check to judge)."""
+    or more (fresh30's carving school: "Go gently," quoted after words said later), unless another quote holds its
+    words (a headline's ‘rest and refit’ was said in the body's quote, not wherever else the words came up). Only
+    whole quotes: the reporter's own words found out of order would be chance ("Secretary of State Antony Blinken"
+    in the presenter's intro), and a quote some of whose words were said in order was said there (how its other
+    words were said is for the check to judge)."""
     heard = transcript.words
     index = {id(h): k for k, h in enumerate(heard)}
     unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
     aligned, matched, anchors = list(alignment.words), alignment.matched_tokens, alignment.anchors
     tried: set[int] = set()
     known: dict[tuple[int, int, int, int], Alignment] = {}  # a stretch no quote was taken from is aligned once
+    quoted: dict[int, list[str]] = {}  # each quotation's tokens
+    for word, quote in zip(words, quote_of, strict=True):
+        if quote is not None:
+            quoted.setdefault(quote, []).extend(word.keys)
     while True:  # rounds: each quote's best stretch, then the quotes whose speech is still unpaired, firmest first
         found_in: list[tuple[Alignment, int, int, int]] = []
         stretches = _consecutive(sorted(unpaired))
@@ -1125,7 +1130,9 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
                 found = known[lo, hi, h_lo, h_hi]
                 if anchored(found.anchors):
                     fits.append((found, h_lo, h_hi))
-            if not fits and (said := _word_for_word([t for w in words[lo:hi] for t in w.keys], heard, stretches)):
+            own = quoted[quote_of[lo]]
+            pulled = any(_holds(tokens, own) for quote, tokens in quoted.items() if quote != quote_of[lo])
+            if not fits and not pulled and (said := _word_for_word(own, heard, stretches)):
                 found = align_words(words[lo:hi], heard[said[0]:said[1]], heard[said[1] - 1].end, quote_of[lo:hi])
                 fits.append((found, *said))
             if fits:
@@ -1171,6 +1178,11 @@ def _word_for_word(tokens: Sequence[str], heard: Sequence[HeardWord],
                 if len(said) == len(tokens):
                     return lo, hi + 1
     return None
+
+
+def _holds(tokens: Sequence[str], part: Sequence[str]) -> bool:
+    """Do these tokens hold `part` in a row (a headline's ‘rest and refit’ in the quote it was pulled from)?"""
+    return any(list(tokens[k:k + len(part)]) == list(part) for k in range(len(tokens) - len(part) + 1))
 
 
 def _unspoken_quotes(words: Sequence[AlignedWord], quote_of: Sequence[int | None]) -> list[tuple[int, int]]:

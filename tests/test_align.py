@@ -108,6 +108,17 @@ def test_a_short_quote_heard_word_for_word_out_of_the_texts_order_is_spoken_wher
     assert [u.text for u in result.unscripted] == ["Thank you all for coming tonight and for your patience,"]
 
 
+def test_a_headline_pulled_from_a_quote_is_not_taken_where_its_words_came_up_elsewhere():
+    # the headline's ‘rest and refit’ was said in the quote it was pulled from, which the check takes its verdict
+    # from; the same words in the speaker's later, unpublished sentence are not where it was said
+    doc = parse_text("Russia must not ‘rest and refit’\n\n“Russia cannot simply rest and refit its troops,” he said.")
+    said = heard("Russia cannot simply rest and refit its troops. Our own units will rest and refit in the spring.")
+    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    assert [w.text for w in result.words[3:6]] == ["‘rest", "and", "refit’"]
+    assert {w.status for w in result.words[3:6]} == {"unspoken"}
+    assert by_text(result)["troops,”"].heard == "troops."
+
+
 def test_a_one_word_quote_is_not_taken_out_of_order_by_chance():
     doc = parse_text("“The stone has waited a long time for you,” he said. “Patience.”")
     said = heard("Thank you all for your patience. The stone has waited a long time for you.")
