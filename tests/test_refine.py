@@ -91,7 +91,8 @@ def test_windows_aligned_in_helper_processes_get_the_same_times(media, monkeypat
     audio, duration = load_audio(MEDIA / "broadcast.flac"), transcribe(MEDIA / "broadcast.flac").duration
     monkeypatch.setattr(phonetic, "_helpers", [])
     monkeypatch.setattr(phonetic, "_helpers_allowed", False)
-    here, _ = refine.refine_with_stats(coarse, audio, duration)
+    here, stats = refine.refine_with_stats(coarse, audio, duration)
+    assert stats.windows > 10
     monkeypatch.setattr(phonetic, "_helpers_allowed", True)
     monkeypatch.setattr(phonetic.os, "sched_getaffinity", lambda pid: {0, 1})  # two cores, as on CI
     phonetic.start_helpers()
@@ -102,7 +103,8 @@ def test_windows_aligned_in_helper_processes_get_the_same_times(media, monkeypat
         monkeypatch.setattr(helper, "align", lambda name, arguments, helper=helper: lent.append(helper) or type(
             helper).align(helper, name, arguments))
     shared, _ = refine.refine_with_stats(coarse, audio, duration)
-    assert len(lent) == 26 and set(lent) == set(helpers)  # the helpers shared the 26 windows
+    # the helpers shared the windows (26 or 25: how many depends on what this machine's recognizer heard)
+    assert len(lent) == stats.windows and set(lent) == set(helpers)
     assert [(w.start, w.end) for w in shared.words] == [(w.start, w.end) for w in here.words]
     helpers[0].process.kill()  # a helper that dies leaves its window to this process, and the rest to the other
     helpers[0].process.wait()

@@ -243,9 +243,11 @@ def test_a_pull_quote_repeating_a_quote_takes_its_verdict(tmp_path):
 @pytest.mark.slow
 def test_a_headline_quoting_a_few_words_of_a_quote_takes_its_verdict(tmp_path):
     # the headline's ‘rest and refit’ is never read out; the body's quote that holds it was said
+    # (the quote starts at "that Russia": its speech says "It has to be a" twice, and where the recognizer hears "a
+    # durable" as "adorable" the alignment takes the first, 11 s early, a fault this test is not about)
     quotes = check(aligned_story(tmp_path, "Blinken: Russia must not ‘rest and refit’\n\nThe secretary was clear. "
-                                           "“It has to be a durable peace that ensures that Russia can’t simply rest "
-                                           "and refit its troops,” he said.\n")).quotes
+                                           "Peace must ensure, he said, “that Russia can’t simply rest and refit its "
+                                           "troops and then relaunch the war.”\n")).quotes
     assert [(q.text, q.verdict) for q in quotes][0] == ("rest and refit", "verbatim")
     assert quotes[0].start == pytest.approx(quotes[1].start, abs=10) and quotes[0].start > quotes[1].start
 
