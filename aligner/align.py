@@ -415,6 +415,12 @@ def _heard_sentences(heard: Sequence[HeardWord], ends: tuple[str, ...] = SENTENC
     return numbers
 
 
+def _ends_heard_sentence(heard: Sequence[HeardWord], k: int) -> bool:
+    """Does heard word k end a sentence, by orthography alone, as a published word does: "R." is an initial, and
+    a pause is no full stop."""
+    return ends_sentence(heard[k].text, heard[k + 1].text if k + 1 < len(heard) else None)
+
+
 def _opens(sentence: Sequence[int]) -> list[bool]:
     """Whether each token (given its sentence number) begins a sentence."""
     return [k == 0 or sentence[k] != sentence[k - 1] for k in range(len(sentence))]
@@ -640,9 +646,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
 
     joined = [t > 0 and not opens[t] and (p_word[t] == p_word[t - 1] or not ends_clause(words[p_word[t - 1]].text))
               for t in range(len(p_tokens))]  # no clause ends before token t
-    said_ends = [ends_sentence(word.text, heard[k + 1].text if k + 1 < len(heard) else None)
-                 for k, word in enumerate(heard)]  # by orthography alone: "R." is an initial, a pause no full stop
-    h_starts = [t > 0 and h_word[t] != h_word[t - 1] and said_ends[h_word[t - 1]] for t in range(len(h_tokens))]
+    h_starts = [t > 0 and h_word[t] != h_word[t - 1] and _ends_heard_sentence(heard, h_word[t - 1])
+                for t in range(len(h_tokens))]
     links = _pair_rewordings(links, p_tokens, h_tokens, p_quote, opens, h_opens, joined, h_starts,
                              sounds_said if said_as_heard is not None else None)
     matched_tokens = sum(link.p1 - link.p0 for link in links if link.exact)
@@ -793,8 +798,7 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
     opens_sentence = k == 0 or words[k - 1].sentence != words[k].sentence
     runs_on = not ends_clause(words[end - 1].text)  # into the anchor after them, in one clause
     while 0 <= h < len(heard) and h not in used_heard and len(free) < end - k + 2:
-        if (not after and opens_sentence and (free or runs_on)
-                and ends_sentence(heard[h].text, heard[h + 1].text if h + 1 < len(heard) else None)):
+        if not after and opens_sentence and (free or runs_on) and _ends_heard_sentence(heard, h):
             break  # a sentence's first words were not said before a heard sentence ended (see _pair_rewordings)
         free.append(h)
         h += step
