@@ -1,4 +1,6 @@
 """Alignment edge cases on hand-written recognizer output (the real recognizer is tested elsewhere)."""
+import itertools
+
 import pytest
 
 from aligner.align import align, align_words, confirm_edge_words, said_order
@@ -249,6 +251,36 @@ def test_numbers_and_symbols_match_either_way():
     doc = parse_text("to invest 2 percent of our GDP in the 21st century")
     result = align_words(doc.words, heard("to invest 2% of our GDP in the twenty-first century"))
     assert {w.status for w in result.words} == {"matched"}
+
+
+def test_a_clause_is_not_split_around_a_long_stretch_of_speech_to_take_its_first_words_from_elsewhere():
+    # the speaker said "It has to be a" twice; where the quote was said, "a durable" was heard "adorable": its first
+    # words are those said with the rest of it, not the ones 9 s before that match one more word exactly
+    doc = parse_text("The secretary was clear. “It has to be a durable peace that ensures that Russia can’t simply "
+                     "rest and refit its troops,” he said.")
+    result = align_words(doc.words, heard(
+        "diplomatic efforts that can achieve a peace in Ukraine, said Secretary Blinken. It has to be a just peace "
+        "-net -up hold, the principles of the UN Charter, sovereignty, territorial integrity, independence and it has "
+        "to be adorable peace -net ensures that Russia can't simply rest and refit its troops and then relaunch it."))
+    quote = [w for w in result.words if w.start is not None]
+    assert quote[0].text == "“It" and quote[0].start == pytest.approx(13.2)
+    assert all(later.start >= earlier.start for earlier, later in itertools.pairwise(quote))
+    assert [u.text for u in result.unscripted][0].endswith("independence and")
+
+
+@pytest.mark.parametrize("published", ["We must act … within this week.", "We must act, within this week."])
+def test_a_long_stretch_of_speech_where_the_writer_marked_a_cut_keeps_the_words_on_both_sides(published):
+    # an ellipsis or a clause end is where speech the text left out may sit at no extra cost (an aside of 13 words
+    # inside an unmarked clause would cost more than leaving its first 3 words unspoken)
+    result = align_words(parse_text(published).words, heard(
+        "We must act, and I say this to all of you with the greatest urgency tonight, within this week."))
+    assert [w.status for w in result.words] == ["matched"] * 6
+    assert [u.text for u in result.unscripted] == ["and I say this to all of you with the greatest urgency tonight,"]
+
+
+def test_a_word_said_inside_a_clause_the_text_does_not_have_is_speech_never_published():
+    result = align_words(parse_text("We will win this war.").words, heard("We will surely win this war."))
+    assert [w.status for w in result.words] == ["matched"] * 5 and [u.text for u in result.unscripted] == ["surely"]
 
 
 def test_reworded_phrase_pairs_as_substitution_and_extra_speech_is_unscripted():
