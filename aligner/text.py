@@ -312,6 +312,18 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 # HTML's character references ("don&rsquo;t", "&amp;", "&#8217;") in a text copied from a page's source or a
 # content system's export: the characters they stand for were published, not the references.
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# ... and its inline markup in such a text: "a <em>durable</em> peace" published "a durable peace". Only the
+# tags of inline elements, so a "<" that is text ("ages 5 < 12") stays; a line break tag is a line break, and an
+# inline quotation (<q>) is drawn with quotation marks as a browser draws it (see _VisibleText).
+_INLINE_TAG = re.compile(r"<(/?)(a|abbr|b|bdi|bdo|br|cite|code|dfn|em|font|i|ins|kbd|mark|q|small|span|strong|sub|"
+                         r"sup|time|u|var|wbr)\b(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def _without_inline_tags(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        tag = match[2].lower()
+        return "\n" if tag == "br" else ("”" if match[1] else "“") if tag == "q" else ""
+    return _INLINE_TAG.sub(replace, text)
 
 
 def read_text(path: str | Path) -> Document:
@@ -339,8 +351,8 @@ def read_text(path: str | Path) -> Document:
     if looks_like_html:
         text = html_to_text(text)
     else:
-        text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]),
-                                                   _without_aeneas_ids(_caption_text(text, path), path)))
+        text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_inline_tags(
+            _without_aeneas_ids(_caption_text(text, path), path))))
     text = _INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
     document = parse_text(_quoted_lines_joined(text))
     if not any(word.keys for word in document.words):

@@ -105,6 +105,17 @@ def test_other_encodings_are_read_and_named(tmp_path: Path, caplog, encoded: byt
     assert (notes == []) if encoding is None else (len(notes) == 1 and encoding in notes[0] and "story.txt" in notes[0])
 
 
+def test_inline_markup_left_in_a_plain_text_is_not_published_wording(tmp_path: Path):
+    # a content system's export: emphasis, a link and a line break tag around words, a "<" that is text
+    path = tmp_path / "story.txt"
+    path.write_text('It has to be a <em>durable</em> peace, <a href="/x">he said</a>.<br/><q>Ages 5 < 12</q> '
+                    "<STRONG>can</STRONG> come.", "utf-8")
+    doc = read_text(path)
+    assert [w.text for w in doc.words] == ["It", "has", "to", "be", "a", "durable", "peace,", "he", "said.", "“Ages",
+                                           "5 <", "12”", "can", "come."]
+    assert doc.words[9].paragraph == doc.words[8].paragraph + 1
+
+
 @pytest.mark.parametrize("start", ["<!DOCTYPE html>", "<!-- saved from the CMS -->\n<html>", "<body>", "<p>"])
 def test_html_saved_as_txt_is_recognized(tmp_path: Path, start: str):
     path = tmp_path / "story.txt"
