@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import jiwer
 
-from .normalize import priced_in_a_row, word_keys
+from .normalize import counted, number_words, priced_in_a_row, word_keys
 
 __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
@@ -24,6 +24,8 @@ _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("l
 # stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
 _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
+_COUNT_WORDS = {number_words(str(n))[-1] for n in range(100)} | {"hundred", "thousand", "million", "billion"}
+_ENDS_PHRASE = re.compile(r"[,.;:!?—–)\]\"”’]$")
 _NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
 _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
@@ -142,12 +144,40 @@ def standard_tokens(text: str) -> tuple[str, ...]:
 def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """standard_tokens of written words in a row, where a word's neighbour tells what it says: "No. 10" and
     "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said; "£47 billion"
-    is "forty seven billion pounds"."""
+    is "forty seven billion pounds"; a count written over several words in one of its other forms ("25 hundred",
+    "one hundred and twenty", "nineteen hundred and eighteen" against "2,500", "120" and "1918") is the same
+    number: written as the recognizer's digits read (see _one_count). The forms digits already read as ("fifteen
+    hundred", "one thousand five hundred") stay as they are."""
     tokens = priced_in_a_row([standard_tokens(text) for text in texts])
     for k in range(len(texts) - 1):
         if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):
             tokens[k] = ("number",)
+    k = 0
+    while k < len(texts):
+        end = _one_count(texts, tokens, k)
+        said = [key for keys in tokens[k:end] for key in keys]
+        value = counted(said) if end - k > 1 else None
+        if value is not None and tuple(said) not in (word_keys(str(value)), word_keys(f"{value:,}")):
+            # held by the first word, as the check's rewriting does
+            tokens[k:end] = [word_keys(str(value))] + [()] * (end - k - 1)
+        k = max(end, k + 1)
     return tokens
+
+
+def _one_count(texts: Sequence[str], tokens: Sequence[tuple[str, ...]], k: int) -> int:
+    """The end of the words from k on that can be one count: number words, then only number words written in
+    letters ("25 hundred", not "200 and 12,000": digits are a number of their own), with no punctuation between
+    them ("thirty, nine" is two numbers), and an "and" only between two of them."""
+    def numeric(end: int) -> bool:
+        return bool(tokens[end]) and all(key in _COUNT_WORDS for key in tokens[end])
+
+    end = k
+    while end < len(texts) and (numeric(end) or (tokens[end] == ("and",) and end + 1 < len(texts)
+                                                 and numeric(end + 1))):
+        end += 1
+        if end < len(texts) and (_ENDS_PHRASE.search(texts[end - 1]) or any(c.isdigit() for c in texts[end])):
+            break
+    return end
 
 
 @dataclass(frozen=True)

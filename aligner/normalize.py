@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "number_readings",
+__all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "number_readings", "counted",
            "priced_in_a_row", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -22,6 +22,13 @@ _SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hu
 _SYMBOLS = {"%": " percent ", "\u2212": " minus ", "&": " and ", "+": " plus ", "@": " at ", "=": " equals ",
             "°": " degrees "}
 _CURRENCY = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+# a hyphen or en dash typed for a minus sign, before a temperature or a percentage that opens a word ("-5°C",
+# "–3.2%"), as U+2212 is; not before other digits: the recognizer writes a hyphenated word's second half as a word
+# of its own ("Covid" "-19", "M" "-1")
+_MINUS = re.compile(r"^([\"“‘'(\[]*)[-–‐](?=\d+(?:\.\d+)?(?:°|%|[cf]\b))")
+# a temperature's scale is said as its name ("-5°C": "minus five degrees Celsius")
+_TEMPERATURE = re.compile(r"°\s?([cf])\b")
+_SCALE_NAMES = {"c": "celsius", "f": "fahrenheit"}
 # every mark typed for an apostrophe: typographic, modifier letter, grave and acute accents, prime
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
 # A footnote's number, in superscript or square brackets, right after a word or its punctuation ("said.¹",
@@ -55,6 +62,54 @@ def _cardinal(n: int) -> list[str]:
             high, rest = divmod(n, scale)
             return _cardinal(high) + [name] + (_cardinal(rest) if rest else [])
     raise AssertionError(n)
+
+
+_UNDER_HUNDRED = {word: n for n, word in enumerate(_ONES)} | {word: 10 * n for n, word in enumerate(_TENS) if n > 1}
+_SCALE_OF = {name: scale for scale, name in _SCALES if scale > 100}
+
+
+def counted(tokens: Sequence[str]) -> int | None:
+    """The whole number these words say as a count ("twenty five hundred", "one hundred and twenty": 2500, 120),
+    or None where they are not one well-formed count: "nineteen ninety" (a year), "five twenty" (a time), "three
+    one" (a score)."""
+    def below_hundred(k: int) -> tuple[int, int] | None:
+        if k < len(tokens) and tokens[k] in _UNDER_HUNDRED:
+            value = _UNDER_HUNDRED[tokens[k]]
+            if value >= 20 and k + 1 < len(tokens) and 0 < _UNDER_HUNDRED.get(tokens[k + 1], 0) < 10:
+                return value + _UNDER_HUNDRED[tokens[k + 1]], k + 2
+            return value, k + 1
+        return None
+
+    def group(k: int) -> tuple[int, int] | None:  # below ten thousand: "twenty five hundred"
+        first = below_hundred(k)
+        if first is None:
+            return None
+        value, k = first
+        if k < len(tokens) and tokens[k] == "hundred" and value:
+            value, k = value * 100, k + 1
+            rest = below_hundred(k + (k < len(tokens) and tokens[k] == "and"))
+            if rest is not None and rest[0]:
+                value, k = value + rest[0], rest[1]
+        return value, k
+
+    total, k, last_scale = 0, 0, None
+    while k < len(tokens):
+        if total and tokens[k] == "and":
+            k += 1
+        found = group(k)
+        if found is None:
+            return None
+        value, k = found
+        scale = _SCALE_OF.get(tokens[k]) if k < len(tokens) else None
+        if scale is None:
+            total += value
+            if k < len(tokens):
+                return None
+            break
+        if (last_scale is not None and scale >= last_scale) or value >= 1000:
+            return None
+        total, k, last_scale = total + value * scale, k + 1, scale
+    return total if tokens else None
 
 
 def number_words(digits: str, suffix: str = "") -> list[str]:
@@ -143,6 +198,7 @@ def word_keys(text: str) -> tuple[str, ...]:
     """
     text = _without_accents(unicodedata.normalize("NFKC", unabbreviated(text))).translate(APOSTROPHES).lower()
     currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
+    text = _TEMPERATURE.sub(lambda m: f" degrees {_SCALE_NAMES[m[1]]} ", _MINUS.sub(r"\1 minus ", text))
     for sign, spoken in _SYMBOLS.items():
         text = text.replace(sign, spoken)
     tokens: list[str] = []

@@ -64,6 +64,20 @@ def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
     assert [t for group in tokens_in_a_row(written.split()) for t in group] == tokens
 
 
+@pytest.mark.parametrize("published, heard, same", [
+    ("about 2,500 visitors", "about 25 hundred visitors", True),
+    ("120 people", "one hundred and twenty people", True),
+    ("in 1500", "in fifteen hundred", True), ("in 1918", "in nineteen hundred and eighteen", True),
+    ("200 and 12,000", "212,000", False),  # digits are a number of their own: two numbers, not one
+    ("between 5 and 10", "between 15", False),
+    ("2,500 visitors", "2,600 visitors", False),
+])
+def test_a_count_in_another_form_is_the_same_number(published, heard, same):
+    def flat(text):
+        return [t for group in tokens_in_a_row(text.split()) for t in group]
+    assert (flat(published) == flat(heard)) == same
+
+
 @pytest.mark.parametrize("british, american", [
     ("organisation", "organization"), ("realised", "realized"), ("analyse", "analyze"), ("centre", "center"),
     ("theatres", "theaters"), ("favourite", "favorite"), ("neighbours", "neighbors"), ("catalogue", "catalog"),

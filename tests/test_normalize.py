@@ -1,6 +1,6 @@
 import pytest
 
-from aligner.normalize import number_readings, number_words, priced_in_a_row, word_keys
+from aligner.normalize import counted, number_readings, number_words, priced_in_a_row, word_keys
 from aligner.text import parse_text
 
 
@@ -43,6 +43,10 @@ from aligner.text import parse_text
     # a footnote's number after a word or its punctuation is never said; a power after a unit's letters stays
     ("C.E.O.’s", ("ceo's",)),  # an initialism's possessive, as the recognizer writes "CEO's"
     ("said.¹", ("said",)), ("Tuesday²³", ("tuesday",)), ("here.[4]", ("here",)), ("m²", ("m2",)),
+    # a hyphen or en dash typed for a minus sign opens the number; a temperature's scale is said by its name
+    ("-5°C", ("minus", "five", "degrees", "celsius")), ("“–3.5%", ("minus", "three", "point", "five", "per", "cent")),
+    ("40°F", ("forty", "degrees", "fahrenheit")), ("5-10", ("five", "ten")), ("A-1", ("a", "one")),
+    ("-19", ("nineteen",)),  # the recognizer's second half of "Covid-19", written as a word of its own
 ])
 def test_word_keys(written, keys):
     assert word_keys(written) == keys
@@ -101,3 +105,15 @@ def test_a_negative_contraction_written_without_its_apostrophe_still_holds_a_neg
     assert any(map(is_negation, standard_tokens("rasha-cant,"))) and any(map(is_negation, standard_tokens("can’t")))
     assert standard_tokens("cant") == ("cant",)  # "cant" is also a word: not taken for "can not"
     assert not any(map(is_negation, standard_tokens("can")))
+
+
+@pytest.mark.parametrize("said, count", [
+    ("twenty five hundred", 2500), ("one hundred and twenty", 120), ("two thousand and five", 2005),
+    ("fifteen hundred", 1500), ("nineteen hundred and eighteen", 1918), ("twenty five", 25),
+    ("one million two hundred thousand", 1_200_000),
+    # not one well-formed count: a year, a time, a score, two numbers, a scale alone
+    ("nineteen ninety", None), ("five twenty", None), ("three one", None), ("five and ten", None),
+    ("two thousand three thousand", None), ("hundred", None),
+])
+def test_a_count_said_in_any_of_its_forms_has_its_value(said, count):
+    assert counted(said.split()) == count
