@@ -172,7 +172,7 @@ def _one_count(texts: Sequence[str], tokens: Sequence[tuple[str, ...]], k: int) 
         return bool(tokens[end]) and all(key in _COUNT_WORDS for key in tokens[end])
 
     end = k
-    while end < len(texts) and (numeric(end) or (tokens[end] == ("and",) and end + 1 < len(texts)
+    while end < len(texts) and (numeric(end) or (end > k and tokens[end] == ("and",) and end + 1 < len(texts)
                                                  and numeric(end + 1))):
         end += 1
         if end < len(texts) and (_ENDS_PHRASE.search(texts[end - 1]) or any(c.isdigit() for c in texts[end])):
