@@ -229,12 +229,12 @@ def _pieces_alike(first: float, second: float) -> bool:
 
 
 def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Sequence[bool],
-           joined: Sequence[bool]) -> list[_Link]:
+           run_on: Sequence[bool]) -> list[_Link]:
     """Edit-distance alignment of a small gap with affine gaps (Gotoh): each skipped token costs 1 and
     each run of skipped tokens 0.5 more, so pairs cluster into runs instead of scattering over
     repeated little words ("the" of a skipped paragraph is not taken for the "the" after it). `opens[k]`: the
-    published token p_off + k opens a sentence (see _MID_SENTENCE); `joined[k]`: no clause ends before it, so
-    heard words skipped between it and the paired token before it cost _INSERTED more each (see there)."""
+    published token p_off + k opens a sentence (see _MID_SENTENCE); `run_on[k]`: it goes on with the clause of the
+    token before it, so heard words skipped between the two, once both are paired, cost _INSERTED more each."""
     n, m = len(p), len(h)
     inf = float("inf")
     # state 0: last move paired tokens; 1: skipped a published token; 2: skipped the first heard token after a pair
@@ -244,7 +244,7 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Se
     back: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     cost[0][0][0] = 0.0
     for i in range(n + 1):
-        inserted = _INSERTED if joined[p_off + i] else 0.0
+        inserted = _INSERTED if run_on[p_off + i] else 0.0
         for j in range(m + 1):
             if i:  # skip published token i-1
                 opening = _GAP + _GAP_OPEN + (0.0 if opens[p_off + i - 1] else _MID_SENTENCE)
@@ -318,12 +318,12 @@ def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo: int, h_hi: int,
-                 opens: Sequence[bool], joined: Sequence[bool]) -> list[_Link]:
+                 opens: Sequence[bool], run_on: Sequence[bool]) -> list[_Link]:
     """Exact anchors split the range; small leftovers go to the fuzzy alignment."""
     if p_lo >= p_hi or h_lo >= h_hi:
         return []
     if (p_hi - p_lo) * (h_hi - h_lo) <= _DP_CELLS:
-        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo, opens, joined)
+        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo, opens, run_on)
     for n in (3, 1):
         in_p, in_h = _unique_ngrams(p, p_lo, p_hi, n), _unique_ngrams(h, h_lo, h_hi, n)
         anchors = _increasing_chain(sorted((i, in_h[g]) for g, i in in_p.items() if g in in_h))
@@ -343,12 +343,12 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
             # its first token is also in the published gap before it ("she said. One pupil, Oscar, said:" heard
             # "she said"): which copy was said is for the gap's alignment to decide
             a_i, a_j = a_i + 1, a_j + 1
-        links += _align_range(p, h, i, a_i, j, a_j, opens, joined)
+        links += _align_range(p, h, i, a_i, j, a_j, opens, run_on)
         while a_i < p_hi and a_j < h_hi and p[a_i] == h[a_j]:
             links.append(_Link(a_i, a_i + 1, a_j, a_j + 1, True))
             a_i, a_j = a_i + 1, a_j + 1
         i, j = a_i, a_j
-    return links + _align_range(p, h, i, p_hi, j, h_hi, opens, joined)
+    return links + _align_range(p, h, i, p_hi, j, h_hi, opens, run_on)
 
 
 def _goes_on(previous: _Link, link: _Link) -> bool:
@@ -367,7 +367,7 @@ def _page_lines(words: Sequence) -> set[int]:
 
 
 def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], line: Sequence[bool],
-                opens: Sequence[bool], joined: Sequence[bool],
+                opens: Sequence[bool], run_on: Sequence[bool],
                 without_strays: Callable[[list[_Link]], list[_Link]]) -> list[_Link]:
     """Align the story first and page lines only in the heard words it leaves between its stretches: a headline
     repeats the lede's words ("… Won by a Team of Grandmothers" above "A team of seven grandmothers from …"), and
@@ -379,17 +379,17 @@ def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], li
     on to the end." met the reading's "glass, and tell" by chance and left no heard words for the verse lines
     quoted before it, which end without punctuation like page lines."""
     if not any(line) or all(line):
-        return _align_range(p, h, 0, len(p), 0, len(h), opens, joined)
+        return _align_range(p, h, 0, len(p), 0, len(h), opens, run_on)
     story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
     page = [token if on_line else _NOT_A_WORD for token, on_line in zip(p, line, strict=True)]
     lines_before = list(itertools.accumulate(line, initial=0))  # page-line tokens before each published token
     size = Counter(paragraph[k] for k in range(len(p)) if line[k])
     links: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
-    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), opens, joined)),
+    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), opens, run_on)),
                  _Link(len(p), len(p), len(h), len(h), True)]:
         if lines_before[link.p0] > lines_before[previous.p1]:
-            links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, opens, joined),
+            links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, opens, run_on),
                                paragraph, size)
         if link.p1 > link.p0:
             links.append(link)
