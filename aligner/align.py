@@ -93,6 +93,8 @@ _GAP, _GAP_OPEN = 1.0, 0.5  # cost of each skipped token, and extra for starting
 # adorable peace", took its first five words from the speaker's "It has to be a just peace" 10 s before. Of the
 # 273 insertion edits of the check set's used splits, 227 add one word and 16 three or more. The value was chosen
 # on those splits (stop 32): 0.25 and 0.5 both mended that case, and 0.5 changed fewer verdicts for the worse.
+# Words the recognizer wrote as a clause of their own (after its comma or a long pause, up to the next) are an
+# aside, which a writer may leave out of a quote without a mark: they cost nothing more.
 _INSERTED = 0.5
 # A tie-break, far below any real cost: skipping published tokens from the middle of a sentence costs this more
 # than from its start, so of two equally good alignments the one that leaves whole sentences unspoken wins ("she
@@ -228,26 +230,39 @@ def _pieces_alike(first: float, second: float) -> bool:
     return max(first, second) >= _PIECE_ALIKE and min(first, second) >= SOUND_FLOOR
 
 
-def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Sequence[bool],
-           run_on: Sequence[bool]) -> list[_Link]:
+@dataclass(frozen=True)
+class _Breaks:
+    """Where the speech may break off, by token: a published token opens a sentence (`opens`) or goes on with the
+    clause of the one before it (`run_on`: no clause end, quotation mark or ellipsis between them); a heard token
+    opens a clause of the recognizer's (`heard_opens`: after its punctuation or a long pause)."""
+
+    opens: Sequence[bool]
+    run_on: Sequence[bool]
+    heard_opens: Sequence[bool]
+
+
+def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, breaks: _Breaks) -> list[_Link]:
     """Edit-distance alignment of a small gap with affine gaps (Gotoh): each skipped token costs 1 and
     each run of skipped tokens 0.5 more, so pairs cluster into runs instead of scattering over
-    repeated little words ("the" of a skipped paragraph is not taken for the "the" after it). `opens[k]`: the
-    published token p_off + k opens a sentence (see _MID_SENTENCE); `run_on[k]`: it goes on with the clause of the
-    token before it, so heard words skipped between the two, once both are paired, cost _INSERTED more each."""
+    repeated little words ("the" of a skipped paragraph is not taken for the "the" after it). Skipping published
+    tokens from the middle of a sentence costs a little more (see _MID_SENTENCE); heard words skipped between two
+    paired tokens of one published clause cost _INSERTED more each, unless the recognizer heard them as a clause of
+    their own, an aside ("We must act, and I say this with urgency, within this week")."""
     n, m = len(p), len(h)
     inf = float("inf")
     # state 0: last move paired tokens; 1: skipped a published token; 2: skipped the first heard token after a pair
     # and 4: a later one (an insertion: it may only end in a pair); 3: skipped a heard token after a published
-    # token (a rewording, which is free to sit inside a clause)
-    cost = [[[inf] * (m + 1) for _ in range(n + 1)] for _ in range(5)]
+    # token (a rewording, which is free to sit inside a clause); 5: skipped heard tokens after a pair from a heard
+    # clause's start (an aside: it may only end in a pair at a heard clause's start)
+    cost = [[[inf] * (m + 1) for _ in range(n + 1)] for _ in range(6)]
     back: dict[tuple[int, int, int], tuple[int, int, int]] = {}
     cost[0][0][0] = 0.0
+    heard_opens = [k == len(breaks.heard_opens) or breaks.heard_opens[k] for k in range(h_off, h_off + m + 1)]
     for i in range(n + 1):
-        inserted = _INSERTED if run_on[p_off + i] else 0.0
+        inserted = _INSERTED if breaks.run_on[p_off + i] else 0.0
         for j in range(m + 1):
             if i:  # skip published token i-1
-                opening = _GAP + _GAP_OPEN + (0.0 if opens[p_off + i - 1] else _MID_SENTENCE)
+                opening = _GAP + _GAP_OPEN + (0.0 if breaks.opens[p_off + i - 1] else _MID_SENTENCE)
                 options = [(cost[0][i - 1][j] + opening, 0), (cost[1][i - 1][j] + _GAP, 1),
                            (cost[3][i - 1][j] + opening, 3)]
                 cost[1][i][j], state = min(options)
@@ -261,6 +276,11 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Se
                 options = [(cost[1][i][j - 1] + _GAP + _GAP_OPEN, 1), (cost[3][i][j - 1] + _GAP, 3)]
                 cost[3][i][j], state = min(options)
                 back[3, i, j] = (state, 0, 1)
+                options = [(cost[5][i][j - 1] + _GAP, 5)]
+                if heard_opens[j - 1]:
+                    options.append((cost[0][i][j - 1] + _GAP + _GAP_OPEN, 0))
+                cost[5][i][j], state = min(options)
+                back[5, i, j] = (state, 0, 1)
             best, move = inf, None
             for di, dj in ((1, 1), (1, 2), (2, 1)):
                 if i < di or j < dj:
@@ -273,7 +293,7 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Se
                     pair = _merge_cost(p[i - 2:i], h[j - 1])
                 if pair is None:
                     continue
-                for state in range(5):
+                for state in range(5 if not heard_opens[j - dj] else 6):
                     value = cost[state][i - di][j - dj] + pair
                     if value < best:
                         best, move = value, (state, di, dj)
@@ -281,7 +301,7 @@ def _fuzzy(p: Sequence[str], h: Sequence[str], p_off: int, h_off: int, opens: Se
                 cost[0][i][j] = best
                 back[0, i, j] = move
     links: list[_Link] = []
-    state = min(range(5), key=lambda s: cost[s][n][m])
+    state = min(range(6 if heard_opens[m] else 5), key=lambda s: cost[s][n][m])
     i, j = n, m
     while i or j:
         previous, di, dj = back[state, i, j]
@@ -318,12 +338,12 @@ def _increasing_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo: int, h_hi: int,
-                 opens: Sequence[bool], run_on: Sequence[bool]) -> list[_Link]:
+                 breaks: _Breaks) -> list[_Link]:
     """Exact anchors split the range; small leftovers go to the fuzzy alignment."""
     if p_lo >= p_hi or h_lo >= h_hi:
         return []
     if (p_hi - p_lo) * (h_hi - h_lo) <= _DP_CELLS:
-        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo, opens, run_on)
+        return _fuzzy(p[p_lo:p_hi], h[h_lo:h_hi], p_lo, h_lo, breaks)
     for n in (3, 1):
         in_p, in_h = _unique_ngrams(p, p_lo, p_hi, n), _unique_ngrams(h, h_lo, h_hi, n)
         anchors = _increasing_chain(sorted((i, in_h[g]) for g, i in in_p.items() if g in in_h))
@@ -343,12 +363,12 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
             # its first token is also in the published gap before it ("she said. One pupil, Oscar, said:" heard
             # "she said"): which copy was said is for the gap's alignment to decide
             a_i, a_j = a_i + 1, a_j + 1
-        links += _align_range(p, h, i, a_i, j, a_j, opens, run_on)
+        links += _align_range(p, h, i, a_i, j, a_j, breaks)
         while a_i < p_hi and a_j < h_hi and p[a_i] == h[a_j]:
             links.append(_Link(a_i, a_i + 1, a_j, a_j + 1, True))
             a_i, a_j = a_i + 1, a_j + 1
         i, j = a_i, a_j
-    return links + _align_range(p, h, i, p_hi, j, h_hi, opens, run_on)
+    return links + _align_range(p, h, i, p_hi, j, h_hi, breaks)
 
 
 def _goes_on(previous: _Link, link: _Link) -> bool:
@@ -367,8 +387,7 @@ def _page_lines(words: Sequence) -> set[int]:
 
 
 def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], line: Sequence[bool],
-                opens: Sequence[bool], run_on: Sequence[bool],
-                without_strays: Callable[[list[_Link]], list[_Link]]) -> list[_Link]:
+                breaks: _Breaks, without_strays: Callable[[list[_Link]], list[_Link]]) -> list[_Link]:
     """Align the story first and page lines only in the heard words it leaves between its stretches: a headline
     repeats the lede's words ("… Won by a Team of Grandmothers" above "A team of seven grandmothers from …"), and
     where the recognizer garbles the lede ("A team of six green mothers") the headline could otherwise take the
@@ -379,17 +398,17 @@ def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], li
     on to the end." met the reading's "glass, and tell" by chance and left no heard words for the verse lines
     quoted before it, which end without punctuation like page lines."""
     if not any(line) or all(line):
-        return _align_range(p, h, 0, len(p), 0, len(h), opens, run_on)
+        return _align_range(p, h, 0, len(p), 0, len(h), breaks)
     story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
     page = [token if on_line else _NOT_A_WORD for token, on_line in zip(p, line, strict=True)]
     lines_before = list(itertools.accumulate(line, initial=0))  # page-line tokens before each published token
     size = Counter(paragraph[k] for k in range(len(p)) if line[k])
     links: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
-    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), opens, run_on)),
+    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), breaks)),
                  _Link(len(p), len(p), len(h), len(h), True)]:
         if lines_before[link.p0] > lines_before[previous.p1]:
-            links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, opens, run_on),
+            links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, breaks),
                                paragraph, size)
         if link.p1 > link.p0:
             links.append(link)
@@ -654,11 +673,11 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     # inside a clause, unless the writer marked a cut there with an ellipsis or a quotation mark
     run_on = [joined[t] and p_quote[t] == p_quote[t - 1]
               and not elided(words[p_word[t - 1]].text, words[p_word[t]].text) for t in range(len(p_tokens))]
-    links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
-                                       opens, [*run_on, False], without_strays))
-    anchors = _anchors(links, p_quote)
     clause = _heard_sentences(heard, _CLAUSE_ENDS)
     h_opens = _opens([clause[k] for k in h_word])
+    links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
+                                       _Breaks(opens, [*run_on, False], h_opens), without_strays))
+    anchors = _anchors(links, p_quote)
 
     def sounds_said(piece: _Link) -> bool:
         published = sorted({p_word[t] for t in range(piece.p0, piece.p1)})
