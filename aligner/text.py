@@ -307,6 +307,9 @@ def _quoted_lines_joined(text: str) -> str:
 # marks, a byte-order mark. Left in, "co\u00adoperate" is two words and a caption holds characters players
 # may draw.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Quotation marks and apostrophes typed in their fullwidth forms (an East Asian keyboard's "＂", "＇"): the marks they
+# stand for, so a quote in them is found.
+_FULLWIDTH_MARKS = str.maketrans({"\uff02": '"', "\uff07": "'"})
 
 
 # HTML's character references ("don&rsquo;t", "&amp;", "&#8217;") in a text copied from a page's source or a
@@ -353,7 +356,7 @@ def read_text(path: str | Path) -> Document:
     else:
         text = _unwrapped(_CHARACTER_REFERENCE.sub(lambda m: html.unescape(m[0]), _without_inline_tags(
             _without_aeneas_ids(_caption_text(text, path), path))))
-    text = _INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+    text = _INVISIBLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n")).translate(_FULLWIDTH_MARKS)
     document = parse_text(_quoted_lines_joined(text))
     if not any(word.keys for word in document.words):
         raise InputError(f"{path} has no words to align")

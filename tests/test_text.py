@@ -105,6 +105,12 @@ def test_other_encodings_are_read_and_named(tmp_path: Path, caplog, encoded: byt
     assert (notes == []) if encoding is None else (len(notes) == 1 and encoding in notes[0] and "story.txt" in notes[0])
 
 
+def test_a_quote_in_fullwidth_quotation_marks_is_found(tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_text("The minister was clear. \uff02We won\uff07t rest until it is done,\uff02 she said.", "utf-8")
+    assert [q.text for q in find_quotes(read_text(path))] == ["We won't rest until it is done,"]
+
+
 def test_inline_markup_left_in_a_plain_text_is_not_published_wording(tmp_path: Path):
     # a content system's export: emphasis, a link and a line break tag around words, a "<" that is text
     path = tmp_path / "story.txt"
