@@ -15,6 +15,12 @@ def heard(text: str, start: float = 0.0, step: float = 0.4) -> list[HeardWord]:
             for k, w in enumerate(text.split())]
 
 
+def _transcript(text: str) -> Transcript:
+    """Recognized words as heard(text), in a transcript lasting a second past the last one."""
+    words = heard(text)
+    return Transcript(tuple(words), (), words[-1].end + 1.0, "tiny.en", "en")
+
+
 def by_text(alignment):
     return {w.text: w for w in alignment.words}
 
@@ -73,8 +79,8 @@ def test_a_quotes_unheard_first_word_is_not_the_sentence_heard_before_it():
     # fresh30's soda fountain: "The" of a quote was not heard, and the speaker ended an unpublished sentence just
     # before it; that sentence is speech never published, not what was said for "The"
     doc = parse_text("She hoped it “will still be pouring for years.”\n\n“The first float is on the house,” she said.")
-    said = heard("will still be pouring for years. Well, that's enough for me. First float is on the house.")
-    result = align(doc, Transcript(tuple(said), (), 8.0, "tiny.en", "en"))
+    result = align(doc, _transcript("will still be pouring for years. Well, that's enough for me. First float is on "
+                                    "the house."))
     assert by_text(result)["“The"].heard is None
     assert [u.text for u in result.unscripted] == ["Well, that's enough for me."]
 
@@ -84,8 +90,8 @@ def test_a_misheard_quote_before_its_attribution_is_paired_across_the_recognizer
     # "Said"; that stop is its punctuation, not the end of a sentence said before the quote's first words
     doc = parse_text("The library is changing its rules.\n\n"
                      "“We will be charging a fine,” said the librarian, Ann Oduya.")
-    said = heard("The library is changing its rules. We want to be charged at five. Said the librarian, Ann Oduya.")
-    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    result = align(doc, _transcript("The library is changing its rules. We want to be charged at five. Said the "
+                                    "librarian, Ann Oduya."))
     assert by_text(result)["“We"].heard is not None and by_text(result)["fine,”"].heard is not None
     assert result.unscripted == ()
 
@@ -93,8 +99,7 @@ def test_a_misheard_quote_before_its_attribution_is_paired_across_the_recognizer
 def test_an_initial_the_recognizer_wrote_is_no_sentence_end():
     # fresh11's chess prodigy: "Aarav" heard as "R. of"; the initial's full stop ends no sentence
     doc = parse_text("The club has a new champion.\n\nAarav Mehta won the final on Sunday.")
-    said = heard("The club has a new champion. R. of Mehta won the final on Sunday.")
-    result = align(doc, Transcript(tuple(said), (), 7.0, "tiny.en", "en"))
+    result = align(doc, _transcript("The club has a new champion. R. of Mehta won the final on Sunday."))
     assert by_text(result)["Aarav"].heard == "R. of" and result.unscripted == ()
 
 
@@ -102,11 +107,11 @@ def test_a_short_quote_heard_word_for_word_out_of_the_texts_order_is_spoken_wher
     # fresh30's carving school: "Go gently," is quoted after words said later, too short to be anchored as a longer
     # quote is there; heard word for word among the unpaired speech, it was said there
     doc = parse_text("“The stone has waited a long time for you,” he said, and then: “Go gently,”")
-    said = heard("Thank you all for coming tonight and for your patience, go gently. The stone has waited a long time "
-                 "for you.")
-    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    said = _transcript("Thank you all for coming tonight and for your patience, go gently. The stone has waited a "
+                       "long time for you.")
+    result = align(doc, said)
     assert [(by_text(result)[w].start, by_text(result)[w].status) for w in ("“Go", "gently,”")] == [
-        (said[10].start, "matched"), (said[11].start, "matched")]
+        (said.words[10].start, "matched"), (said.words[11].start, "matched")]
     assert [u.text for u in result.unscripted] == ["Thank you all for coming tonight and for your patience,"]
 
 
@@ -114,8 +119,8 @@ def test_a_headline_pulled_from_a_quote_is_not_taken_where_its_words_came_up_els
     # the headline's ‘rest and refit’ was said in the quote it was pulled from, which the check takes its verdict
     # from; the same words in the speaker's later, unpublished sentence are not where it was said
     doc = parse_text("Russia must not ‘rest and refit’\n\n“Russia cannot simply rest and refit its troops,” he said.")
-    said = heard("Russia cannot simply rest and refit its troops. Our own units will rest and refit in the spring.")
-    result = align(doc, Transcript(tuple(said), (), 9.0, "tiny.en", "en"))
+    result = align(doc, _transcript("Russia cannot simply rest and refit its troops. Our own units will rest and "
+                                    "refit in the spring."))
     assert [w.text for w in result.words[3:6]] == ["‘rest", "and", "refit’"]
     assert {w.status for w in result.words[3:6]} == {"unspoken"}
     assert by_text(result)["troops,”"].heard == "troops."
@@ -123,8 +128,7 @@ def test_a_headline_pulled_from_a_quote_is_not_taken_where_its_words_came_up_els
 
 def test_a_one_word_quote_is_not_taken_out_of_order_by_chance():
     doc = parse_text("“The stone has waited a long time for you,” he said. “Patience.”")
-    said = heard("Thank you all for your patience. The stone has waited a long time for you.")
-    result = align(doc, Transcript(tuple(said), (), 7.0, "tiny.en", "en"))
+    result = align(doc, _transcript("Thank you all for your patience. The stone has waited a long time for you."))
     assert by_text(result)["“Patience.”"].status == "unspoken"
 
 
@@ -542,11 +546,6 @@ def test_of_two_equal_alignments_the_one_leaving_whole_sentences_unspoken_wins()
     status = [(w.text, w.status) for w in alignment.words]
     assert status[8:13] == [("said.", "matched"), ("One", "unspoken"), ("pupil,", "unspoken"),
                             ("Oscar,", "unspoken"), ("said:", "unspoken")]
-
-
-def _transcript(text: str) -> Transcript:
-    words = heard(text)
-    return Transcript(tuple(words), (), words[-1].end + 1.0, "tiny.en", "en")
 
 
 def test_quotes_said_out_of_the_texts_order_are_timed_where_they_were_said():
