@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import jiwer
 
-from .normalize import counted, number_words, priced_in_a_row, word_keys
+from .normalize import COUNT_WORDS, counted, priced_in_a_row, word_keys
 
 __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
@@ -24,7 +24,6 @@ _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("l
 # stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
 _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))
 _HESITATIONS = {"hmm", "mm", "mhm", "mmm", "uh", "um"}
-_COUNT_WORDS = {number_words(str(n))[-1] for n in range(100)} | {"hundred", "thousand", "million", "billion"}
 _ENDS_PHRASE = re.compile(r"[,.;:!?—–)\]\"”’]$")
 _NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
 _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
@@ -169,7 +168,7 @@ def _one_count(texts: Sequence[str], tokens: Sequence[tuple[str, ...]], k: int) 
     letters ("25 hundred", not "200 and 12,000": digits are a number of their own), with no punctuation between
     them ("thirty, nine" is two numbers), and an "and" only between two of them."""
     def numeric(end: int) -> bool:
-        return bool(tokens[end]) and all(key in _COUNT_WORDS for key in tokens[end])
+        return bool(tokens[end]) and all(key in COUNT_WORDS for key in tokens[end])
 
     end = k
     while end < len(texts) and (numeric(end) or (end > k and tokens[end] == ("and",) and end + 1 < len(texts)

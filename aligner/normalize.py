@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 __all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "number_readings", "counted",
-           "priced_in_a_row", "flatten"]
+           "COUNT_WORDS", "priced_in_a_row", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -66,6 +66,8 @@ def _cardinal(n: int) -> list[str]:
 
 _UNDER_HUNDRED = {word: n for n, word in enumerate(_ONES)} | {word: 10 * n for n, word in enumerate(_TENS) if n > 1}
 _SCALE_OF = {name: scale for scale, name in _SCALES if scale > 100}
+# the words a count is said in (see counted)
+COUNT_WORDS = frozenset(_UNDER_HUNDRED) | {name for _, name in _SCALES}
 
 
 def counted(tokens: Sequence[str]) -> int | None:
