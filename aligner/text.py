@@ -325,7 +325,7 @@ _INLINE_TAG = re.compile(r"<(/?)(a|abbr|b|bdi|bdo|br|cite|code|dfn|em|font|i|ins
 def _without_inline_tags(text: str) -> str:
     def replace(match: re.Match) -> str:
         tag = match[2].lower()
-        return "\n" if tag == "br" else ("”" if match[1] else "“") if tag == "q" else ""
+        return "\n" if tag == "br" else _VisibleText._MARKS[0][bool(match[1])] if tag == "q" else ""
     return _INLINE_TAG.sub(replace, text)
 
 
