@@ -50,7 +50,7 @@ _EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as it
 _SETTLE_BYTES = 2 * SAMPLE_RATE  # the last second of a window's 16-bit samples (see _decode)
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
 _PUNCTUATION = ".,;:!?\"'()[]{}“”‘’«»"  # marks around a written word
-_FOUR_DIGITS = re.compile(r"(\d{4})(s?)$")  # a year or a count, said either way (see _spoken_forms)
+_FOUR_DIGITS = re.compile(r"(\d,?\d{3})(s?)$")  # a year or a count, said either way (see _spoken_forms)
 _MAX_FORMS = 9  # ways of saying one wording that are fitted: the readings of its first two numbers
 
 
@@ -437,12 +437,14 @@ def _best_fit(decoder: _Decoder, ps, pcm: bytes, offset: float, frames: int, tex
 
 
 def _spoken_forms(text: str) -> list[str]:
-    """The text as written, then with its four-digit numbers said in their other common ways (see
-    normalize.number_readings), at most _MAX_FORMS in all."""
+    """The text as written, then with its four-digit numbers, with or without a comma ("1,500" is said "fifteen
+    hundred" as often as 1500 is), said in their other common ways (see normalize.number_readings), at most
+    _MAX_FORMS in all."""
     options = []
     for word in text.split():
         number = _FOUR_DIGITS.match(word.strip(_PUNCTUATION))
-        options.append([word] + [" ".join(r) for r in number_readings(*number.groups())[1:]] if number else [word])
+        readings = number_readings(number[1].replace(",", ""), number[2]) if number else []
+        options.append([word] + [" ".join(r) for r in readings if tuple(r) != word_keys(word)])
     return [" ".join(form) for form in itertools.islice(itertools.product(*options), _MAX_FORMS)]
 
 

@@ -104,3 +104,4 @@ def test_a_wording_with_a_year_is_fitted_in_every_way_of_saying_it():
     assert forms[0] == "opened in 1887, closed in the 2040s.”" and len(forms) == 9
     assert "opened in one thousand eight hundred and eighty seven closed in the two thousand forties" in forms
     assert phonetic._spoken_forms("£1,685 in 300 days") == ["£1,685 in 300 days"]  # no year among them
+    assert phonetic._spoken_forms("about 1,500 people") == ["about 1,500 people", "about fifteen hundred people"]
