@@ -522,10 +522,22 @@ def _left_out_inside(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:
         said = [h for h in passage.words if not is_hesitation(word_keys(h.text))]
         if negations:
             found += negations
-        elif before is not None and after is not None and not elided(before.text, after.text) and len(said) > _ASIDE:
+        elif (before is not None and after is not None and not elided(before.text, after.text) and len(said) > _ASIDE
+              and not _said_otherwise(aligned, spoken, before, after)):
             found.append(_asked_about(passage.words, after.char_start, "the quote runs on across speech it leaves "
                                                                        "out, with no ellipsis"))
     return tuple(found)
+
+
+def _said_otherwise(aligned: Aligned, spoken: list, before, after) -> bool:
+    """Do the heard words between two spoken words of a quote say what its words between them say, in another form
+    ("£2,500" said "two and a half thousand pounds", where the alignment paired only "two" and "thousand pounds")?"""
+    def said(texts: list[str]) -> list[str]:
+        return [t for keys in tokens_in_a_row(texts) for t in keys]
+
+    published = [w.text for w in spoken if before.char_end <= w.char_start and w.char_end <= after.char_start]
+    heard = [h.text for h in aligned.transcript.words if before.end - 0.05 <= h.start and h.end <= after.start + 0.05]
+    return bool(published) and said(published) == said(heard)
 
 
 def _cut_off_before(aligned: Aligned, spoken: list) -> tuple[Difference, ...]:

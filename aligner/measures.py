@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import jiwer
 
-from .normalize import COUNT_WORDS, counted, priced_in_a_row, word_keys
+from .normalize import QUANTITY_WORDS, number_words, priced_in_a_row, quantity, quantity_keys, word_keys
 
 __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
@@ -143,36 +143,76 @@ def standard_tokens(text: str) -> tuple[str, ...]:
 def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """standard_tokens of written words in a row, where a word's neighbour tells what it says: "No. 10" and
     "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said; "£47 billion"
-    is "forty seven billion pounds"; a count written over several words in one of its other forms ("25 hundred",
-    "one hundred and twenty", "nineteen hundred and eighteen" against "2,500", "120" and "1918") is the same
-    number: written as the recognizer's digits read (see _one_count). The forms digits already read as ("fifteen
-    hundred", "one thousand five hundred") stay as they are."""
+    is "forty seven billion pounds"; and a number is spelled one way whatever form it was written or said in
+    ("1,200", "1200", "twelve hundred"; "500,000", "half a million"; "£1.5m", "one and a half million pounds":
+    see normalize.quantity_keys), and so is a date ("21 May", "the 21st of May", see _one_date)."""
     tokens = priced_in_a_row([standard_tokens(text) for text in texts])
     for k in range(len(texts) - 1):
         if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):
             tokens[k] = ("number",)
     k = 0
     while k < len(texts):
-        end = _one_count(texts, tokens, k)
-        said = [key for keys in tokens[k:end] for key in keys]
-        value = counted(said) if end - k > 1 else None
-        if value is not None and tuple(said) not in (word_keys(str(value)), word_keys(f"{value:,}")):
-            # held by the first word, as the check's rewriting does
-            tokens[k:end] = [word_keys(str(value))] + [()] * (end - k - 1)
-        k = max(end, k + 1)
+        k = _one_quantity(tokens, k, _one_number(texts, tokens, k))
+    for k in range(len(texts)):
+        _one_date(tokens, k)
     return tokens
 
 
-def _one_count(texts: Sequence[str], tokens: Sequence[tuple[str, ...]], k: int) -> int:
-    """The end of the words from k on that can be one count: number words, then only number words written in
-    letters ("25 hundred", not "200 and 12,000": digits are a number of their own), with no punctuation between
-    them ("thirty, nine" is two numbers), and an "and" only between two of them."""
-    def numeric(end: int) -> bool:
-        return bool(tokens[end]) and all(key in COUNT_WORDS for key in tokens[end])
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# a day of the month as it is written or said: "21", "21st", "twenty first", "twenty one"
+_DAYS = {tuple(number_words(str(n), suffix)): tuple(number_words(str(n), "th")) for n in range(1, 32)
+         for suffix in ("", "th")}
+
+
+def _one_date(tokens: list[tuple[str, ...]], k: int) -> None:
+    """Spell a date that starts at word k one way, "may twenty first", whichever order and form it was written or
+    said in ("21 May", "May 21", "the 21st of May", "May the twenty-first")."""
+    def at(j: int) -> tuple[str, ...]:
+        return tokens[j] if j < len(tokens) else ()
+
+    start = k + (at(k) == ("the",))
+    if at(start) in _DAYS:  # [the] DAY [of] MONTH
+        month = start + 1 + (at(start + 1) == ("of",))
+        if len(at(month)) == 1 and at(month)[0] in _MONTHS:
+            tokens[k:month + 1] = _held((*at(month), *_DAYS[at(start)]), month + 1 - k)
+    elif len(at(k)) == 1 and at(k)[0] in _MONTHS:  # MONTH [the] DAY
+        day = k + 1 + (at(k + 1) == ("the",))
+        if at(day) in _DAYS:
+            tokens[k:day + 1] = _held((*at(k), *_DAYS[at(day)]), day + 1 - k)
+
+
+def _held(keys: tuple[str, ...], words: int) -> list[tuple[str, ...]]:
+    """Keys of several written words spelled as one, held by the first and the last of them, so that a difference
+    there shows all of them ("a hundred" heard "eighty", not "a")."""
+    if words == 1 or len(keys) < 2:
+        return [keys] + [()] * (words - 1)
+    return [keys[:-1]] + [()] * (words - 2) + [keys[-1:]]
+
+
+def _one_quantity(tokens: list[tuple[str, ...]], k: int, end: int) -> int:
+    """Spell the longest number the words from k on (up to end) say as normalize.quantity_keys does, and return
+    where the next one may start."""
+    for stop in range(end, k, -1):
+        said = [key for keys in tokens[k:stop] for key in keys]
+        size = next((n for n, key in enumerate(said) if key not in QUANTITY_WORDS), len(said))
+        value = quantity(said[:size])
+        if value is not None:
+            if quantity_keys(value) != tuple(said[:size]):
+                tokens[k:stop] = _held(quantity_keys(value) + tuple(said[size:]), stop - k)
+            return stop
+    return k + 1
+
+
+def _one_number(texts: Sequence[str], tokens: Sequence[tuple[str, ...]], k: int) -> int:
+    """The end of the words from k on that can be one number: its words, the first perhaps in digits, the
+    others only in letters ("25 hundred", not "200 and 12,000": digits are a number of their own), with no
+    punctuation between them ("thirty, nine" is two numbers). Only the last may go on with what is counted
+    ("million pounds")."""
+    def wholly(j: int) -> bool:
+        return bool(tokens[j]) and all(key in QUANTITY_WORDS for key in tokens[j])
 
     end = k
-    while end < len(texts) and (numeric(end) or (end > k and tokens[end] == ("and",) and end + 1 < len(texts)
-                                                 and numeric(end + 1))):
+    while end < len(texts) and (end == k or (wholly(end - 1) and tokens[end][:1] and tokens[end][0] in QUANTITY_WORDS)):
         end += 1
         if end < len(texts) and (_ENDS_PHRASE.search(texts[end - 1]) or any(c.isdigit() for c in texts[end])):
             break

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 __all__ = ["APOSTROPHES", "GROUP_SPACES", "unabbreviated", "word_keys", "number_words", "number_readings", "counted",
-           "COUNT_WORDS", "priced_in_a_row", "flatten"]
+           "QUANTITY_WORDS", "quantity", "quantity_keys", "priced_in_a_row", "flatten"]
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
          "fifteen sixteen seventeen eighteen nineteen").split()
@@ -66,8 +67,7 @@ def _cardinal(n: int) -> list[str]:
 
 _UNDER_HUNDRED = {word: n for n, word in enumerate(_ONES)} | {word: 10 * n for n, word in enumerate(_TENS) if n > 1}
 _SCALE_OF = {name: scale for scale, name in _SCALES if scale > 100}
-# the words a count is said in (see counted)
-COUNT_WORDS = frozenset(_UNDER_HUNDRED) | {name for _, name in _SCALES}
+_COUNT_WORDS = frozenset(_UNDER_HUNDRED) | {name for _, name in _SCALES}  # the words a count is said in
 
 
 def counted(tokens: Sequence[str]) -> int | None:
@@ -112,6 +112,75 @@ def counted(tokens: Sequence[str]) -> int | None:
             return None
         total, k, last_scale = total + value * scale, k + 1, scale
     return total if tokens else None
+
+
+# the words a quantity is said in (see quantity): a count's, a decimal's and a half's or a quarter's
+QUANTITY_WORDS = _COUNT_WORDS | {"point", "oh", "half", "quarter", "quarters", "a", "and", "trillion"}
+_BIG_SCALES = {"thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_PARTS = {"half": Fraction(1, 2), "quarter": Fraction(1, 4)}
+_DIGITS = {word: str(n) for n, word in enumerate(_ONES[:10])} | {"oh": "0"}
+
+
+def quantity(tokens: Sequence[str]) -> Fraction | None:
+    """The number these words say in any of the forms a speaker or a page uses for it: a count (see counted), a
+    decimal ("one point five"), with a half or quarters ("two and a half", "three quarters"), each perhaps of a
+    scale ("one and a half million", "half a million", "a hundred thousand"); None where they are not one such
+    number. A half or quarters with no whole number and no scale are not read as one: "half" is as often "half
+    the town" as a number."""
+    tokens = list(tokens)
+    if tokens[:1] == ["a"] and tokens[1:2] in (["hundred"], ["thousand"], ["million"], ["billion"]):
+        tokens[0] = "one"
+    whole = counted(tokens)
+    if whole is not None:
+        return Fraction(whole)
+    scale = 1
+    if len(tokens) > 1 and tokens[-1] in _BIG_SCALES:
+        scale = _BIG_SCALES[tokens.pop()]
+        if tokens[-2:] == ["half", "a"]:  # "half a million"
+            tokens.pop()
+    found = _fraction(tokens)
+    if found is None or (found[1] and scale == 1):
+        return None
+    return found[0] * scale
+
+
+def _fraction(tokens: Sequence[str]) -> tuple[Fraction, bool] | None:
+    """A decimal or a number with a half or quarters, and whether it has no whole number ("a half")."""
+    if "point" in tokens:
+        k = tokens.index("point")
+        head, digits = counted(tokens[:k]), tokens[k + 1:]
+        if head is None or not digits or any(t not in _DIGITS for t in digits):
+            return None
+        return head + Fraction(int("".join(_DIGITS[t] for t in digits)), 10 ** len(digits)), False
+    if tokens[-1:] == ["quarters"]:  # "three quarters"
+        count = counted(tokens[:-1])
+        return None if count is None or not 0 < count < 4 else (Fraction(count, 4), True)
+    if tokens[-1:] in (["half"], ["quarter"]):
+        part, head = _PARTS[tokens[-1]], tokens[:-1]
+        if head in ([], ["a"]):
+            return part, True
+        count = counted(head[:-2]) if head[-2:] == ["and", "a"] else None  # "two and a half"
+        return None if count is None else (count + part, False)
+    return None
+
+
+def quantity_keys(value: Fraction) -> tuple[str, ...]:
+    """The one way the check spells a quantity, whatever form it was said or written in: millions and more as a
+    decimal of their scale ("one point five million"), as pages write them; other whole numbers as their digits
+    read ("nineteen eighteen") where that reading is no count, else as a count with its thousands ("one thousand
+    five hundred", never the year form "fifteen hundred"); anything else as a decimal ("two point five")."""
+    for name, scale in reversed(_BIG_SCALES.items()):
+        if scale >= 10**6 and value >= scale and (value / scale * 1000).denominator == 1:
+            return (*_decimal_keys(value / scale), name)
+    if value.denominator != 1:
+        return _decimal_keys(value)
+    plain = word_keys(str(value.numerator))
+    return plain if counted(plain) is None else word_keys(f"{value.numerator:,}")
+
+
+def _decimal_keys(value: Fraction) -> tuple[str, ...]:
+    whole, rest = divmod(value, 1)
+    return word_keys(f"{whole}{f'{float(rest):.6f}'.rstrip('0')[1:]}" if rest else str(whole))
 
 
 def number_words(digits: str, suffix: str = "") -> list[str]:

@@ -71,8 +71,28 @@ def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
     ("200 and 12,000", "212,000", False),  # digits are a number of their own: two numbers, not one
     ("between 5 and 10", "between 15", False),
     ("2,500 visitors", "2,600 visitors", False),
+    ("the 1,200 homes", "the 1200 homes", True),  # the recognizer's digits for "twelve hundred"
+    ("nearly 500,000 households", "nearly half a million households", True),
+    ("spend £1.5 million on", "spend one and a half million pounds on", True),
+    ("£2.4bn over", "two point four billion pounds over", True),
+    ("rose 2.5% in", "rose two and a half percent in", True),
+    ("a hundred people", "100 people", True),
+    ("about 1,500 people", "about 1,600 people", False),
+    ("nearly 600,000 households", "nearly half a million households", False),
+    ("half the town", "0.5 the town", False),  # a half with no whole number or scale is not read as a number
 ])
 def test_a_count_in_another_form_is_the_same_number(published, heard, same):
+    def flat(text):
+        return [t for group in tokens_in_a_row(text.split()) for t in group]
+    assert (flat(published) == flat(heard)) == same
+
+
+@pytest.mark.parametrize("published, heard, same", [
+    ("on 21 May", "on the 21st of May", True), ("on May 21,", "on May the twenty-first,", True),
+    ("Tuesday 5 March", "Tuesday the fifth of March", True), ("on 3 June", "on the fourth of June", False),
+    ("on 21 May", "on 21 March", False),
+])
+def test_a_date_in_another_order_or_form_is_the_same_date(published, heard, same):
     def flat(text):
         return [t for group in tokens_in_a_row(text.split()) for t in group]
     assert (flat(published) == flat(heard)) == same

@@ -1,6 +1,16 @@
+from fractions import Fraction
+
 import pytest
 
-from aligner.normalize import counted, number_readings, number_words, priced_in_a_row, word_keys
+from aligner.normalize import (
+    counted,
+    number_readings,
+    number_words,
+    priced_in_a_row,
+    quantity,
+    quantity_keys,
+    word_keys,
+)
 from aligner.text import parse_text
 
 
@@ -117,3 +127,23 @@ def test_a_negative_contraction_written_without_its_apostrophe_still_holds_a_neg
 ])
 def test_a_count_said_in_any_of_its_forms_has_its_value(said, count):
     assert counted(said.split()) == count
+
+
+@pytest.mark.parametrize("said, value", [
+    ("one and a half million", 1_500_000), ("half a million", 500_000), ("a hundred thousand", 100_000),
+    ("two point four billion", 2_400_000_000), ("two and a half", Fraction(5, 2)), ("zero point five", Fraction(1, 2)),
+    ("twelve hundred", 1200), ("nineteen hundred and eighteen", 1918),
+    # not a number: a half alone, a year, a score, a scale alone
+    ("half", None), ("a half", None), ("nineteen eighteen", None), ("three one", None), ("a", None),
+])
+def test_a_quantity_said_in_any_of_its_forms_has_its_value(said, value):
+    assert quantity(said.split()) == value
+
+
+@pytest.mark.parametrize("value, keys", [
+    (1500, "one thousand five hundred"), (1918, "nineteen eighteen"), (2009, "two thousand nine"),
+    (1_500_000, "one point five million"), (2_000_000, "two million"), (Fraction(5, 2), "two point five"),
+    (500_000, "five hundred thousand"),
+])
+def test_a_quantity_is_spelled_one_way(value, keys):
+    assert quantity_keys(Fraction(value)) == tuple(keys.split())

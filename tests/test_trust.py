@@ -8,7 +8,7 @@ import json
 import pytest
 
 from aligner.align import align, align_words
-from aligner.check import check, passage_verdict
+from aligner.check import CheckOptions, check, passage_verdict
 from aligner.errors import MismatchError
 from aligner.pipeline import Aligned, align_files
 from aligner.quotes import find_quotes
@@ -445,3 +445,23 @@ def test_a_quote_found_nowhere_with_one_sentence_like_it_beside_it_is_uncertain(
     assert (result.verdict == "uncertain") == found
     if found:
         assert [d.heard for d in result.differences] == [sentence]
+
+
+@pytest.mark.parametrize("published, said, verbatim", [
+    ("raised £2,500 at the summer fair", "raised two and a half thousand pounds at the summer fair", True),
+    ("treated 1,200 patients in the first week", "treated 1200 patients in the first week", True),
+    ("helped 500,000 families cut their bills", "helped half a million families cut their bills", True),
+    ("spend £1.5 million on new bus shelters", "spend one and a half million pounds on new bus shelters", True),
+    ("reopens on 22 September after a closure", "reopens on the 22nd of September after a closure", True),
+    ("around 1,600 officers would be on duty", "around 1500 officers would be on duty", False),
+    ("reopens on 23 September after a closure", "reopens on the 22nd of September after a closure", False),
+])
+def test_a_number_or_date_said_in_another_form_is_verbatim(published, said, verbatim):
+    # a page writes numbers and dates in its house style; the speaker says them as people do, and the recognizer
+    # writes them in digits or words: the same number or date is no difference, another one is
+    doc = parse_text(f"Local news\n\nA spokesperson said the council “{published}.”\n")
+    speech = f"a spokesperson said the council {said}."
+    aligned = Aligned(MEDIA / "broadcast.flac", doc, Transcript(tuple(heard(speech)), (), 20.0, "tiny.en", "en"),
+                      align(doc, Transcript(tuple(heard(speech)), (), 20.0, "tiny.en", "en")))
+    report = check(aligned, CheckOptions(rescore=False, witness=False))
+    assert [q.verdict for q in report.quotes] == ["verbatim" if verbatim else "not verbatim"]
