@@ -19,7 +19,9 @@ from .normalize import QUANTITY_WORDS, number_words, priced_in_a_row, quantity, 
 __all__ = ["Measures", "Chunk", "standard_tokens", "spelling", "measure"]
 
 _CONTRACTIONS = {"won't": ("will", "not"), "can't": ("can", "not"), "let's": ("let", "us"), "ain't": ("aint",),
-                 "y'all": ("you", "all"), "ma'am": ("madam",)}
+                 "y'all": ("you", "all"), "ma'am": ("madam",),
+                 # one word in two spellings: pages write "OK" (AP and BBC style), the recognizer "okay"
+                 "ok": ("okay",), "alright": ("all", "right")}
 # Only endings that can mean one thing are expanded: "'s" (is, has, or a possessive) and "'d" (would, had)
 # stay part of their word, so "Russia's" is never "Russia is" and "he'd" never silently equals "he would".
 _ENDINGS = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'m", "am"), ("'t", "not"))

@@ -47,6 +47,7 @@ NAMES = ("check_a", "check_b", "check_c")
     ("Um,", ()),
     ("“Colour", ("color",)),
     ("rules-based", ("rules", "based")),
+    ("OK,", ("okay",)), ("alright", ("all", "right")),  # one word, two spellings
     ("Nov.", ("november",)), ("Sept", ("september",)),  # abbreviations as said
     ("Jan.", ("january",)), ("Jan", ("jan",)),  # a name, unless written with its period
 ])
