@@ -62,7 +62,11 @@ def test_standard_tokens(written, tokens):
     ("there is no 5 here", ["there", "is", "no", "five", "here"]),  # a lowercase no is a negation
 ])
 def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
-    assert [t for group in tokens_in_a_row(written.split()) for t in group] == tokens
+    assert _tokens_in_a_row(written) == tokens
+
+
+def _tokens_in_a_row(text: str) -> list[str]:
+    return [t for group in tokens_in_a_row(text.split()) for t in group]
 
 
 @pytest.mark.parametrize("published, heard, same", [
@@ -83,9 +87,7 @@ def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
     ("half the town", "0.5 the town", False),  # a half with no whole number or scale is not read as a number
 ])
 def test_a_count_in_another_form_is_the_same_number(published, heard, same):
-    def flat(text):
-        return [t for group in tokens_in_a_row(text.split()) for t in group]
-    assert (flat(published) == flat(heard)) == same
+    assert (_tokens_in_a_row(published) == _tokens_in_a_row(heard)) == same
 
 
 @pytest.mark.parametrize("published, heard, same", [
@@ -94,9 +96,7 @@ def test_a_count_in_another_form_is_the_same_number(published, heard, same):
     ("on 21 May", "on 21 March", False),
 ])
 def test_a_date_in_another_order_or_form_is_the_same_date(published, heard, same):
-    def flat(text):
-        return [t for group in tokens_in_a_row(text.split()) for t in group]
-    assert (flat(published) == flat(heard)) == same
+    assert (_tokens_in_a_row(published) == _tokens_in_a_row(heard)) == same
 
 
 @pytest.mark.parametrize("british, american", [
