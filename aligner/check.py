@@ -128,8 +128,14 @@ def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
         else:
             groups.append([word])
     texts = ["".join(w.text for w in group) for group in groups]
-    units = [_Unit(text, group[0].start, group[-1].end, min(w.probability for w in group), tokens)
-             for text, group, tokens in zip(texts, groups, tokens_in_a_row(texts), strict=True)]
+    units: list[_Unit] = []
+    for text, group, tokens in zip(texts, groups, tokens_in_a_row(texts), strict=True):
+        unit = _Unit(text, group[0].start, group[-1].end, min(w.probability for w in group), tokens)
+        if units and not tokens and standard_tokens(text):  # held by the unit before it (measures._held)
+            last = units.pop()
+            unit = replace(last, text=f"{last.text} {text}", end=unit.end,
+                           probability=min(last.probability, unit.probability))
+        units.append(unit)
     return [u for u in units if u.tokens]
 
 
@@ -243,9 +249,11 @@ def _share_out(pieces: list[str], h_tokens: list[str], h0: int, h1: int) -> list
 
 
 def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_tokens: list[str],
-             h_unit: list[int], apart: set[int] = frozenset(), timing: Timing | None = None) -> list[_Region]:
+             h_unit: list[int], held: dict[int, int], apart: set[int] = frozenset(),
+             timing: Timing | None = None) -> list[_Region]:
     """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference), unless
-    never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut)."""
+    never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut). A published word whose tokens
+    another holds (`held`: "May" of "21 May") goes with it."""
     chunks = _cut(chunks, apart, p_tokens, h_tokens, timing)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
@@ -278,13 +286,14 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
                 break
             units |= more_units
             words |= more_words
+        words |= {k for k, holder in held.items() if holder in words}
         after = h_unit[h0 - 1] if h0 > 0 else -1
         if grown and (grown[-1][0] & words or grown[-1][1] & units):
             grown[-1] = (grown[-1][0] | words, grown[-1][1] | units, grown[-1][2])
         else:
             grown.append((words, units, after))
     return [_Region(tuple(sorted(words)), tuple(sorted(units)),
-                    tuple(p_tokens[t] for w in sorted(words) for t in of_word[w]),
+                    tuple(p_tokens[t] for w in sorted(words) for t in of_word.get(w, ())),
                     tuple(h_tokens[t] for u in sorted(units) for t in of_unit[u]), after)
             for words, units, after in grown]
 
@@ -302,8 +311,12 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     """The accuracy report for one aligned broadcast."""
     words = aligned.alignment.words
     compared_words = [k for k in said_order(words) if words[k].spoken or words[k].status == OMITTED]
-    p_tokens, p_word = flatten(zip(compared_words, tokens_in_a_row([words[k].text for k in compared_words]),
-                                   strict=True))
+    in_a_row = tokens_in_a_row([words[k].text for k in compared_words])
+    p_tokens, p_word = flatten(zip(compared_words, in_a_row, strict=True))
+    held: dict[int, int] = {}  # a published word whose tokens a word before it holds (measures._held): that word
+    for i in range(1, len(compared_words)):
+        if not in_a_row[i] and standard_tokens(words[compared_words[i]].text):
+            held[compared_words[i]] = held.get(compared_words[i - 1], compared_words[i - 1])
 
     # a first comparison finds spacing variants ("antiarmor" ~ "anti armor": the same words); the second
     # one is the measure
@@ -312,7 +325,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     rewritten: dict[int, tuple[str, ...]] = {}
     apart = _apart(words, p_word)
-    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, apart):
+    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, held, apart):
         if region.p_tokens and region.h_tokens and ("".join(region.p_tokens) == "".join(region.h_tokens) or _same_time(
                 [words[k].text for k in region.words], [units[k].text for k in region.units])):
             rewritten.update({k: region.p_tokens if j == 0 else () for j, k in enumerate(region.units)})
@@ -321,7 +334,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     measures, chunks = measure(p_tokens, h_tokens)
     timing = ([(words[k].start, words[k].end) if words[k].start is not None else None for k in p_word],
               [(units[u].start + units[u].end) / 2 for u in h_unit])
-    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, apart, timing)
+    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, held, apart, timing)
     quotes = find_quotes(aligned.document)
     openings = {quote.first_word for quote in quotes}
     regions = [_with_speech_beside(aligned, units, region, openings) for region in regions]

@@ -184,11 +184,9 @@ def _one_date(tokens: list[tuple[str, ...]], k: int) -> None:
 
 
 def _held(keys: tuple[str, ...], words: int) -> list[tuple[str, ...]]:
-    """Keys of several written words spelled as one, held by the first and the last of them, so that a difference
-    there shows all of them ("a hundred" heard "eighty", not "a")."""
-    if words == 1 or len(keys) < 2:
-        return [keys] + [()] * (words - 1)
-    return [keys[:-1]] + [()] * (words - 2) + [keys[-1:]]
+    """Keys of several written words spelled as one, held by the first of them: the others have none of their
+    own (see check.py, which keeps them with the first)."""
+    return [keys] + [()] * (words - 1)
 
 
 def _one_quantity(tokens: list[tuple[str, ...]], k: int, end: int) -> int:

@@ -261,7 +261,7 @@ def test_two_stretches_around_a_reporters_words_each_take_the_heard_words_said_i
         (41.0 + k, 41.5 + k) for k in range(4)]
     middles = [30.25 + k for k in range(8)] + [40.25] + [41.25 + k for k in range(4)]
     regions = _regions(measure(published, heard)[1], published, list(range(len(published))), heard,
-                       list(range(len(heard))), apart={published.index("the")}, timing=(said, middles))
+                       list(range(len(heard))), {}, apart={published.index("the")}, timing=(said, middles))
     assert [(r.p_tokens, r.h_tokens) for r in regions][-2:] == [
         (("sound", "quite", "different"), ("spent",)), (("the", "recording"), ("reporting",))]
 
