@@ -179,8 +179,10 @@ def quantity_keys(value: Fraction) -> tuple[str, ...]:
 
 
 def _decimal_keys(value: Fraction) -> tuple[str, ...]:
+    """A number with at most six decimals as its digits read: 2.5 -> two point five, 2 -> two."""
     whole, rest = divmod(value, 1)
-    return word_keys(f"{whole}{f'{float(rest):.6f}'.rstrip('0')[1:]}" if rest else str(whole))
+    decimals = f"{float(rest):.6f}".rstrip("0")[1:] if rest else ""  # ".5"
+    return word_keys(f"{whole}{decimals}")
 
 
 def number_words(digits: str, suffix: str = "") -> list[str]:
