@@ -167,8 +167,10 @@ _DAYS = {tuple(number_words(str(n), suffix)): tuple(number_words(str(n), "th")) 
 
 
 def _one_date(tokens: list[tuple[str, ...]], k: int) -> None:
-    """Spell a date that starts at word k one way, "may twenty first", whichever order and form it was written or
-    said in ("21 May", "May 21", "the 21st of May", "May the twenty-first")."""
+    """Spell a date that starts at word k one way, whichever form it was written or said in: its day as an ordinal,
+    without "the" before it or "of" after it ("21 May", "the 21st of May": "twenty first may"; "May the 21st":
+    "may twenty first"). Its words keep their order: where the recognizer garbled one side of a date, the rest of
+    it still pairs word for word."""
     def at(j: int) -> tuple[str, ...]:
         return tokens[j] if j < len(tokens) else ()
 
@@ -176,11 +178,11 @@ def _one_date(tokens: list[tuple[str, ...]], k: int) -> None:
     if at(start) in _DAYS:  # [the] DAY [of] MONTH
         month = start + 1 + (at(start + 1) == ("of",))
         if len(at(month)) == 1 and at(month)[0] in _MONTHS:
-            tokens[k:month + 1] = _held((*at(month), *_DAYS[at(start)]), month + 1 - k)
+            tokens[k:month + 1] = [()] * (start - k) + [_DAYS[at(start)]] + [()] * (month - start - 1) + [at(month)]
     elif len(at(k)) == 1 and at(k)[0] in _MONTHS:  # MONTH [the] DAY
         day = k + 1 + (at(k + 1) == ("the",))
         if at(day) in _DAYS:
-            tokens[k:day + 1] = _held((*at(k), *_DAYS[at(day)]), day + 1 - k)
+            tokens[k:day + 1] = [at(k)] + [()] * (day - k - 1) + [_DAYS[at(day)]]
 
 
 def _held(keys: tuple[str, ...], words: int) -> list[tuple[str, ...]]:
