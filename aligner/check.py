@@ -131,7 +131,7 @@ def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
     units: list[_Unit] = []
     for text, group, tokens in zip(texts, groups, tokens_in_a_row(texts), strict=True):
         unit = _Unit(text, group[0].start, group[-1].end, min(w.probability for w in group), tokens)
-        if units and not tokens and standard_tokens(text):  # held by the unit before it (measures._held)
+        if units and not tokens and standard_tokens(text):  # held by the unit before it, or a date's "of"
             last = units.pop()
             unit = replace(last, text=f"{last.text} {text}", end=unit.end,
                            probability=min(last.probability, unit.probability))
@@ -253,7 +253,8 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
              timing: Timing | None = None) -> list[_Region]:
     """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference), unless
     never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut). A published word whose tokens
-    another holds (`held`: "May" of "21 May") goes with it."""
+    the word before it holds or that has none of its own in a row of words (`held`: "hundred" of "a hundred",
+    "of" of "the 21st of May") goes with that word."""
     chunks = _cut(chunks, apart, p_tokens, h_tokens, timing)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
@@ -313,7 +314,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     compared_words = [k for k in said_order(words) if words[k].spoken or words[k].status == OMITTED]
     in_a_row = tokens_in_a_row([words[k].text for k in compared_words])
     p_tokens, p_word = flatten(zip(compared_words, in_a_row, strict=True))
-    held: dict[int, int] = {}  # a published word whose tokens a word before it holds (measures._held): that word
+    held: dict[int, int] = {}  # a published word with no tokens of its own in the row: the word it goes with
     for i in range(1, len(compared_words)):
         if not in_a_row[i] and standard_tokens(words[compared_words[i]].text):
             held[compared_words[i]] = held.get(compared_words[i - 1], compared_words[i - 1])
