@@ -118,6 +118,12 @@ def _same_time(published: Sequence[str], heard: Sequence[str]) -> bool:
     return bool(written and said) and written.groups() == said.groups()
 
 
+def _goes_with_the_word_before(text: str, in_a_row: tuple[str, ...]) -> bool:
+    """A word with no tokens of its own in its row (measures.tokens_in_a_row) though it has some alone: the word
+    before it holds them (the "hundred" of "a hundred") or they were read away (the "of" of "the 21st of May")."""
+    return not in_a_row and bool(standard_tokens(text))
+
+
 def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
     groups: list[list[HeardWord]] = []
     for word in heard:
@@ -131,7 +137,7 @@ def _units(heard: Sequence[HeardWord]) -> list[_Unit]:
     units: list[_Unit] = []
     for text, group, tokens in zip(texts, groups, tokens_in_a_row(texts), strict=True):
         unit = _Unit(text, group[0].start, group[-1].end, min(w.probability for w in group), tokens)
-        if units and not tokens and standard_tokens(text):  # held by the unit before it, or a date's "of"
+        if units and _goes_with_the_word_before(text, tokens):
             last = units.pop()
             unit = replace(last, text=f"{last.text} {text}", end=unit.end,
                            probability=min(last.probability, unit.probability))
@@ -316,7 +322,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     p_tokens, p_word = flatten(zip(compared_words, in_a_row, strict=True))
     held: dict[int, int] = {}  # a published word with no tokens of its own in the row: the word it goes with
     for i in range(1, len(compared_words)):
-        if not in_a_row[i] and standard_tokens(words[compared_words[i]].text):
+        if _goes_with_the_word_before(words[compared_words[i]].text, in_a_row[i]):
             held[compared_words[i]] = held.get(compared_words[i - 1], compared_words[i - 1])
 
     # a first comparison finds spacing variants ("antiarmor" ~ "anti armor": the same words); the second

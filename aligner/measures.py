@@ -185,12 +185,6 @@ def _one_date(tokens: list[tuple[str, ...]], k: int) -> None:
             tokens[k:day + 1] = [at(k)] + [()] * (day - k - 1) + [_DAYS[at(day)]]
 
 
-def _held(keys: tuple[str, ...], words: int) -> list[tuple[str, ...]]:
-    """Keys of several written words spelled as one, held by the first of them: the others have none of their
-    own (see check.py, which keeps them with the first)."""
-    return [keys] + [()] * (words - 1)
-
-
 def _one_quantity(tokens: list[tuple[str, ...]], k: int, end: int) -> int:
     """Spell the longest number the words from k on (up to end) say as normalize.quantity_keys does, and return
     where the next one may start."""
@@ -199,8 +193,9 @@ def _one_quantity(tokens: list[tuple[str, ...]], k: int, end: int) -> int:
         size = next((n for n, key in enumerate(said) if key not in QUANTITY_WORDS), len(said))
         value = quantity(said[:size])
         if value is not None:
-            if quantity_keys(value) != tuple(said[:size]):
-                tokens[k:stop] = _held(quantity_keys(value) + tuple(said[size:]), stop - k)
+            if quantity_keys(value) != tuple(said[:size]):  # held by the first word, the others have none of
+                # their own (check.py keeps them with it)
+                tokens[k:stop] = [quantity_keys(value) + tuple(said[size:])] + [()] * (stop - k - 1)
             return stop
     return k + 1
 
