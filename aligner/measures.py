@@ -76,6 +76,12 @@ _ABBREVIATIONS_WITH_PERIOD = {"jan": "january", "apr": "april", "jun": "june", "
                               "dec": "december", "inc": "incorporated", "corp": "corporation", "ltd": "limited"}
 
 
+# Initialisms a speaker says in full as often as letter by letter, which pages write short in quotes too (AP and
+# BBC style): "U.S." said "United States". Only in capitals: "us" is a pronoun.
+_INITIALISMS = {"us": ("united", "states"), "uk": ("united", "kingdom"), "un": ("united", "nations"),
+                "eu": ("european", "union")}
+
+
 def said_as(key: str, written: str) -> str | None:
     """The spoken word for an abbreviation's key ("dr" -> "doctor"; "jan" only when written "Jan."), else None."""
     if key in _ABBREVIATIONS:
@@ -132,6 +138,9 @@ def standard_tokens(text: str) -> tuple[str, ...]:
             continue
         if said := said_as(key, text):
             tokens.append(said)
+            continue
+        if key in _INITIALISMS and re.search(rf"(?<![A-Za-z]){key.upper()}(?![A-Za-z])", text.replace(".", "")):
+            tokens += _INITIALISMS[key]
             continue
         for ending, word in _ENDINGS:
             if key.endswith(ending) and len(key) > len(ending):

@@ -42,7 +42,8 @@ NAMES = ("check_a", "check_b", "check_c")
     ("defence.", ("defense",)),
     ("Defence", ("defense",)),
     ("2%", ("two", "per", "cent")), ("50 per cent", ("fifty", "per", "cent")),
-    ("U.S.", ("us",)),
+    ("U.S.", ("united", "states")),  # said in full as often as spelled, and written short in quotes too
+    ("us", ("us",)),
     ("Mr.", ("mister",)),
     ("Um,", ()),
     ("“Colour", ("color",)),
