@@ -267,7 +267,7 @@ def word_keys(text: str) -> tuple[str, ...]:
 
     "percent", "per cent" and "%" are the same two tokens (British pages write "per cent", the recognizer
     "percent" or "%"); a number glued to a unit or a time of day ("5km", "3pm", "36.5p") is the number, then
-    the unit, as when they are written apart.
+    the unit, as when they are written apart ("p" as it is said: "pence").
     """
     text = _without_accents(unicodedata.normalize("NFKC", unabbreviated(text))).translate(APOSTROPHES).lower()
     currency = next((name for sign, name in _CURRENCY.items() if sign in text), None)
@@ -289,7 +289,7 @@ def word_keys(text: str) -> tuple[str, ...]:
                 tokens += [word for part in glued[1].split(".") for word in number_words(part)]
             else:
                 tokens += number_words(glued[1])
-            tokens.append(glued[2])
+            tokens.append("pence" if glued[2] == "p" else glued[2])  # "90p" is said "ninety pence"
         elif raw == "percent":
             tokens += ["per", "cent"]
         elif re.fullmatch(r"[a-z](\.[a-z])+(\.?'s)?", raw):  # U.S, U.N -> us, un; C.E.O.'s -> ceo's

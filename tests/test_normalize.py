@@ -21,7 +21,7 @@ from aligner.text import parse_text
     ("co\u00adoperative’s", ("cooperative's",)),  # a soft hyphen: a place to break the line, never said
     ("plan\u200b", ("plan",)),  # a zero-width space
     ("2%", ("two", "per", "cent")), ("5km", ("five", "km")), ("3pm", ("three", "pm")),
-    ("36.5p", ("thirty", "six", "point", "five", "p")), ("\u22125", ("minus", "five")),
+    ("36.5p", ("thirty", "six", "point", "five", "pence")), ("\u22125", ("minus", "five")),
     ("11.30pm", ("eleven", "thirty", "pm")), ("11:30", ("eleven", "thirty")),  # the same time
     ("percent.", ("per", "cent")),  # as British pages write it, "per cent"
     ("U.S.", ("us",)),
