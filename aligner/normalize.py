@@ -49,6 +49,8 @@ _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "m": "million", "k": "thousan
 _FRACTIONS = {"½": "half", "¼": "quarter", "¾": "three quarters", "⅓": "third", "⅔": "two thirds"}
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)(st|nd|rd|th|s)?$")
 _GLUED_UNIT = re.compile(r"(\d+(?:\.\d+)?)([a-z]+)$")
+# a web address with a path ("bbc.co.uk/news"): its slashes are said ("slash"), unlike those of "and/or" or "24/7"
+_WEB_PATH = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)$")
 _SPLIT = re.compile(r"[^a-z0-9.',]+|(?<!\d),|,(?!\d{3}(?:st|nd|rd|th|s)?\b)")
 
 
@@ -274,6 +276,8 @@ def word_keys(text: str) -> tuple[str, ...]:
     text = _TEMPERATURE.sub(lambda m: f" degrees {_SCALE_NAMES[m[1]]} ", _MINUS.sub(r"\1 minus ", text))
     for sign, spoken in _SYMBOLS.items():
         text = text.replace(sign, spoken)
+    if web := _WEB_PATH.match(text.strip("\"'“”‘(")):
+        text = text.replace(web[1], web[1].replace("/", " slash "))
     tokens: list[str] = []
     for raw in _SPLIT.split(text):
         raw = raw.strip(".',")

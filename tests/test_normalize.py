@@ -27,6 +27,7 @@ from aligner.text import parse_text
     ("U.S.", ("us",)),
     ("U.N.,", ("un",)),
     ("rules-based", ("rules", "based")),
+    ("bbc.co.uk/news.", ("bbc", "co", "uk", "slash", "news")), ("and/or", ("and", "or")),  # a web address's "/" is said
     ("Indo-Pacific.", ("indo", "pacific")),
     ("21st", ("twenty", "first")),
     ("Russia’s", ("russia's",)),
