@@ -122,6 +122,7 @@ PHRASE_GAP = 1.5  # seconds of silence that separate two pieces of unscripted sp
 # A silence this long is a pause the speaker made, not the gap between two words of a phrase: the 250 ms convention
 # of pause research since Goldman-Eisler, not fitted to our recordings.
 PAUSE = 0.25
+_MAX_TAIL = 2  # unpaired heard words a misheard word may take beside it (one word heard as three; chosen, not fitted)
 _JITTER = 0.05  # s a word may start before the word the text puts ahead of it and still be said after it
 # An ellipsis ("…", "...", ". . .", "[…]") is the writer's mark for words left out: speech heard where it stands
 # was left out on purpose (a quote shortened by its editor), not inserted into the sentence.
@@ -702,8 +703,10 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
             inexact[p_word[k]] |= not link.exact
 
     _forget_lone_words(words, heard_of, inexact, used_heard, quote_of, heard_sentence)
-    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard, quote_of)
+    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard, quote_of, None if said_as_heard is None else (
+        lambda published, said: said_as_heard([words[k].text for k in published], [heard[h] for h in said])))
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
+    _join_misheard_tails(words, heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
     for k in editorial:
         if inexact[k]:  # a bracketed word not heard exactly lets go of the heard words no other word holds
@@ -797,7 +800,8 @@ def _short_words_only(words: Sequence, paired: Sequence[int], inexact: list[bool
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
-                         inexact: list[bool], used_heard: set[int], quote_of: Sequence[int | None]) -> None:
+                         inexact: list[bool], used_heard: set[int], quote_of: Sequence[int | None],
+                         sounds: Callable[[Sequence[int], Sequence[int]], bool] | None = None) -> None:
     """Published words not heard, right where unpaired speech begins that sounds like them, were said and
     misheard: "said researcher Anna Lindqvist" heard as "said researcher on a link fist" just before an
     ad-lib. The first few unpaired heard words are taken for them when they sound alike. Failing that, in a
@@ -808,7 +812,8 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
     speech ends: a story's “demonstrated again our unity …”, whose "demonstrated", heard "We've demonstrated
     again", the word alignment had paired with a look-alike a minute earlier, then dropped as a stray. The words
     compared never run across a quotation's edge: the reporter's words beside a quote ("Blinken said NATO had")
-    are not the speaker's ("Blinken. We've")."""
+    are not the speaker's ("Blinken. We've"). Within a sentence, words spelled only somewhat alike are taken where
+    `sounds(published words, heard words)`, the phonetic witness, finds the published words in their sound."""
     for after in (True, False):
         k = 0
         while k < len(words):
@@ -817,12 +822,13 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
                    and quote_of[end] == quote_of[k]):
                 end += 1
             if end > k:
-                _pair_edge(words, heard, heard_of, inexact, used_heard, quote_of, k, end, after)
+                _pair_edge(words, heard, heard_of, inexact, used_heard, quote_of, k, end, after, sounds)
             k = max(end, k + 1)
 
 
 def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]], inexact: list[bool],
-               used_heard: set[int], quote_of: Sequence[int | None], k: int, end: int, after: bool) -> None:
+               used_heard: set[int], quote_of: Sequence[int | None], k: int, end: int, after: bool,
+               sounds: Callable[[Sequence[int], Sequence[int]], bool] | None) -> None:
     """_pair_misheard_edges for the unheard published words k..end-1 of one sentence (and one side of a quotation's
     edges), beside the spoken word before them (`after`) or after them."""
     anchor = k - 1 if after else end
@@ -841,18 +847,29 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
         free.append(h)
         h += step
     said = ["".join(standard_tokens(heard[i].text)) for i in free]
+
+    def alike(a: int, b: int, n: int) -> float:
+        target = "".join(key for i in range(a, b) for key in standard_tokens(words[i].text))  # as said: "doctor"
+        return similarity(target, "".join(said[:n] if after else said[n - 1::-1])) if target else 0.0
+
     shorter = [(k, last) for last in range(end - 1, k, -1)] if after else [(first, end) for first in range(k + 1, end)]
     taken, paired = [], (k, k)
     for parts in ([(k, end)], shorter if beside else []):  # all of them; or the few nearest that sound most alike
         best = MISHEARD
         for a, b in parts:
-            target = "".join(key for i in range(a, b) for key in standard_tokens(words[i].text))  # as said: "doctor"
             for n in range(1, min(len(free), b - a + 2) + 1):
-                alike = similarity(target, "".join(said[:n] if after else said[n - 1::-1]))
-                if target and alike > best:
-                    best, taken, paired = alike, free[:n], (a, b)
+                if alike(a, b, n) > best:
+                    best, taken, paired = alike(a, b, n), free[:n], (a, b)
         if taken:
             break
+    if not taken and beside and sounds is not None and free:
+        # spelled only somewhat alike ("for ever." heard "for members."): taken where the phonetic witness finds
+        # the published words in the sound of the heard ones, as _sounding_piece does, the word beside them with
+        # its heard words included in both (where the recognizer's edge between them is, is not known)
+        best, n = max((alike(k, end, n), n) for n in range(1, min(len(free), end - k + 2) + 1))
+        published = range(min(k, anchor), max(end, anchor + 1))
+        if best >= SOUND_FLOOR and sounds(published, sorted({*free[:n], *heard_of[anchor]})):
+            taken, paired = free[:n], (k, end)
     for i in range(*paired):
         heard_of[i] = set(taken)
         inexact[i] = True
@@ -863,7 +880,14 @@ def _join_misheard_middles(heard: Sequence[HeardWord], heard_of: list[set[int]],
                            used_heard: set[int]) -> None:
     """Heard words between two neighbouring published words that were both heard differently, with no pause
     around them, are part of that mishearing, not speech never published: "force generation" heard as "for
-    standard nation". The check still compares the whole stretch and judges it."""
+    standard nation". The check still compares the whole stretch and judges it. So are heard words between two
+    that one published word holds: they lie inside its time ("£2,500" paired with "two" and "thousand pounds"
+    of "two and a half thousand pounds")."""
+    insides = [(held, set(range(min(held), max(held))) - held) for held in heard_of if held]
+    for held, inside in insides:  # words that share their heard words (a name heard as one) fill the same gap
+        if not inside & used_heard:
+            held |= inside
+    used_heard.update(*(inside for held, inside in insides if inside <= held))
     owner = {h: k for k, held in enumerate(heard_of) for h in held}
     for k in range(1, len(heard_of)):
         if not (inexact[k - 1] and inexact[k] and heard_of[k - 1] and heard_of[k]):
@@ -873,6 +897,40 @@ def _join_misheard_middles(heard: Sequence[HeardWord], heard_of: list[set[int]],
                 heard[h].start - heard[h - 1].end < PAUSE for h in (*middle, middle[-1] + 1)):
             heard_of[k] |= set(middle)
             used_heard.update(middle)
+
+
+def _join_misheard_tails(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
+                         inexact: list[bool], used_heard: set[int]) -> None:
+    """Unpaired heard words right after (or before) a misheard published word, with no pause between, are the
+    rest of its mishearing when the word sounds more like all of them together than like its part alone:
+    "overnight" heard "over the height", where the word alignment paired "over" only and left "the height" as
+    speech never published. Of equally alike stretches the longest is taken; a word heard exactly never takes
+    its neighbours (an ad-lib after it stays speech never published)."""
+    holders = Counter(h for held in heard_of for h in held)
+    for k, held in enumerate(heard_of):
+        if not (inexact[k] and held) or any(holders[h] > 1 for h in held):  # alone with its heard words
+            continue
+        target = "".join(standard_tokens(words[k].text))
+        for step in (1, -1):
+            h = max(held) + 1 if step == 1 else min(held) - 1
+            tail: list[int] = []
+            while (0 <= h < len(heard) and h not in used_heard and len(tail) < _MAX_TAIL
+                   and heard[max(h, h - step)].start - heard[min(h, h - step)].end < PAUSE):
+                tail.append(h)
+                h += step
+            alone = best = similarity(target, _said(heard, held))
+            taken: list[int] = []
+            for n in range(1, len(tail) + 1):
+                alike = similarity(target, _said(heard, held | set(tail[:n])))
+                if alike > alone and alike >= best:
+                    best, taken = alike, tail[:n]
+            held |= set(taken)
+            used_heard.update(taken)
+
+
+def _said(heard: Sequence[HeardWord], held: set[int]) -> str:
+    """Heard words in order, written together as standard tokens for comparing with a published word."""
+    return "".join(token for h in sorted(held) for token in standard_tokens(heard[h].text))
 
 
 def spread(texts: Sequence[str], start: float, end: float) -> list[tuple[float, float]]:

@@ -63,6 +63,52 @@ def test_a_word_heard_between_two_misheard_words_is_part_of_the_mishearing():
     assert [u.text for u in result.unscripted] == ["standard"]
 
 
+def test_words_heard_inside_one_published_word_are_part_of_it():
+    # a price said in another form: the alignment pairs "£2,500" with "two" and "thousand pounds"; what was said
+    # between them lies inside the word's time, so it is not speech never published
+    doc = parse_text("The new fee will cost “£2,500 a year for every family,” she said.")
+    result = align_words(doc.words, heard("The new fee will cost two and a half thousand pounds a year for every "
+                                          "family, she said."))
+    assert by_text(result)["“£2,500"].heard == "two and a half thousand pounds" and result.unscripted == ()
+
+
+def test_a_misheard_word_takes_the_unpaired_words_after_it_that_it_sounds_like():
+    # espeak-ng's "overnight" heard "over the height" at a story's end: the word alignment pairs "over" alone, and
+    # the rest is the same mishearing, not speech never published
+    doc = parse_text("The storm moved north overnight.")
+    result = align_words(doc.words, heard("The storm moved north over the height."))
+    assert by_text(result)["overnight."].heard == "over the height." and result.unscripted == ()
+    # after a word heard as published, the same words are speech never published
+    doc = parse_text("The storm moved north over.")
+    result = align_words(doc.words, heard("The storm moved north over the height."))
+    assert [u.text for u in result.unscripted] == ["the height."]
+    # and so are words after a pause, or words that make a misheard word sound less like the published one
+    doc = parse_text("The storm moved north overnight.")
+    said = heard("The storm moved north over")
+    result = align_words(doc.words, [*said, HeardWord("the", 2.5, 2.7, 0.9), HeardWord("height.", 2.7, 2.9, 0.9)])
+    assert [u.text for u in result.unscripted] == ["the height."]
+    result = align_words(doc.words, heard("The storm moved north over. Kabul"))
+    assert [u.text for u in result.unscripted] == ["Kabul"]
+
+
+@pytest.mark.parametrize("found_in_the_sound", [True, False])
+def test_a_last_word_heard_only_somewhat_alike_is_paired_where_the_sound_confirms_it(found_in_the_sound):
+    # espeak-ng's "for ever." heard "for members.": spelled only somewhat alike, so the phonetic witness decides
+    # whether "members." was the quote's last word or speech never published (and the captions' words with it)
+    asked = []
+
+    def said_as_heard(published_words, heard_words):
+        asked.append((" ".join(published_words), " ".join(w.text for w in heard_words)))
+        return found_in_the_sound
+
+    doc = parse_text("The historian said “World War II changed the city for ever.”")
+    result = align_words(doc.words, heard("The historian said World War II changed the city for members."),
+                         said_as_heard=said_as_heard)
+    assert asked == [("for ever.”", "for members.")]
+    assert (by_text(result)["ever.”"].heard == "members.") is found_in_the_sound
+    assert [u.text for u in result.unscripted] == ([] if found_in_the_sound else ["members."])
+
+
 def test_a_quotes_missed_first_word_is_left_out_of_it_even_after_a_sentence_not_said():
     # the recognizer missed "The" of the quote, and the paragraph before it ended with words never said: the
     # quote's "The" is left out of a quote that was said (for the check to judge), the other words unspoken
@@ -337,7 +383,7 @@ def test_a_garbled_attribution_at_the_end_of_the_text_is_spoken(heard_there, fou
 
     words = by_text(align_words(parse_text(published).words, heard(said), said_as_heard=said_as_heard))
     assert (words["Cunningham."].status == "substituted") is spoken
-    assert len(asked) == ("block" in heard_there) and all(a.endswith("a block calling them.") for a in asked)
+    assert bool(asked) == ("block" in heard_there) and all("a block calling" in a for a in asked)
 
 
 @pytest.mark.parametrize("separator, found_in_the_sound, spoken", [
