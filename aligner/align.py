@@ -858,8 +858,8 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
         best = MISHEARD
         for a, b in parts:
             for n in range(1, min(len(free), b - a + 2) + 1):
-                if alike(a, b, n) > best:
-                    best, taken, paired = alike(a, b, n), free[:n], (a, b)
+                if (value := alike(a, b, n)) > best:
+                    best, taken, paired = value, free[:n], (a, b)
         if taken:
             break
     if not taken and beside and sounds is not None and free:
