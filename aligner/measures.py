@@ -30,7 +30,7 @@ _ENDS_PHRASE = re.compile(r"[,.;:!?—–)\]\"”’]$")
 _NUMBER_SIGN = re.compile(r"[“‘\"'(]*No\.?")
 _DIGITS_FIRST = re.compile(r"[“‘\"'(#]*\d")
 # "St" before a name is Saint ("St. Mary's", "St Ives"); after one it is Street ("Main St."), said in full either way
-_ST = re.compile(r"[“‘\"'(]*St\.?")
+_ST = re.compile(r"[“‘\"'(]*St\.?[,;:”’\"')]*")
 _NAME_FIRST = re.compile(r"[“‘\"'(]*[A-Z]")
 # Words that turn a statement into its opposite (standard_tokens spells "don't" as "do not").
 NEGATIONS = frozenset({"not", "never", "no", "nor", "neither", "none", "nobody", "nothing", "nowhere", "without"})
@@ -157,10 +157,10 @@ def standard_tokens(text: str) -> tuple[str, ...]:
 def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """standard_tokens of written words in a row, where a word's neighbour tells what it says: "No. 10" and
     "No 10" (a capital No before digits) are "number ten", not a negation the speaker never said; "St." is
-    "saint" before a name and "street" after one; "£47 billion"
-    is "forty seven billion pounds"; and a number is spelled one way whatever form it was written or said in
-    ("1,200", "1200", "twelve hundred"; "500,000", "half a million"; "£1.5m", "one and a half million pounds":
-    see normalize.quantity_keys), and so is a date ("21 May", "the 21st of May", see _one_date)."""
+    "saint" before a name and "street" after one; "£47 billion" is "forty seven billion pounds"; and a number
+    is spelled one way whatever form it was written or said in ("1,200", "1200", "twelve hundred"; "500,000",
+    "half a million"; "£1.5m", "one and a half million pounds": see normalize.quantity_keys), and so is a date
+    ("21 May", "the 21st of May", see _one_date)."""
     tokens = priced_in_a_row([standard_tokens(text) for text in texts])
     for k in range(len(texts) - 1):
         if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):

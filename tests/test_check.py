@@ -61,7 +61,7 @@ def test_standard_tokens(written, tokens):
     ("No 10 said", ["number", "ten", "said"]),
     ("No, 10 people", ["no", "ten", "people"]),  # an answer, then a number
     ("at St. Mary’s Hospital", ["at", "saint", "marys", "hospital"]),  # the same as "Saint Mary’s"
-    ("on Main St. today", ["on", "main", "street", "today"]),
+    ("on Main St. today", ["on", "main", "street", "today"]), ("“on Main St,” she", ["on", "main", "street", "she"]),
     ("there is no 5 here", ["there", "is", "no", "five", "here"]),  # a lowercase no is a negation
 ])
 def test_a_number_sign_is_read_from_the_word_after_it(written, tokens):
