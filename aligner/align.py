@@ -680,10 +680,12 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                                        _Breaks(opens, [*run_on, False], h_opens), without_strays))
     anchors = _anchors(links, p_quote)
 
-    def sounds_said(piece: _Link) -> bool:
-        published = sorted({p_word[t] for t in range(piece.p0, piece.p1)})
-        said = sorted({h_word[t] for t in range(piece.h0, piece.h1)})
+    def sounds(published: Sequence[int], said: Sequence[int]) -> bool:  # by word indices, in order
         return said_as_heard([words[k].text for k in published], [heard[k] for k in said])
+
+    def sounds_said(piece: _Link) -> bool:
+        return sounds(sorted({p_word[t] for t in range(piece.p0, piece.p1)}),
+                      sorted({h_word[t] for t in range(piece.h0, piece.h1)}))
 
     h_starts = [t > 0 and h_word[t] != h_word[t - 1] and _ends_heard_sentence(heard, h_word[t - 1])
                 for t in range(len(h_tokens))]
@@ -703,8 +705,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
             inexact[p_word[k]] |= not link.exact
 
     _forget_lone_words(words, heard_of, inexact, used_heard, quote_of, heard_sentence)
-    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard, quote_of, None if said_as_heard is None else (
-        lambda published, said: said_as_heard([words[k].text for k in published], [heard[h] for h in said])))
+    _pair_misheard_edges(words, heard, heard_of, inexact, used_heard, quote_of,
+                         sounds if said_as_heard is not None else None)
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
     _join_misheard_tails(words, heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
@@ -847,9 +849,10 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
         free.append(h)
         h += step
     said = ["".join(standard_tokens(heard[i].text)) for i in free]
+    written = ["".join(standard_tokens(words[i].text)) for i in range(k, end)]  # as said: "doctor"
 
     def alike(a: int, b: int, n: int) -> float:
-        target = "".join(key for i in range(a, b) for key in standard_tokens(words[i].text))  # as said: "doctor"
+        target = "".join(written[a - k:b - k])
         return similarity(target, "".join(said[:n] if after else said[n - 1::-1])) if target else 0.0
 
     shorter = [(k, last) for last in range(end - 1, k, -1)] if after else [(first, end) for first in range(k + 1, end)]

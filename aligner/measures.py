@@ -162,15 +162,12 @@ def tokens_in_a_row(texts: Sequence[str]) -> list[tuple[str, ...]]:
     "half a million"; "£1.5m", "one and a half million pounds": see normalize.quantity_keys), and so is a date
     ("21 May", "the 21st of May", see _one_date)."""
     tokens = priced_in_a_row([standard_tokens(text) for text in texts])
-    for k in range(len(texts) - 1):
-        if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(texts[k]) and _DIGITS_FIRST.match(texts[k + 1]):
+    for k, text in enumerate(texts):
+        after, before = texts[k + 1] if k + 1 < len(texts) else "", texts[k - 1] if k else ""
+        if tokens[k] == ("no",) and _NUMBER_SIGN.fullmatch(text) and _DIGITS_FIRST.match(after):
             tokens[k] = ("number",)
-    for k in range(len(texts)):
-        if tokens[k] == ("st",) and _ST.fullmatch(texts[k]):
-            if k + 1 < len(texts) and _NAME_FIRST.match(texts[k + 1]):
-                tokens[k] = ("saint",)
-            elif k and _NAME_FIRST.match(texts[k - 1]):
-                tokens[k] = ("street",)
+        elif tokens[k] == ("st",) and _ST.fullmatch(text) and (_NAME_FIRST.match(after) or _NAME_FIRST.match(before)):
+            tokens[k] = ("saint",) if _NAME_FIRST.match(after) else ("street",)
     k = 0
     while k < len(texts):
         k = _one_quantity(tokens, k, _one_number(texts, tokens, k))
