@@ -284,8 +284,10 @@ def word_keys(text: str) -> tuple[str, ...]:
         if not raw:
             continue
         number = _NUMBER.match(raw.replace(",", ""))
-        if number and "," in raw:  # 1,250 is a quantity, never a year
-            tokens += _suffixed(_cardinal(int(number.group(1).split(".")[0])), number.group(2) or "")
+        if number and "," in raw:  # 1,250 is a quantity, never a year; 1,250.75 keeps its decimals
+            whole, _, decimals = number.group(1).partition(".")
+            tokens += _suffixed(_cardinal(int(whole)), number.group(2) or "")
+            tokens += ["point", *(_ONES[int(d)] for d in decimals)] if decimals else []
         elif number:
             tokens += number_words(*number.groups(default=""))
         elif glued := _GLUED_UNIT.match(raw.replace(",", "")):

@@ -32,6 +32,7 @@ from aligner.text import parse_text
     ("21st", ("twenty", "first")),
     ("Russia’s", ("russia's",)),
     ("1,250", ("one", "thousand", "two", "hundred", "fifty")),
+    ("$1,250.75", ("one", "thousand", "two", "hundred", "fifty", "point", "seven", "five", "dollars")),  # not .25
     ("$5", ("five", "dollars")),
     ("2.5", ("two", "point", "five")),
     ("1990s", ("nineteen", "nineties")),
