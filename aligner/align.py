@@ -815,7 +815,8 @@ def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: 
     again", the word alignment had paired with a look-alike a minute earlier, then dropped as a stray. The words
     compared never run across a quotation's edge: the reporter's words beside a quote ("Blinken said NATO had")
     are not the speaker's ("Blinken. We've"). Within a sentence, words spelled only somewhat alike are taken where
-    `sounds(published words, heard words)`, the phonetic witness, finds the published words in their sound."""
+    `sounds(published words, heard words)`, the phonetic witness, finds the published words in their sound; on the
+    other side of a quotation's edge, words spelled alike are taken only where it does too."""
     for after in (True, False):
         k = 0
         while k < len(words):
@@ -865,12 +866,18 @@ def _pair_edge(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[i
                     best, taken, paired = value, free[:n], (a, b)
         if taken:
             break
+    published = range(min(k, anchor), max(end, anchor + 1))
+    across = quote_of[anchor] != quote_of[k]  # the reporter's words after a quote, or a quote's after the reporter's
+    if taken and across and not (sounds is not None and sounds(published, sorted({*taken, *heard_of[anchor]}))):
+        # there spelling alone is not enough: the reporter's "with real weight." after a quote is spelled like
+        # "to eat the world's" (0.72), the speaker going on with the line the quote stopped in. The phonetic
+        # witness must find the published words in that sound too.
+        taken, paired = [], (k, k)
     if not taken and beside and sounds is not None and free:
         # spelled only somewhat alike ("for ever." heard "for members."): taken where the phonetic witness finds
         # the published words in the sound of the heard ones, as _sounding_piece does, the word beside them with
         # its heard words included in both (where the recognizer's edge between them is, is not known)
         best, n = max((alike(k, end, n), n) for n in range(1, min(len(free), end - k + 2) + 1))
-        published = range(min(k, anchor), max(end, anchor + 1))
         if best >= SOUND_FLOOR and sounds(published, sorted({*free[:n], *heard_of[anchor]})):
             taken, paired = free[:n], (k, end)
     for i in range(*paired):

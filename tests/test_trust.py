@@ -84,6 +84,16 @@ def test_the_reporters_sentence_before_a_quote_is_not_paired_with_the_speakers_f
     assert [u.text for u in alignment.unscripted] == ["never"]
 
 
+def test_the_reporters_words_right_after_a_quote_are_not_paired_by_spelling_with_the_speech_that_went_on():
+    # "with real weight." spells like "to eat the world's" (0.72), the rest of the line the quote stopped in: with
+    # no phonetic witness to find the reporter's words in that sound, they are text never spoken
+    doc = parse_text("“Pity the world, or else this glutton be” with real weight.")
+    speech = "pity the world, or else this glutton be to eat the world's due, by the grave and thee."
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 8.0, "tiny.en", "en"))
+    assert [w.status for w in alignment.words[-3:]] == ["unspoken"] * 3
+    assert [u.text for u in alignment.unscripted] == ["to eat the world's due, by the grave and thee."]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("quote, verdict", [
     ("what your country can do for you.", "uncertain"),  # Kennedy's "ask not" said right before it: listen
@@ -275,6 +285,18 @@ def test_review_quoting_the_first_and_the_last_lines_of_the_real_sonnet_counts_o
     assert any(u.text == "Later the closing line lands hard:" for u in report.unspoken)
     assert report.measures.insertions == 0 and report.measures.wer < 0.1
     assert any(u.end - u.start > 30 and not u.inside for u in report.unscripted)
+
+
+@pytest.mark.slow
+def test_a_reporters_words_right_after_a_quote_in_the_same_sentence_are_never_spoken_not_a_change(tmp_path):
+    """Before, the reporter's "with real weight." was paired with the reading's "to eat the world's", the rest of
+    the line the quote stops in, and reported as a wording difference."""
+    aligned = sonnet_review(tmp_path, "Books\n\nLater the poem turns on its listener: “Pity the world, or else this "
+                            "glutton be” with real weight.\n")
+    report = check(aligned)
+    assert [q.verdict for q in report.quotes] == ["verbatim"]
+    assert not report.differences
+    assert any(u.text == "with real weight." for u in report.unspoken)
 
 
 @pytest.mark.slow
