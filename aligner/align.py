@@ -741,7 +741,8 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                     " ".join(heard[h].text for h in sorted(heard_of[k])) or None,
                     word.char_start, word.char_end, word.sentence, word.paragraph)
         for k, word in enumerate(words))
-    return Alignment(aligned, _unscripted(heard, used_heard, aligned), len(h_tokens), matched_tokens, anchors)
+    return Alignment(aligned, _unscripted(heard, used_heard, aligned, quote_of), len(h_tokens), matched_tokens,
+                     anchors)
 
 
 def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[bool], used_heard: set[int],
@@ -1146,14 +1147,17 @@ def elided(before: str, after: str) -> bool:
     return bool(_ELLIPSIS_AFTER.search(before) or _ELLIPSIS_BEFORE.match(after))
 
 
-def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord]
-                ) -> tuple[Unscripted, ...]:
+def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequence[AlignedWord],
+                quote_of: Sequence[int | None]) -> tuple[Unscripted, ...]:
     """Consecutive unpaired heard words, split at long pauses; each says whether it was said inside a
     published sentence (an inserted word or phrase: between two of its spoken words with no text never spoken
     between them) or apart from the text (an intro, an ad-lib, words a quote's editor left out at an ellipsis
     or put in other words in brackets, speech between two quotes that the reporter's words part: "“I’m talking
     pretty fast here,” the speaker says, before slowing down: “This is me…”" quotes two passages of a
-    recording 4 s apart, and what was said between them was not put into the article's sentence)."""
+    recording 4 s apart, and what was said between them was not put into the article's sentence). A quotation's
+    edge is a cut the writer marked, as an ellipsis is: what was said between a quote's last word and the
+    reporter's words after it ("…afford to be late” and that the tram would “connect…", with 30 s of the talk
+    between "late" and the paraphrase's "and" heard near the next quote) was not put into the sentence either."""
     phrases: list[list[HeardWord]] = []
     previous = -2
     for h, word in enumerate(heard):
@@ -1164,7 +1168,8 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
         else:
             phrases.append([word])
         previous = h
-    timed = sorted((w for w in words if w.spoken and w.start is not None), key=lambda w: w.start)  # as said
+    said = sorted((k for k, w in enumerate(words) if w.spoken and w.start is not None), key=lambda k: words[k].start)
+    timed = [words[k] for k in said]  # as said
     ends = [w.end for w in timed]
     unspoken_at = [w.char_start for w in words if w.status == UNSPOKEN]  # in text order
 
@@ -1175,7 +1180,8 @@ def _unscripted(heard: Sequence[HeardWord], used_heard: set[int], words: Sequenc
             return False
         parted = (bisect.bisect_left(unspoken_at, timed[k].char_start)
                   > bisect.bisect_right(unspoken_at, timed[k - 1].char_start))
-        return not parted and not elided(timed[k - 1].text, timed[k].text)
+        cut = quote_of[said[k - 1]] != quote_of[said[k]] or elided(timed[k - 1].text, timed[k].text)
+        return not parted and not cut
 
     return tuple(Unscripted(" ".join(w.text for w in phrase), phrase[0].start, phrase[-1].end, inside(phrase),
                             tuple(phrase)) for phrase in phrases)
@@ -1270,7 +1276,7 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     if aligned == list(alignment.words):
         return alignment
     return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
-                   unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned))
+                   unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned, quote_of))
 
 
 def _word_for_word(tokens: Sequence[str], heard: Sequence[HeardWord],

@@ -84,6 +84,14 @@ def test_the_reporters_sentence_before_a_quote_is_not_paired_with_the_speakers_f
     assert [u.text for u in alignment.unscripted] == ["never"]
 
 
+def test_speech_between_a_quotes_end_and_the_reporters_words_after_it_is_not_inserted_into_the_sentence():
+    # the closing quotation mark is the writer's cut, as an ellipsis is: the speaker went on past it
+    doc = parse_text("“We will win the cup this year,” the coach said.")
+    speech = "we will win the cup this year and we will do it in style the coach said"
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 8.0, "tiny.en", "en"))
+    assert [(u.text, u.inside) for u in alignment.unscripted] == [("and we will do it in style", False)]
+
+
 def test_the_reporters_words_right_after_a_quote_are_not_paired_by_spelling_with_the_speech_that_went_on():
     # "with real weight." spells like "to eat the world's" (0.72), the rest of the line the quote stopped in: with
     # no phonetic witness to find the reporter's words in that sound, they are text never spoken
