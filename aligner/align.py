@@ -1251,6 +1251,9 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
             if not fits and not pulled and (said := _word_for_word(own, heard, stretches)):
                 found = align_words(words[lo:hi], heard[said[0]:said[1]], heard[said[1] - 1].end, quote_of[lo:hi])
                 fits.append((found, *said))
+            if not fits and not pulled and said_as_heard is not None:
+                tried_here = [(known[lo, hi, h_lo, h_hi], h_lo, h_hi) for h_lo, h_hi in stretches]
+                fits += _heard_as_said(words[lo:hi], heard, tried_here, said_as_heard)
             if fits:
                 found, h_lo, h_hi = max(fits, key=lambda fit: fit[0].anchors)
                 found_in.append((found, lo, h_lo, h_hi))
@@ -1277,6 +1280,22 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
         return alignment
     return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
                    unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned, quote_of))
+
+
+def _heard_as_said(quote: Sequence, heard: Sequence[HeardWord], tried: Sequence[tuple[Alignment, int, int]],
+                   said_as_heard: SaidAsHeard) -> list[tuple[Alignment, int, int]]:
+    """Where a quote too garbled to be anchored (see _said_out_of_order) shares a run of words with unpaired speech,
+    the speech the phonetic witness finds it in: “The fans were brilliant again today,” heard "The fans were
+    really into game today" before the quotes the article gives ahead of it. Taken there, it is judged as any
+    spoken quote is (a mishearing, or uncertain); left unspoken, it read as a quote nobody said. `tried`: the
+    quote's alignment to each stretch of unpaired speech, with the stretch's bounds."""
+    runs = [fit for fit in tried if fit[0].anchors[0] >= 2]  # two tokens in a row, as _word_for_word asks
+    if not runs:
+        return []
+    found, h_lo, h_hi = max(runs, key=lambda fit: fit[0].anchors)
+    spoken = [w for w in found.words if w.spoken and w.start is not None]
+    said = [h for h in heard[h_lo:h_hi] if spoken[0].start - 1e-6 <= h.start and h.end <= spoken[-1].end + 1e-6]
+    return [(found, h_lo, h_hi)] if said and said_as_heard([w.text for w in quote], said) else []
 
 
 def _word_for_word(tokens: Sequence[str], heard: Sequence[HeardWord],

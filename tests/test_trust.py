@@ -92,6 +92,25 @@ def test_speech_between_a_quotes_end_and_the_reporters_words_after_it_is_not_ins
     assert [(u.text, u.inside) for u in alignment.unscripted] == [("and we will do it in style", False)]
 
 
+@pytest.mark.parametrize("witness_hears_it", [True, False])
+def test_a_garbled_quote_said_before_the_text_puts_it_is_taken_where_the_phonetic_witness_hears_it(witness_hears_it):
+    # "The fans were" in a row, then "brilliant again" heard "really into game": too little to anchor the quote by
+    # spelling, so only the phonetic witness can tell a quote said there from one nobody said
+    doc = parse_text("“Next up is Saturday at home,” he said. “The fans were brilliant again today,” he said.")
+    speech = ("the fans were really into game today nearly three thousand of them came. "
+              "so next up is saturday at home and we will be ready.")
+    asked = []
+
+    def witness(published, said):
+        asked.append((" ".join(published), " ".join(w.text for w in said)))
+        return witness_hears_it
+
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 12.0, "tiny.en", "en"), witness)
+    fans = [w for w in alignment.words if w.text in ("“The", "brilliant", "today,”")]
+    assert [w.spoken for w in fans] == [witness_hears_it] * 3
+    assert ("“The fans were brilliant again today,”", "the fans were really into game today") in asked
+
+
 def test_the_reporters_words_right_after_a_quote_are_not_paired_by_spelling_with_the_speech_that_went_on():
     # "with real weight." spells like "to eat the world's" (0.72), the rest of the line the quote stopped in: with
     # no phonetic witness to find the reporter's words in that sound, they are text never spoken
