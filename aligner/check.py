@@ -27,6 +27,7 @@ from pathlib import Path
 from rapidfuzz.distance import Indel
 
 from .align import (
+    MATCHED,
     MIN_ANCHOR,
     OMITTED,
     PHRASE_GAP,
@@ -350,8 +351,8 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     regions = [r for r in regions if r.words or not set(r.units) <= beside]
 
     fits, second, acoustic, scored_by = _score(aligned, units, regions, options, transcribe_options)
-    differences = [_difference(aligned, units, region, fits[k], second[k], acoustic[k], openings)
-                   for k, region in enumerate(regions)]
+    differences = _placed_in_doubt(aligned, [_difference(aligned, units, region, fits[k], second[k], acoustic[k],
+                                                         openings) for k, region in enumerate(regions)], quotes)
     return Report(str(aligned.audio_path), aligned.transcript.duration, measures, tuple(_unspoken(aligned)),
                   aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences, quotes)),
                   scored_by, round(aligned.alignment.coverage, 4), sum(w.spoken for w in words),
@@ -613,24 +614,57 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     the end of a speech before its beginning, too short or too changed for the alignment to take it there (see
     align._said_out_of_order). It is not judged word by word: uncertain, with the times to listen to (never "not
     spoken")."""
-    quoted = list(_said_as(aligned, passage))
+    quoted = _said_as(aligned, passage)
+    found = _found_apart(aligned, quoted, min(MIN_ANCHOR, len(quoted)))
+    if found is None:
+        return None
+    said, tokens, _ = found
+    exact = tokens == list(quoted)
+    return _to_listen_to(passage, said, f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the "
+                         f"text, {'word for word as published' if exact else 'not word for word'} (not judged by the "
+                         f"witnesses)")
+
+
+def _placed_in_doubt(aligned: Aligned, differences: list[Difference], quotes: Sequence[Quote]) -> list[Difference]:
+    """The differences, with those in wording inside a quote uncertain where more of the quote's words were heard,
+    in their order, in speech apart from the text than where the alignment placed it: a story's last quote
+    “We’ll be ready. We’ve got to be.” placed on "we've got to move" a minute before its place at the end ("We'll
+    be ready. We got to meet."), 4 words as published there against 7. Where it was said is in doubt, so what
+    was said is too: listen, at both places."""
+    words = aligned.alignment.words
+    for quote in quotes:
+        wording = [k for k, d in enumerate(differences) if d.kind == WORDING
+                   and d.char_end > quote.char_start and d.char_start < quote.char_end]
+        here = sum(len(standard_tokens(w.text)) for w in words[quote.first_word:quote.last_word + 1]
+                   if w.status == MATCHED)
+        found = _found_apart(aligned, _said_as(aligned, quote), 2) if wording else None  # 2 in a row, as align asks
+        if found is None or found[2] <= here:
+            continue
+        said, _, matched = found
+        reason = (f"listen: {matched} of the quote's {len(_said_as(aligned, quote))} words were heard in order at "
+                  f"{clock(to_ms(said[0].start))}, more than the {here} where it was placed: said there?")
+        for k in wording:
+            differences[k] = replace(differences[k], kind=UNCERTAIN, reason=reason)
+    return differences
+
+
+def _found_apart(aligned: Aligned, quoted: Sequence[str], least: int
+                 ) -> tuple[list[HeardWord], list[str], int] | None:
+    """In speech apart from the text, the longest run of at least `least` of the quoted tokens: the heard words
+    from the first to the last matching near that run (stretched by quoted words beyond them), their tokens, and
+    how many quoted tokens match there."""
     if not quoted:
         return None
-    found = [f for f in _runs_in(aligned.alignment.unscripted, quoted) if f[-1].size >= min(MIN_ANCHOR, len(quoted))]
+    apart = [u for u in aligned.alignment.unscripted if not u.inside]
+    found = [f for f in _runs_in(apart, quoted) if f[-1].size >= least]
     if not found:
         return None
     speech, heard, owner, matcher, match = max(found, key=lambda f: f[-1].size)
-    # the heard stretch the quote's words stand against: from the first to the last matching words near the
-    # longest run, stretched by any quoted words beyond them
     slack = len(quoted) // 2 + 2
     near = [b for b in matcher.get_matching_blocks() if b.size and abs((b.b - b.a) - (match.b - match.a)) <= slack]
     first = max(0, near[0].b - near[0].a)
     last = min(len(heard), near[-1].b + near[-1].size + len(quoted) - near[-1].a - near[-1].size) - 1
-    said = speech.words[owner[first]:owner[last] + 1]
-    exact = heard[first:last + 1] == quoted
-    return _to_listen_to(passage, said, f"listen: heard at {clock(to_ms(said[0].start))}, out of the order of the "
-                         f"text, {'word for word as published' if exact else 'not word for word'} (not judged by the "
-                         f"witnesses)")
+    return list(speech.words[owner[first]:owner[last] + 1]), heard[first:last + 1], sum(b.size for b in near)
 
 
 def _runs_in(passages: Iterable[Unscripted], tokens: Sequence[str]):

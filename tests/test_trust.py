@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 
 import pytest
 
-from aligner.align import align, align_words
-from aligner.check import CheckOptions, check, passage_verdict
+from aligner.align import AlignedWord, Alignment, Unscripted, align, align_words
+from aligner.check import CheckOptions, _placed_in_doubt, check, passage_verdict
 from aligner.errors import MismatchError
 from aligner.pipeline import Aligned, align_files
 from aligner.quotes import find_quotes
-from aligner.report import WORDING
+from aligner.report import WORDING, Difference
 from aligner.run import spoken_captions
 from aligner.text import parse_text
 from aligner.transcribe import HeardWord, Transcript
@@ -38,6 +39,31 @@ def test_a_text_quoting_a_small_part_of_a_long_recording_is_accepted():
     said = [w.text for w in alignment.words if w.spoken]
     assert said[:2] == ["“we", "choose"] and said[-1] == "decade”"
     assert alignment.coverage < 0.2
+
+
+def test_a_wording_difference_in_a_quote_heard_better_elsewhere_is_uncertain_with_the_other_place():
+    # the alignment put the story's last quote on "we've got to move" (as on a real espeak talk): 3 of its 9 words
+    # as published, while "We'll be ready. We got to meet." apart from the text holds 7 of them in their order
+    doc = parse_text("“We’ll be ready. We’ve got to be.”")
+    place = {"We’ve": ("we've", 66.9, 67.2, "matched"), "got": ("got", 67.2, 67.4, "matched"),
+             "to": ("to", 67.4, 67.5, "matched"), "be.”": ("move", 67.6, 67.9, "substituted")}
+    words = tuple(AlignedWord(w.text, *(place[w.text][1:3] if w.text in place else (None, None)),
+                              place[w.text][3] if w.text in place else "unspoken",
+                              place[w.text][0] if w.text in place else None, w.char_start, w.char_end, w.sentence,
+                              w.paragraph) for w in doc.words)
+    later = tuple(heard("we'll be ready. we got to meet.", start=132.5))
+    alignment = Alignment(words, (Unscripted("we'll be ready. we got to meet.", 132.5, later[-1].end, False, later),),
+                          20, 4)
+    aligned = Aligned(REAL / "none.wav", doc, Transcript(later, (), 140.0, "tiny.en", "en"), alignment)
+    (quote,) = find_quotes(doc)
+    be = doc.words[-1]
+    wording = Difference("be.”", "move", 67.6, 67.9, be.char_start, be.char_end, WORDING, "different words")
+    (judged,) = _placed_in_doubt(aligned, [wording], [quote])
+    assert judged.kind == "uncertain" and "7 of the quote's 9 words were heard in order at 2:12.500" in judged.reason
+    # where the quote was placed on more of its words than are heard apart, the wording difference stands
+    later = tuple(heard("we got to go", start=132.5))
+    apart = replace(alignment, unscripted=(Unscripted("we got to go", 132.5, later[-1].end, False, later),))
+    assert _placed_in_doubt(replace(aligned, alignment=apart), [wording], [quote]) == [wording]
 
 
 def test_unrelated_text_is_refused_even_when_short_runs_match():
