@@ -615,7 +615,7 @@ def _heard_elsewhere(aligned: Aligned, passage: Quote) -> QuoteVerdict | None:
     align._said_out_of_order). It is not judged word by word: uncertain, with the times to listen to (never "not
     spoken")."""
     quoted = _said_as(aligned, passage)
-    found = _found_apart(aligned, quoted, min(MIN_ANCHOR, len(quoted)))
+    found = _found_in(aligned.alignment.unscripted, quoted, min(MIN_ANCHOR, len(quoted)))
     if found is None:
         return None
     said, tokens, _ = found
@@ -632,31 +632,34 @@ def _placed_in_doubt(aligned: Aligned, differences: list[Difference], quotes: Se
     be ready. We got to meet."), 4 words as published there against 7. Where it was said is in doubt, so what
     was said is too: listen, at both places."""
     words = aligned.alignment.words
+    apart = [u for u in aligned.alignment.unscripted if not u.inside]
     for quote in quotes:
         wording = [k for k, d in enumerate(differences) if d.kind == WORDING
                    and d.char_end > quote.char_start and d.char_start < quote.char_end]
+        if not wording:
+            continue
+        quoted = _said_as(aligned, quote)
         here = sum(len(standard_tokens(w.text)) for w in words[quote.first_word:quote.last_word + 1]
                    if w.status == MATCHED)
-        found = _found_apart(aligned, _said_as(aligned, quote), 2) if wording else None  # 2 in a row, as align asks
+        found = _found_in(apart, quoted, 2)  # two tokens in a row, the least align takes for a quote
         if found is None or found[2] <= here:
             continue
         said, _, matched = found
-        reason = (f"listen: {matched} of the quote's {len(_said_as(aligned, quote))} words were heard in order at "
+        reason = (f"listen: {matched} of the quote's {len(quoted)} words were heard in order at "
                   f"{clock(to_ms(said[0].start))}, more than the {here} where it was placed: said there?")
         for k in wording:
             differences[k] = replace(differences[k], kind=UNCERTAIN, reason=reason)
     return differences
 
 
-def _found_apart(aligned: Aligned, quoted: Sequence[str], least: int
-                 ) -> tuple[list[HeardWord], list[str], int] | None:
-    """In speech apart from the text, the longest run of at least `least` of the quoted tokens: the heard words
-    from the first to the last matching near that run (stretched by quoted words beyond them), their tokens, and
-    how many quoted tokens match there."""
+def _found_in(passages: Iterable[Unscripted], quoted: Sequence[str], least: int
+              ) -> tuple[list[HeardWord], list[str], int] | None:
+    """In these passages of unscripted speech, the longest run of at least `least` of the quoted tokens: the heard
+    words from the first to the last matching near that run (stretched by quoted words beyond them), their tokens,
+    and how many quoted tokens match there."""
     if not quoted:
         return None
-    apart = [u for u in aligned.alignment.unscripted if not u.inside]
-    found = [f for f in _runs_in(apart, quoted) if f[-1].size >= least]
+    found = [f for f in _runs_in(passages, quoted) if f[-1].size >= least]
     if not found:
         return None
     speech, heard, owner, matcher, match = max(found, key=lambda f: f[-1].size)
