@@ -274,7 +274,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = _parser().parse_args(argv)
+        try:
+            args = _parser().parse_args(argv)
+        except SystemExit:  # --help, --version or a usage mistake: a closed pipe shows at this flush, not at exit
+            sys.stdout.flush()
+            raise
     except BrokenPipeError:  # --help or --version into a closed pipe
         _quiet_stdout()
         return ExitCode.CLOSED_PIPE
