@@ -988,18 +988,30 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
             k = run_end
             continue
         before, after = k > 0 and timed[k - 1] is not None, run_end < len(words) and timed[run_end] is not None
-        same_quote = all(quote_of[i] == quote_of[k] for i in range(max(k - 1, 0), min(run_end + 1, len(words))))
-        if (before or after) and same_quote and any(words[i].keys for i in range(k, run_end)):
+        quote = quote_of[k]
+        in_one_quote = all(quote_of[i] == quote for i in range(k, run_end))
+        joins = (before and quote_of[k - 1] == quote, after and quote_of[run_end] == quote)
+        # a quote's first (or last) words the recognizer dropped were said beside the quote's next (or previous)
+        # spoken word, whatever lies on the other side: "The" of “The straw is…” heard "Straw is…"
+        quote_edge = quote is not None and in_one_quote and before and after and joins[0] != joins[1]
+        same_quote = all(quote_of[i] == quote for i in range(max(k - 1, 0), min(run_end + 1, len(words))))
+        if (before or after) and (same_quote or quote_edge) and any(
+                words[i].keys for i in range(k, run_end)):
             t0 = timed[k - 1][1] if before else 0.0
             t1 = timed[run_end][0] if after else max(duration, t0)
             first = max(0, bisect.bisect_left(unpaired_starts, t0) - 1)
             last = bisect.bisect_left(unpaired_starts, t1)
+            if quote_edge:
+                t0, t1 = _quiet_beside(t0, t1, unpaired[first:last], after=joins[0])
+                before, after = joins
             occupied = sum(max(0.0, min(w.end, t1) - max(w.start, t0)) for w in unpaired[first:last])
             needed = SECONDS_PER_CHAR * sum(len(words[i].text) for i in range(k, run_end))
             short = run_end - k <= _MAX_DROPPED and occupied == 0
             if before and after:
                 fill = t1 - t0 - occupied >= needed or (short and words[k - 1].sentence == words[run_end].sentence)
-            else:  # at either end of the text only a sentence's last or first words can have been missed
+                if occupied:
+                    t0, t1 = _beside_own_sentence(words, k, run_end, t0, t1, unpaired[first:last])
+            else:  # at either end of the text (or of a quote) only a sentence's last or first words can be missed
                 neighbour = words[k - 1] if before else words[run_end]
                 fill = short and t1 - t0 >= needed and all(
                     words[i].sentence == neighbour.sentence for i in range(k, run_end))
@@ -1009,6 +1021,27 @@ def _fill_unrecognized(words: Sequence, heard: Sequence[HeardWord], used_heard: 
                 for i in range(k, run_end):
                     status[i] = INTERPOLATED
         k = run_end
+
+
+def _beside_own_sentence(words: Sequence, k: int, end: int, lo: float, hi: float,
+                         unpaired: Sequence[HeardWord]) -> tuple[float, float]:
+    """The time of unheard words[k:end] between two spoken neighbours with unpublished speech between them: in
+    the quiet beside the neighbour whose sentence they begin or end, not spread over that speech ("…a hair.
+    [I learned at seven…] The straw is…", said in one quote with a sentence cut). Words in both neighbours'
+    sentences, or in neither, keep the whole gap."""
+    own_before = words[k - 1].sentence == words[k].sentence
+    own_after = words[end].sentence == words[end - 1].sentence
+    if own_before == own_after:
+        return lo, hi
+    return _next_to(words, k, end, *_quiet_beside(lo, hi, unpaired, after=own_before), after=own_before)
+
+
+def _quiet_beside(lo: float, hi: float, unpaired: Sequence[HeardWord], after: bool) -> tuple[float, float]:
+    """The part of [lo, hi] right after lo (`after`) or right before hi that no unpaired heard word overlaps."""
+    inside = [w for w in unpaired if w.end > lo and w.start < hi]
+    if after:
+        return lo, max(lo, min([hi, *(w.start for w in inside)]))
+    return min(hi, max([lo, *(w.end for w in inside)])), hi
 
 
 def _next_to(words: Sequence, k: int, end: int, lo: float, hi: float, after: bool) -> tuple[float, float]:
