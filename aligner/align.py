@@ -129,7 +129,7 @@ _JITTER = 0.05  # s a word may start before the word the text puts ahead of it a
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
 _ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
-_SHORT_WORD = 3  # letters: a word this short ("the", "to", "and") heard as written may be heard by chance
+SHORT_WORD = 3  # letters: a word this short ("the", "to", "and") heard as written may be heard by chance
 MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
 # A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
 # on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
@@ -709,6 +709,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
                          sounds if said_as_heard is not None else None)
     _join_misheard_middles(heard, heard_of, inexact, used_heard)
     _join_misheard_tails(words, heard, heard_of, inexact, used_heard)
+    _join_across_short_ties(words, heard, heard_of, inexact, used_heard)
     holders = Counter(h for held in heard_of for h in held)  # how many published words each heard word went to
     for k in editorial:
         if inexact[k]:  # a bracketed word not heard exactly lets go of the heard words no other word holds
@@ -795,11 +796,11 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
 
 
 def _short_words_only(words: Sequence, paired: Sequence[int], inexact: list[bool]) -> bool:
-    """Were short words (_SHORT_WORD) all the paired words heard as written, and one at least? The mark of a
+    """Were short words (SHORT_WORD) all the paired words heard as written, and one at least? The mark of a
     chance pairing, as the lone "The" of a skipped paragraph. A clause misheard whole ("the team said" heard
     "13") has none, and a clause read out has longer words heard as written."""
     exact = [len("".join(words[k].keys)) for k in paired if not inexact[k]]
-    return bool(exact) and max(exact) <= _SHORT_WORD
+    return bool(exact) and max(exact) <= SHORT_WORD
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
@@ -937,6 +938,34 @@ def _join_misheard_tails(words: Sequence, heard: Sequence[HeardWord], heard_of: 
                     best, taken = alike, tail[:n]
             held |= set(taken)
             used_heard.update(taken)
+
+
+def _join_across_short_ties(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
+                            inexact: list[bool], used_heard: set[int]) -> None:
+    """Unpaired heard words right before (or after) a short published word heard as written (SHORT_WORD
+    letters), whose other neighbour was misheard, with no pause between, are part of that mishearing when the
+    two published words are spelled more like all their heard words than the misheard one like its own: "in
+    Antananarivo" heard "hunter in row", where the word alignment paired "in" with "in" and left "hunter" as
+    speech never published. The short word takes them; the check compares the stretch as one difference."""
+    for k, held in enumerate(heard_of):
+        if inexact[k] or len(held) != 1 or len("".join(words[k].keys)) > SHORT_WORD:
+            continue
+        (h,) = held
+        for step in (-1, 1):  # the unpaired words on one side, the misheard word on the other
+            other, extra = k - step, h + step
+            if not (0 <= other < len(words) and inexact[other] and h - step in heard_of[other]
+                    and 0 <= extra < len(heard) and extra not in used_heard
+                    and heard[max(h, extra)].start - heard[min(h, extra)].end < PAUSE):
+                continue
+            published = "".join(token for j in sorted((k, other)) for token in standard_tokens(words[j].text))
+            together = Indel.normalized_similarity(published, _said(heard, held | {extra} | heard_of[other]))
+            alone = Indel.normalized_similarity("".join(standard_tokens(words[other].text)),
+                                                _said(heard, heard_of[other]))
+            if together > alone:
+                held.add(extra)
+                used_heard.add(extra)
+                inexact[k] = True
+                break
 
 
 def _said(heard: Sequence[HeardWord], held: set[int]) -> str:

@@ -33,6 +33,7 @@ from .align import (
     PHRASE_GAP,
     SECONDS_PER_CHAR,
     SENTENCE_ENDS,
+    SHORT_WORD,
     UNSPOKEN,
     Unscripted,
     elided,
@@ -225,6 +226,30 @@ def _cut(chunks: list[Chunk], apart: set[int], p_tokens: list[str], h_tokens: li
     return cut
 
 
+def _short_ties(chunks: list[Chunk], p_tokens: list[str], h_tokens: list[str]) -> list[Chunk]:
+    """The chunks, with a lone short word heard as written (align.SHORT_WORD letters) between heard words
+    nothing was paired with and a differing chunk on its other side made part of one difference, when the
+    words together are spelled more alike than the differing chunk alone: the word alignment's tie
+    between two readings. "study in Antananarivo" heard "study hunter in row" is the name heard as three
+    words, not "hunter" inserted and the name heard as "row"."""
+    out = list(chunks)
+    for k in range(1, len(out) - 1):
+        tie = out[k]
+        if tie.kind != "equal" or tie.p1 - tie.p0 != 1 or len(p_tokens[tie.p0]) > SHORT_WORD:
+            continue
+        for inserted, other in ((out[k - 1], out[k + 1]), (out[k + 1], out[k - 1])):
+            if inserted.kind != "insert" or other.kind not in ("substitute", "delete"):
+                continue
+            lo, hi = min(inserted, other, key=lambda c: c.h0), max(inserted, other, key=lambda c: c.h0)
+            together = Indel.normalized_similarity("".join(p_tokens[lo.p0:hi.p1]), "".join(h_tokens[lo.h0:hi.h1]))
+            alone = Indel.normalized_similarity("".join(p_tokens[other.p0:other.p1]),
+                                                "".join(h_tokens[other.h0:other.h1]))
+            if together > alone:
+                out[k] = Chunk("substitute", tie.p0, tie.p1, tie.h0, tie.h1)
+                break
+    return out
+
+
 def _share_by_time(edges: list[tuple[int, int]], h0: int, h1: int, timing: Timing | None
                    ) -> list[tuple[int, int]] | None:
     """Heard tokens h0..h1 given to the published stretches `edges` by time: each boundary halfway between one
@@ -262,7 +287,7 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
     never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut). A published word whose tokens
     the word before it holds or that has none of its own in a row of words (`held`: "hundred" of "a hundred",
     "of" of "the 21st of May") goes with that word."""
-    chunks = _cut(chunks, apart, p_tokens, h_tokens, timing)
+    chunks = _short_ties(_cut(chunks, apart, p_tokens, h_tokens, timing), p_tokens, h_tokens)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
         if chunk.kind == "equal":

@@ -300,6 +300,18 @@ def test_a_quotes_dropped_first_word_is_timed_beside_the_quote_not_after_the_spe
     assert skipped_end <= result["“The"].start < result["“The"].end <= result["straw"].start
 
 
+def test_a_short_word_takes_speech_beside_it_that_belongs_to_the_misheard_word_after_it():
+    # calibration fresh35 sambava: "Antananarivo" heard "hunter in row"; "in" paired with "in" left "hunter" as
+    # speech never published inside a quote, and the check called it an insertion
+    doc = parse_text("She wants to study in Antananarivo, but she comes home.")
+    result = align_words(doc.words, heard("She wants to study hunter in row, but she comes home."))
+    assert result.unscripted == ()
+    assert by_text(result)["in"].heard == "hunter in"
+    # an ad-lib before a short word heard exactly, with its neighbour heard exactly too, stays unscripted
+    result = align_words(doc.words, heard("She wants to study well in Antananarivo, but she comes home."))
+    assert [u.text for u in result.unscripted] == ["well"]
+
+
 def test_split_compound_is_one_substitution():
     doc = parse_text("as well as antiarmor systems")
     result = by_text(align_words(doc.words, heard("as well as anti-armor systems")))
