@@ -110,7 +110,14 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
 
 
 def _negation_on_one_side(published: Sequence[str], heard: Sequence[str]) -> bool:
-    return any(map(is_negation, published)) != any(map(is_negation, heard))
+    """A negation one side has and the other lacks, unless the heard one is a syllable of one published word
+    heard as several: "Innokenty" heard "in no country" (calibration fresh35) holds "no" in its spelling, and
+    the heard words together are spelled nearly as it is (align.MISHEARD). A word heard as one negation ("know"
+    heard "no") is still a negation: nothing else was heard to make up the word."""
+    if any(map(is_negation, published)) == any(map(is_negation, heard)):
+        return False
+    return not (len(published) == 1 < len(heard) and _spelled_alike(published, heard, MISHEARD)
+                and all(t in published[0] for t in heard if is_negation(t)))
 
 
 def _judge(published: Sequence[str], heard: Sequence[str], probability: float | None, fit: Fit | None,
