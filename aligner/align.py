@@ -21,6 +21,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from .errors import MismatchError
 from .measures import is_hesitation, standard_tokens
 from .normalize import flatten, priced_in_a_row, word_keys
+from .orthography import is_name
 from .quotes import find_quotes
 from .text import Document, editorial_words, ends_sentence
 from .transcribe import HeardWord, Transcript
@@ -129,7 +130,7 @@ _JITTER = 0.05  # s a word may start before the word the text puts ahead of it a
 _ELLIPSIS_AFTER = re.compile(r"(?:…|\.\s?\.\s?\.)[\])”’\"']*$")
 _ELLIPSIS_BEFORE = re.compile(r"^[\[(“‘\"']*(?:…|\.\s?\.\s?\.)")
 _LONE_SENTENCE = 4  # words a sentence needs before one short word heard alone in it counts as chance
-SHORT_WORD = 3  # letters: a word this short ("the", "to", "and") heard as written may be heard by chance
+_SHORT_WORD = 3  # letters: a word this short ("the", "to", "and") heard as written may be heard by chance
 MISHEARD = 0.7  # similarity at which unpaired speech right after a spoken word is taken for unheard words
 # A text belongs to the audio when some run of this many consecutive tokens is the same on both sides. Measured
 # on the 108 unrelated pairs among the project's 11 recordings (media/, tests/data, shared real speech) and their
@@ -796,11 +797,11 @@ def _forget_lone_words(words: Sequence, heard_of: list[set[int]], inexact: list[
 
 
 def _short_words_only(words: Sequence, paired: Sequence[int], inexact: list[bool]) -> bool:
-    """Were short words (SHORT_WORD) all the paired words heard as written, and one at least? The mark of a
+    """Were short words (_SHORT_WORD) all the paired words heard as written, and one at least? The mark of a
     chance pairing, as the lone "The" of a skipped paragraph. A clause misheard whole ("the team said" heard
     "13") has none, and a clause read out has longer words heard as written."""
     exact = [len("".join(words[k].keys)) for k in paired if not inexact[k]]
-    return bool(exact) and max(exact) <= SHORT_WORD
+    return bool(exact) and max(exact) <= _SHORT_WORD
 
 
 def _pair_misheard_edges(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
@@ -942,18 +943,21 @@ def _join_misheard_tails(words: Sequence, heard: Sequence[HeardWord], heard_of: 
 
 def _join_across_short_ties(words: Sequence, heard: Sequence[HeardWord], heard_of: list[set[int]],
                             inexact: list[bool], used_heard: set[int]) -> None:
-    """Unpaired heard words right before (or after) a short published word heard as written (SHORT_WORD
-    letters), whose other neighbour was misheard, with no pause between, are part of that mishearing when the
-    two published words are spelled more like all their heard words than the misheard one like its own: "in
-    Antananarivo" heard "hunter in row", where the word alignment paired "in" with "in" and left "hunter" as
-    speech never published. The short word takes them; the check compares the stretch as one difference."""
+    """Unpaired heard words right before (or after) a short published word heard as written (_SHORT_WORD
+    letters), whose other neighbour is a name that was misheard, with no pause between, are part of the name's
+    mishearing when the two published words are spelled more like all their heard words than the name like its
+    own: "in Antananarivo" heard "hunter in row", where the word alignment paired "in" with "in" and left
+    "hunter" as speech never published. A recognizer writes a name it does not know as common words, and one
+    of them may be spelled as the short word beside it; a word it knows ("the birds" heard "so the words") it
+    does not break up. The short word takes them (the check then compares the stretch as one difference)."""
     for k, held in enumerate(heard_of):
-        if inexact[k] or len(held) != 1 or len("".join(words[k].keys)) > SHORT_WORD:
+        if inexact[k] or len(held) != 1 or len("".join(words[k].keys)) > _SHORT_WORD:
             continue
         (h,) = held
         for step in (-1, 1):  # the unpaired words on one side, the misheard word on the other
             other, extra = k - step, h + step
-            if not (0 <= other < len(words) and inexact[other] and h - step in heard_of[other]
+            if not (0 <= other < len(words) and inexact[other] and _written_as_name(words, other - 1, other)
+                    and h - step in heard_of[other]
                     and 0 <= extra < len(heard) and extra not in used_heard
                     and heard[max(h, extra)].start - heard[min(h, extra)].end < PAUSE):
                 continue
@@ -966,6 +970,14 @@ def _join_across_short_ties(words: Sequence, heard: Sequence[HeardWord], heard_o
                 used_heard.add(extra)
                 inexact[k] = True
                 break
+
+
+def _written_as_name(words: Sequence, before: int, k: int) -> bool:
+    """Is published word k written as a name (orthography.is_name), read after word `before` of its sentence?"""
+    if not 0 <= before < k or words[before].sentence != words[k].sentence:
+        return False
+    context = f"{words[before].text} {words[k].text}"
+    return is_name(context, len(words[before].text) + 1, len(context))
 
 
 def _said(heard: Sequence[HeardWord], held: set[int]) -> str:

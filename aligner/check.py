@@ -19,7 +19,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +33,7 @@ from .align import (
     PHRASE_GAP,
     SECONDS_PER_CHAR,
     SENTENCE_ENDS,
-    SHORT_WORD,
+    SUBSTITUTED,
     UNSPOKEN,
     Unscripted,
     elided,
@@ -226,27 +226,17 @@ def _cut(chunks: list[Chunk], apart: set[int], p_tokens: list[str], h_tokens: li
     return cut
 
 
-def _short_ties(chunks: list[Chunk], p_tokens: list[str], h_tokens: list[str]) -> list[Chunk]:
-    """The chunks, with a lone short word heard as written (align.SHORT_WORD letters) between heard words
-    nothing was paired with and a differing chunk on its other side made part of one difference, when the
-    words together are spelled more alike than the differing chunk alone: the word alignment's tie
-    between two readings. "study in Antananarivo" heard "study hunter in row" is the name heard as three
-    words, not "hunter" inserted and the name heard as "row"."""
+def _short_ties(chunks: list[Chunk], joined: Collection[int]) -> list[Chunk]:
+    """The chunks, with a lone short published token the word alignment heard as written but gave more heard
+    words than its own (`joined`, see align._join_across_short_ties) made part of one difference with the
+    inserted and the differing chunk on either side of it: "in Antananarivo" heard "hunter in row" is one
+    mishearing, as in alignment.json, not "hunter" inserted and the name heard as "row"."""
     out = list(chunks)
     for k in range(1, len(out) - 1):
-        tie = out[k]
-        if tie.kind != "equal" or tie.p1 - tie.p0 != 1 or len(p_tokens[tie.p0]) > SHORT_WORD:
-            continue
-        for inserted, other in ((out[k - 1], out[k + 1]), (out[k + 1], out[k - 1])):
-            if inserted.kind != "insert" or other.kind not in ("substitute", "delete"):
-                continue
-            lo, hi = min(inserted, other, key=lambda c: c.h0), max(inserted, other, key=lambda c: c.h0)
-            together = Indel.normalized_similarity("".join(p_tokens[lo.p0:hi.p1]), "".join(h_tokens[lo.h0:hi.h1]))
-            alone = Indel.normalized_similarity("".join(p_tokens[other.p0:other.p1]),
-                                                "".join(h_tokens[other.h0:other.h1]))
-            if together > alone:
-                out[k] = Chunk("substitute", tie.p0, tie.p1, tie.h0, tie.h1)
-                break
+        tie, kinds = out[k], {out[k - 1].kind, out[k + 1].kind}
+        if tie.kind == "equal" and tie.p1 - tie.p0 == 1 and tie.p0 in joined and "insert" in kinds and (
+                kinds & {"substitute", "delete"}):
+            out[k] = Chunk("substitute", tie.p0, tie.p1, tie.h0, tie.h1)
     return out
 
 
@@ -282,12 +272,12 @@ def _share_out(pieces: list[str], h_tokens: list[str], h0: int, h1: int) -> list
 
 def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_tokens: list[str],
              h_unit: list[int], held: dict[int, int], apart: set[int] = frozenset(),
-             timing: Timing | None = None) -> list[_Region]:
+             timing: Timing | None = None, joined: Collection[int] = ()) -> list[_Region]:
     """Consecutive differing chunks become one region ("HIMARS" ~ "high" + "Mars" is one difference), unless
     never-spoken text lies between them (`apart`, see _apart; `timing`, see _cut). A published word whose tokens
     the word before it holds or that has none of its own in a row of words (`held`: "hundred" of "a hundred",
     "of" of "the 21st of May") goes with that word."""
-    chunks = _short_ties(_cut(chunks, apart, p_tokens, h_tokens, timing), p_tokens, h_tokens)
+    chunks = _short_ties(_cut(chunks, apart, p_tokens, h_tokens, timing), joined)
     pair_ph, pair_hp = {}, {}
     for chunk in chunks:
         if chunk.kind == "equal":
@@ -358,7 +348,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     rewritten: dict[int, tuple[str, ...]] = {}
     apart = _apart(words, p_word)
-    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, held, apart):
+    joined = {t for t, k in enumerate(p_word) if words[k].status == SUBSTITUTED}
+    for region in _regions(measure(p_tokens, h_tokens)[1], p_tokens, p_word, h_tokens, h_unit, held, apart,
+                           joined=joined):
         if region.p_tokens and region.h_tokens and ("".join(region.p_tokens) == "".join(region.h_tokens) or _same_time(
                 [words[k].text for k in region.words], [units[k].text for k in region.units])):
             rewritten.update({k: region.p_tokens if j == 0 else () for j, k in enumerate(region.units)})
@@ -367,7 +359,7 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     measures, chunks = measure(p_tokens, h_tokens)
     timing = ([(words[k].start, words[k].end) if words[k].start is not None else None for k in p_word],
               [(units[u].start + units[u].end) / 2 for u in h_unit])
-    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, held, apart, timing)
+    regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, held, apart, timing, joined)
     quotes = find_quotes(aligned.document)
     openings = {quote.first_word for quote in quotes}
     regions = [_with_speech_beside(aligned, units, region, openings) for region in regions]

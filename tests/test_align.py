@@ -310,6 +310,10 @@ def test_a_short_word_takes_speech_beside_it_that_belongs_to_the_misheard_word_a
     # an ad-lib before a short word heard exactly, with its neighbour heard exactly too, stays unscripted
     result = align_words(doc.words, heard("She wants to study well in Antananarivo, but she comes home."))
     assert [u.text for u in result.unscripted] == ["well"]
+    # a common word is not broken up by the recognizer: the speech before "the" is not part of "birds"
+    doc = parse_text("Hang them side by side, so the birds can hear each other.")
+    result = align_words(doc.words, heard("Hang them side by side, so the words can hear each other."))
+    assert by_text(result)["the"].heard == "the"
 
 
 def test_split_compound_is_one_substitution():
