@@ -373,6 +373,27 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
     return links + _align_range(p, h, i, p_hi, j, h_hi, breaks)
 
 
+def _clauses_said_together(links: list[_Link], p: Sequence[str], h: Sequence[str], breaks: _Breaks) -> list[_Link]:
+    """The links, with a published token that goes on with the clause of the token linked before it
+    (breaks.run_on) but was linked to the same word heard far later taken where it was heard right after that
+    token instead, across no more heard tokens than published ones skipped (and _CHAIN_GAP): a clause is said
+    in one go. A quote's “…so this is the hoarse corpus”, heard "so this is the sick corpus", had "corpus" paired
+    with the speaker's "acoustic corpus" fifteen words later, because the reporter's "he announces" after the
+    quote paired with the "the" after that (real speech: the cold corpus recording)."""
+    out: list[_Link] = []
+    for link in links:
+        before = out[-1] if out else None
+        skipped = link.p0 - before.p1 if before is not None else 0
+        if (before is not None and link.exact and link.p1 - link.p0 == 1 and skipped <= _CHAIN_GAP
+                and link.h0 - before.h1 > skipped + _CHAIN_GAP
+                and all(breaks.run_on[t] for t in range(before.p1, link.p1))):
+            near = [j for j in range(before.h1, before.h1 + skipped + _CHAIN_GAP + 1) if h[j] == p[link.p0]]
+            if near:
+                link = _Link(link.p0, link.p1, near[0], near[0] + 1, True)
+        out.append(link)
+    return out
+
+
 def _goes_on(previous: _Link, link: _Link) -> bool:
     """Does `link` continue the aligned stretch `previous` ends, across at most _CHAIN_GAP published tokens
     (and twice as many heard)?"""
@@ -400,14 +421,15 @@ def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], li
     on to the end." met the reading's "glass, and tell" by chance and left no heard words for the verse lines
     quoted before it, which end without punctuation like page lines."""
     if not any(line) or all(line):
-        return _align_range(p, h, 0, len(p), 0, len(h), breaks)
+        return _clauses_said_together(_align_range(p, h, 0, len(p), 0, len(h), breaks), p, h, breaks)
     story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
     page = [token if on_line else _NOT_A_WORD for token, on_line in zip(p, line, strict=True)]
     lines_before = list(itertools.accumulate(line, initial=0))  # page-line tokens before each published token
     size = Counter(paragraph[k] for k in range(len(p)) if line[k])
     links: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
-    for link in [*without_strays(_align_range(story, h, 0, len(p), 0, len(h), breaks)),
+    for link in [*without_strays(_clauses_said_together(_align_range(story, h, 0, len(p), 0, len(h), breaks), story,
+                                                        h, breaks)),
                  _Link(len(p), len(p), len(h), len(h), True)]:
         if lines_before[link.p0] > lines_before[previous.p1]:
             links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, breaks),

@@ -316,6 +316,21 @@ def test_a_short_word_takes_speech_beside_it_that_belongs_to_the_misheard_word_a
     assert by_text(result)["the"].heard == "the"
 
 
+def test_a_quotes_last_word_is_taken_where_its_clause_was_said_not_where_the_word_comes_again():
+    # calibration real36 cold36_hoarse (the real cold corpus recording): "corpus" was paired with "acoustic
+    # corpus" fifteen words later, because "he announces" after the quote met the "the" after that, and the
+    # brief was refused as not matching the audio
+    doc = parse_text("Science › Sound\n\nThe Hoarse Corpus\n\nUpdated 9.55am ET\n\n“Uh, so this is the hoarse "
+                     "corpus”, he announces, before a string of apologies for his voice.")
+    said = heard("So this is the sick corpus. I have a cold so I probably spent quite different than the acoustic "
+                 "corpus. The reporting environment is also quite different. And I'm saying a bunch of different "
+                 "words that I did not say in the original one. And here's a long pause and I think this is "
+                 "probably good. Alright, thanks.")
+    result = by_text(align(doc, Transcript(tuple(said), (), said[-1].end + 1.0, "tiny.en", "en")))
+    assert result["corpus”,"].start == said[5].start
+    assert result["hoarse"].heard == "sick"
+
+
 def test_split_compound_is_one_substitution():
     doc = parse_text("as well as antiarmor systems")
     result = by_text(align_words(doc.words, heard("as well as anti-armor systems")))
