@@ -377,16 +377,22 @@ def _clauses_said_together(links: list[_Link], p: Sequence[str], h: Sequence[str
     """The links, with a published token that goes on with the clause of the token linked before it
     (breaks.run_on) but was linked to the same word heard far later taken where it was heard right after that
     token instead, across no more heard tokens than published ones skipped (and _CHAIN_GAP): a clause is said
-    in one go. A quote's “…so this is the hoarse corpus”, heard "so this is the sick corpus", had "corpus" paired
-    with the speaker's "acoustic corpus" fifteen words later, because the reporter's "he announces" after the
-    quote paired with the "the" after that (real speech: the cold corpus recording)."""
+    in one go. A quote's “…so this is the hoarse corpus”, heard "so this is the sick corpus", had "corpus"
+    paired with the speaker's "acoustic corpus" fifteen words later, because the reporter's "he announces" after
+    the quote paired with the "the" after that (real speech: the cold corpus recording). Only the clause's last
+    linked token moves: one whose clause goes on in later links was said there ("…Americans ask what you can
+    do" heard "…Americans ask not what your country can do for you, ask what you can do": the second "ask")."""
+    def same_clause(a: int, b: int) -> bool:  # published tokens a < b
+        return all(breaks.run_on[t] for t in range(a + 1, b + 1))
+
     out: list[_Link] = []
-    for link in links:
+    for k, link in enumerate(links):
         before = out[-1] if out else None
+        after = links[k + 1] if k + 1 < len(links) else None
         skipped = link.p0 - before.p1 if before is not None else 0
         if (before is not None and link.exact and link.p1 - link.p0 == 1 and skipped <= _CHAIN_GAP
-                and link.h0 - before.h1 > skipped + _CHAIN_GAP
-                and all(breaks.run_on[t] for t in range(before.p1, link.p1))):
+                and link.h0 - before.h1 > skipped + _CHAIN_GAP and same_clause(before.p1 - 1, link.p0)
+                and (after is None or not same_clause(link.p0, after.p0))):
             near = [j for j in range(before.h1, before.h1 + skipped + _CHAIN_GAP + 1) if h[j] == p[link.p0]]
             if near:
                 link = _Link(link.p0, link.p1, near[0], near[0] + 1, True)
