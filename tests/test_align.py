@@ -1,5 +1,7 @@
 """Alignment edge cases on hand-written recognizer output (the real recognizer is tested elsewhere)."""
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 
@@ -329,6 +331,23 @@ def test_a_quotes_last_word_is_taken_where_its_clause_was_said_not_where_the_wor
     result = by_text(align(doc, Transcript(tuple(said), (), said[-1].end + 1.0, "tiny.en", "en")))
     assert result["corpus”,"].start == said[5].start
     assert result["hoarse"].heard == "sick"
+
+
+def test_a_quotes_first_word_is_taken_where_its_clause_was_said_not_where_the_word_came_before():
+    # calibration fresh36 jukkasjarvi (its recognized words, committed): the quote's "The" was paired with the
+    # "The" that opened a paragraph the text skipped, and that paragraph became words inserted into the quote
+    recognized = json.loads((Path(__file__).parent / "data" / "jukkasjarvi_heard.json").read_text("utf-8"))
+    said = tuple(HeardWord(*word) for word in recognized["words"])
+    doc = parse_text("Norrbotten › Kiruna\n\nThe ice builders of Jukkasjärvi: “in April we give it back”\n\nBy Elsa "
+                     "Pirttijärvi-Umezurike · 5 min read\n\nEach November, the builder, Nils-Erik Kuoksu-Ahlgren, "
+                     "said, the hotel is started again from nothing, and “we build it with snow, ice and about forty "
+                     "artists who fly in from all over the world.”\n\n“The river gives us the ice, and in April we "
+                     "give it back,” he said.")
+    transcript = Transcript(said, (), recognized["duration"], "tiny.en", "en")
+    alignment = align(doc, transcript, said_as_heard=lambda published, heard_words: True)  # a witness that agrees
+    river = next(k for k, w in enumerate(said) if w.text == "river" and said[k + 1].text == "gives")
+    assert by_text(alignment)["“The"].start == said[river - 1].start
+    assert not any(u.inside for u in alignment.unscripted if u.start < said[river].start)
 
 
 def test_split_compound_is_one_substitution():
