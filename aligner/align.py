@@ -387,29 +387,27 @@ def _clauses_said_together(links: list[_Link], p: Sequence[str], h: Sequence[str
     def same_clause(a: int, b: int) -> bool:  # published tokens a < b
         return all(breaks.run_on[t] for t in range(a + 1, b + 1))
 
-    def lone(link: _Link) -> bool:
-        return link.exact and link.p1 - link.p0 == 1
+    def far(link: _Link, skipped: int, apart: int) -> bool:  # one exact token heard `apart` from its neighbour
+        return link.exact and link.p1 - link.p0 == 1 and skipped <= _CHAIN_GAP and apart > skipped + _CHAIN_GAP
+
+    def relinked(link: _Link, places: range) -> _Link:  # to the first of these heard places holding its word
+        near = next((j for j in places if h[j] == p[link.p0]), None)
+        return link if near is None else _Link(link.p0, link.p1, near, near + 1, True)
 
     out: list[_Link] = []
     for k, link in enumerate(links):  # a clause's last linked token, heard far after the one before it
         before = out[-1] if out else None
         after = links[k + 1] if k + 1 < len(links) else None
-        skipped = link.p0 - before.p1 if before is not None else 0
-        if (before is not None and lone(link) and skipped <= _CHAIN_GAP and link.h0 - before.h1 > skipped + _CHAIN_GAP
-                and same_clause(before.p1 - 1, link.p0) and (after is None or not same_clause(link.p0, after.p0))):
-            near = [j for j in range(before.h1, before.h1 + skipped + _CHAIN_GAP + 1) if h[j] == p[link.p0]]
-            if near:
-                link = _Link(link.p0, link.p1, near[0], near[0] + 1, True)
+        if before is not None and far(link, link.p0 - before.p1, link.h0 - before.h1) and same_clause(
+                before.p1 - 1, link.p0) and (after is None or not same_clause(link.p0, after.p0)):
+            link = relinked(link, range(before.h1, before.h1 + link.p0 - before.p1 + _CHAIN_GAP + 1))
         out.append(link)
     for k in range(len(out) - 2, -1, -1):  # a clause's first linked token, heard far before the one after it
         link, after = out[k], out[k + 1]
         before = out[k - 1] if k else None
-        skipped = after.p0 - link.p1
-        if (lone(link) and skipped <= _CHAIN_GAP and after.h0 - link.h1 > skipped + _CHAIN_GAP
-                and same_clause(link.p0, after.p0) and (before is None or not same_clause(before.p1 - 1, link.p0))):
-            near = [j for j in range(after.h0 - 1, after.h0 - skipped - _CHAIN_GAP - 2, -1) if h[j] == p[link.p0]]
-            if near:
-                out[k] = _Link(link.p0, link.p1, near[0], near[0] + 1, True)
+        if far(link, after.p0 - link.p1, after.h0 - link.h1) and same_clause(link.p0, after.p0) and (
+                before is None or not same_clause(before.p1 - 1, link.p0)):
+            out[k] = relinked(link, range(after.h0 - 1, after.h0 - (after.p0 - link.p1) - _CHAIN_GAP - 2, -1))
     return out
 
 
