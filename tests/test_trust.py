@@ -540,3 +540,37 @@ def test_a_number_or_date_said_in_another_form_is_verbatim(published, said, verb
                       align(doc, Transcript(tuple(heard(speech)), (), 20.0, "tiny.en", "en")))
     report = check(aligned, CheckOptions(rescore=False, witness=False))
     assert [q.verdict for q in report.quotes] == ["verbatim" if verbatim else "not verbatim"]
+
+
+SONNET_LINES = ("Sonnet review\n\nThe reader{a}s voice is calm. He opens with {o}From fairest creatures we desire "
+                "increase, That thereby beauty{a}s rose might never die,{c} and later gives the line {o}Thou that art "
+                "now the world{a}s fresh ornament{c} before he ends: {o}Pity the world, or else this wanton be, To eat "
+                "the world{a}s due, by the grave and thee.{c}\n")
+
+
+@pytest.mark.slow
+def test_the_verdicts_do_not_depend_on_the_texts_typography(tmp_path):
+    """One review of the real sonnet reading, typed as different newsrooms and web pages type it: quotation marks
+    (straight, «…» with no-break spaces, „…“, single marks whose closing one is also the apostrophe), apostrophes
+    (straight, modifier letter), and what a page carries unseen (a byte order mark, soft hyphens, a zero-width space,
+    no-break spaces, CRLF line ends). Each must give the same quotes, verdicts, differences and unspoken text."""
+    def judged(text: str) -> tuple:
+        path = tmp_path / "review.txt"
+        path.write_bytes(text.encode("utf-8"))
+        report = check(align_files(REAL / "p001.mp3", path))
+        plain = lambda s: " ".join(  # noqa: E731 (the words only: offsets and marks differ by design)
+            "".join(ch for ch in s.lower().replace("ʼ", "") if ch.isalnum() or ch.isspace()).split())
+        return ([(q.verdict, plain(q.text)) for q in report.quotes],
+                sorted((d.kind, plain(d.published), plain(d.heard)) for d in report.differences),
+                [plain(u.text) for u in report.unspoken])
+
+    curly = SONNET_LINES.format(o="“", c="”", a="’")
+    expected = judged(curly)
+    assert [verdict for verdict, _ in expected[0]] == ["verbatim", "verbatim", "not verbatim"]
+    assert ("wording", "wanton", "glutton") in expected[1]
+    unseen = ("\ufeff" + curly.replace("creatures", "crea\u00adtures").replace("with “", "with\u00a0“")
+              .replace("calm. ", "calm. \u200b").replace("\n", "\r\n"))
+    for o, c, a in (('"', '"', "'"), ("«\u00a0", "\u00a0»", "’"), ("„", "“", "’"), ("‘", "’", "’"),
+                    ("'", "'", "'"), ("“", "”", "ʼ")):
+        assert judged(SONNET_LINES.format(o=o, c=c, a=a)) == expected, (o, c, a)
+    assert judged(unseen) == expected
