@@ -554,12 +554,13 @@ def test_the_verdicts_do_not_depend_on_the_texts_typography(tmp_path):
     (straight, «…» with no-break spaces, „…“, single marks whose closing one is also the apostrophe), apostrophes
     (straight, modifier letter), and what a page carries unseen (a byte order mark, soft hyphens, a zero-width space,
     no-break spaces, CRLF line ends). Each must give the same quotes, verdicts, differences and unspoken text."""
+    def plain(words: str) -> str:  # the words only: offsets and marks differ by design
+        return " ".join("".join(ch for ch in words.lower().replace("ʼ", "") if ch.isalnum() or ch.isspace()).split())
+
     def judged(text: str) -> tuple:
         path = tmp_path / "review.txt"
         path.write_bytes(text.encode("utf-8"))
         report = check(align_files(REAL / "p001.mp3", path))
-        plain = lambda s: " ".join(  # noqa: E731 (the words only: offsets and marks differ by design)
-            "".join(ch for ch in s.lower().replace("ʼ", "") if ch.isalnum() or ch.isspace()).split())
         return ([(q.verdict, plain(q.text)) for q in report.quotes],
                 sorted((d.kind, plain(d.published), plain(d.heard)) for d in report.differences),
                 [plain(u.text) for u in report.unspoken])
