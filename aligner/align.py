@@ -373,6 +373,11 @@ def _align_range(p: Sequence[str], h: Sequence[str], p_lo: int, p_hi: int, h_lo:
     return links + _align_range(p, h, i, p_hi, j, h_hi, breaks)
 
 
+def _align_all(p: Sequence[str], h: Sequence[str], breaks: _Breaks) -> list[_Link]:
+    """All published tokens against all heard ones, each clause taken where it was said in one go."""
+    return _clauses_said_together(_align_range(p, h, 0, len(p), 0, len(h), breaks), p, h, breaks)
+
+
 def _clauses_said_together(links: list[_Link], p: Sequence[str], h: Sequence[str], breaks: _Breaks) -> list[_Link]:
     """The links, with a published token that goes on with the clause of the token linked before it
     (breaks.run_on) but was linked to the same word heard far later taken where it was heard right after that
@@ -438,16 +443,14 @@ def _lines_last(p: Sequence[str], h: Sequence[str], paragraph: Sequence[int], li
     on to the end." met the reading's "glass, and tell" by chance and left no heard words for the verse lines
     quoted before it, which end without punctuation like page lines."""
     if not any(line) or all(line):
-        return _clauses_said_together(_align_range(p, h, 0, len(p), 0, len(h), breaks), p, h, breaks)
+        return _align_all(p, h, breaks)
     story = [_NOT_A_WORD if on_line else token for token, on_line in zip(p, line, strict=True)]
     page = [token if on_line else _NOT_A_WORD for token, on_line in zip(p, line, strict=True)]
     lines_before = list(itertools.accumulate(line, initial=0))  # page-line tokens before each published token
     size = Counter(paragraph[k] for k in range(len(p)) if line[k])
     links: list[_Link] = []
     previous = _Link(0, 0, 0, 0, True)
-    for link in [*without_strays(_clauses_said_together(_align_range(story, h, 0, len(p), 0, len(h), breaks), story,
-                                                        h, breaks)),
-                 _Link(len(p), len(p), len(h), len(h), True)]:
+    for link in [*without_strays(_align_all(story, h, breaks)), _Link(len(p), len(p), len(h), len(h), True)]:
         if lines_before[link.p0] > lines_before[previous.p1]:
             links += _read_out(_align_range(page, h, previous.p1, link.p0, previous.h1, link.h0, breaks),
                                paragraph, size)
