@@ -1336,7 +1336,8 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     words (a headline's ‘rest and refit’ was said in the body's quote, not wherever else the words came up). Only
     whole quotes: the reporter's own words found out of order would be chance ("Secretary of State Antony Blinken"
     in the presenter's intro), and a quote some of whose words were said in order was said there (how its other
-    words were said is for the check to judge)."""
+    words were said is for the check to judge), unless fewer than MIN_ANCHOR tokens in a row were said there and
+    more of them are anchored in the unpaired speech (_placed_by_chance)."""
     heard = transcript.words
     index = {id(h): k for k, h in enumerate(heard)}
     unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
@@ -1347,6 +1348,27 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     for word, quote in zip(words, quote_of, strict=True):
         if quote is not None:
             quoted.setdefault(quote, []).extend(word.keys)
+
+    def fit(lo: int, hi: int, h_lo: int, h_hi: int) -> Alignment:
+        if (lo, hi, h_lo, h_hi) not in known:
+            known[lo, hi, h_lo, h_hi] = align_words(
+                words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
+                frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
+        return known[lo, hi, h_lo, h_hi]
+
+    # a quote placed in the text's order by chance, on a few of its words, and anchored with more of them in speech
+    # the text does not follow, is taken from its place and aligned again with the unspoken ones; put back if no
+    # round takes it
+    moved: dict[int, tuple[list[AlignedWord], set[int], int]] = {}  # its words as placed, their speech, matches
+    for lo, hi, here in _placed_by_chance(words, aligned, quote_of):
+        stretches = _consecutive(sorted(unpaired))
+        used = _speech_of(aligned, lo, hi, heard, unpaired)
+        if used and any(anchored(found.anchors) and found.matched_tokens > here
+                        for found in (fit(lo, hi, *stretch) for stretch in stretches)):
+            moved[lo] = aligned[lo:hi], used, here
+            aligned[lo:hi] = [replace(w, start=None, end=None, status=UNSPOKEN, heard=None) for w in aligned[lo:hi]]
+            unpaired |= used
+            matched -= here
     while True:  # rounds: each quote's best stretch, then the quotes whose speech is still unpaired, firmest first
         found_in: list[tuple[Alignment, int, int, int]] = []
         stretches = _consecutive(sorted(unpaired))
@@ -1355,11 +1377,7 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
                 continue
             fits = []
             for h_lo, h_hi in stretches:
-                if (lo, hi, h_lo, h_hi) not in known:
-                    known[lo, hi, h_lo, h_hi] = align_words(
-                        words[lo:hi], heard[h_lo:h_hi], heard[h_hi - 1].end, quote_of[lo:hi],
-                        frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
-                found = known[lo, hi, h_lo, h_hi]
+                found = fit(lo, hi, h_lo, h_hi)
                 if anchored(found.anchors):
                     fits.append((found, h_lo, h_hi))
             own = quoted[quote_of[lo]]
@@ -1392,10 +1410,47 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
             taken = True
         if not taken:
             break
+    for lo, (placed, used, here) in moved.items():
+        if lo not in tried and used <= unpaired:
+            aligned[lo:lo + len(placed)] = placed
+            unpaired -= used
+            matched += here
     if aligned == list(alignment.words):
         return alignment
     return replace(alignment, words=tuple(aligned), matched_tokens=matched, anchors=anchors,
                    unscripted=_unscripted(heard, set(range(len(heard))) - unpaired, aligned, quote_of))
+
+
+def _placed_by_chance(words: Sequence, aligned: Sequence[AlignedWord], quote_of: Sequence[int | None]
+                      ) -> list[tuple[int, int, int]]:
+    """The quotes [lo, hi) placed in the text's order on fewer than MIN_ANCHOR tokens heard in a row as published,
+    with some of their tokens not heard as published there, and how many were: a placement that may be chance
+    (“I probably sound quite different than the acoustic corpus.” placed on a later "This is the acoustic corpus",
+    3 of its 9 tokens, when it was said a minute and a half before)."""
+    found = []
+    for lo, hi in _quote_spans(quote_of):
+        run = longest = here = 0
+        for k in range(lo, hi):
+            run = run + len(words[k].keys) if aligned[k].status == MATCHED else 0
+            longest = max(longest, run)
+            here += len(words[k].keys) if aligned[k].status == MATCHED else 0
+        if 0 < here < sum(len(words[k].keys) for k in range(lo, hi)) and longest < MIN_ANCHOR:
+            found.append((lo, hi, here))
+    return found
+
+
+def _speech_of(aligned: Sequence[AlignedWord], lo: int, hi: int, heard: Sequence[HeardWord],
+               unpaired: set[int]) -> set[int]:
+    """The paired heard words said from the first timed word of aligned[lo:hi] to its last, or none where another
+    published word was timed among them (speech the quote shares with the text around it)."""
+    timed = [w for w in aligned[lo:hi] if w.spoken and w.start is not None]
+    if not timed:
+        return set()
+    start, end = timed[0].start - 1e-6, timed[-1].end + 1e-6
+    if any(w.spoken and w.start is not None and w.end > start and w.start < end
+           for w in (*aligned[:lo], *aligned[hi:])):
+        return set()
+    return {h for h, word in enumerate(heard) if h not in unpaired and start <= word.start and word.end <= end}
 
 
 def _heard_as_said(quote: Sequence, heard: Sequence[HeardWord], tried: Sequence[tuple[Alignment, int, int]],
@@ -1438,12 +1493,16 @@ def _holds(tokens: Sequence[str], part: Sequence[str]) -> bool:
 
 def _unspoken_quotes(words: Sequence[AlignedWord], quote_of: Sequence[int | None]) -> list[tuple[int, int]]:
     """The quotes [lo, hi) none of whose words were said in the text's order."""
+    return [(lo, hi) for lo, hi in _quote_spans(quote_of) if all(words[k].status == UNSPOKEN for k in range(lo, hi))]
+
+
+def _quote_spans(quote_of: Sequence[int | None]) -> list[tuple[int, int]]:
+    """Each quotation's words [lo, hi)."""
     spans: dict[int, list[int]] = {}
     for k, number in enumerate(quote_of):
         if number is not None:
             spans.setdefault(number, []).append(k)
-    return [(members[0], members[-1] + 1) for members in spans.values()
-            if all(words[k].status == UNSPOKEN for k in members)]
+    return [(members[0], members[-1] + 1) for members in spans.values()]
 
 
 def _consecutive(indices: Sequence[int]) -> list[tuple[int, int]]:

@@ -174,6 +174,21 @@ def test_a_headline_pulled_from_a_quote_is_not_taken_where_its_words_came_up_els
     assert by_text(result)["troops,”"].heard == "troops."
 
 
+def test_a_quote_placed_in_order_on_a_few_words_is_taken_where_more_of_them_were_said():
+    # a recording of two monologues: the article quotes the first one after a quote of the second, so in the text's
+    # order only "the acoustic corpus" of the later "This is the acoustic corpus" is left for it; 6 of its 9 words
+    # in a row were said (its start misheard) before
+    doc = parse_text("“This is me talking really slow,” one says. The other admits: “I probably sound quite "
+                     "different than the acoustic corpus.”")
+    said = _transcript("So this is the sick corpus, I have a cold, soy pie smell quite different than the "
+                       "acoustic corpus. The recording environment is also quite different. This is me talking "
+                       "really slow. This is the acoustic corpus.")
+    result = align(doc, said)
+    quote = result.words[doc.words.index(next(w for w in doc.words if w.text == "“I")):]
+    assert [w.start for w in quote if w.status == "matched"] == [w.start for w in said.words[13:19]]
+    assert "This is the acoustic corpus." in [u.text for u in result.unscripted]
+
+
 def test_a_one_word_quote_is_not_taken_out_of_order_by_chance():
     doc = parse_text("“The stone has waited a long time for you,” he said. “Patience.”")
     result = align(doc, _transcript("Thank you all for your patience. The stone has waited a long time for you."))

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from aligner.align import AlignedWord, Alignment, Unscripted, align, align_words
-from aligner.check import CheckOptions, _placed_in_doubt, check, passage_verdict
+from aligner.check import CheckOptions, _gap, _placed_in_doubt, check, passage_verdict
 from aligner.errors import MismatchError
 from aligner.pipeline import Aligned, align_files
 from aligner.quotes import find_quotes
@@ -64,6 +64,23 @@ def test_a_wording_difference_in_a_quote_heard_better_elsewhere_is_uncertain_wit
     later = tuple(heard("we got to go", start=132.5))
     apart = replace(alignment, unscripted=(Unscripted("we got to go", 132.5, later[-1].end, False, later),))
     assert _placed_in_doubt(replace(aligned, alignment=apart), [wording], [quote]) == [wording]
+
+
+def test_unheard_first_words_of_a_quote_said_before_the_text_around_it_are_looked_for_where_it_was_said():
+    # the second quote was said at 3-5 s, before the first (10-12 s): its unheard first word belongs in the time
+    # before "believed", not between the first quote's end and "believed" (a gap running backwards, in which no
+    # speech was ever found, and the word was called never said)
+    doc = parse_text("“We will build it,” she said. Earlier: “Nobody believed the valley could pay.”")
+    times = {"“We": 10.0, "will": 10.5, "build": 11.0, "it,”": 11.5, "believed": 3.0, "the": 3.5, "valley": 4.0,
+             "could": 4.5, "pay.”": 5.0}
+    words = tuple(AlignedWord(w.text, times.get(w.text), times[w.text] + 0.4 if w.text in times else None,
+                              "matched" if w.text in times else "omitted" if w.text == "“Nobody" else "unspoken",
+                              w.text if w.text in times else None, w.char_start, w.char_end, w.sentence, w.paragraph)
+                  for w in doc.words)
+    aligned = Aligned(REAL / "none.wav", doc, Transcript((), (), 14.0, "tiny.en", "en"),
+                      Alignment(words, (), 10, 9))
+    nobody = next(k for k, w in enumerate(doc.words) if w.text == "“Nobody")
+    assert _gap(aligned, nobody, nobody) == (0.0, 3.0)
 
 
 def test_unrelated_text_is_refused_even_when_short_runs_match():
