@@ -31,7 +31,7 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 12  # bump when refinement changes what it produces
+_CACHE_VERSION = 14  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
@@ -148,6 +148,28 @@ def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming
     return disagreeing <= _MAX_DISAGREEING * len(placed)
 
 
+def _placed_in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming | None],
+                     levels: np.ndarray, window: _Window, t0: float) -> bool:
+    """Did the aligner move a word off the sound the recognizer heard it in, into quiet? Then its path went wrong
+    (JFK's "ask not" after a pause: "ask" put in the quiet before it, "not" over "ask") and the window keeps its
+    coarse times. Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames,
+    read with _READ_PAD either side), and none within _SOUND_DB of the loudest frame of the recognizer's span.
+    A word under music or noise, which loudness cannot hear, is never in quiet."""
+    background = np.percentile(levels, 5)
+
+    def loudest(start: float, end: float) -> float:
+        first = max(0, math.floor((start - t0) / _FRAME))
+        return float(levels[first:max(first + 1, math.ceil((end - t0) / _FRAME))].max(initial=-np.inf))
+
+    def moved_into_quiet(word: AlignedWord, timing: phonetic.WordTiming | None) -> bool:
+        if timing is None or word.start is None:
+            return False
+        placed = loudest(timing.start + t0, timing.end + t0)
+        return placed < background + _SOUND_DB and placed < loudest(word.start, word.end) - _SOUND_DB
+
+    return any(map(moved_into_quiet, words[window.context_lo:window.context_hi], timings))
+
+
 def _levels(audio: np.ndarray) -> np.ndarray:
     """Loudness in dB of each 10 ms frame."""
     return 10 * np.log10(decode.frame_loudness(audio) ** 2 + 1e-12)
@@ -254,10 +276,11 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
         local = dataclasses.replace(window, start=window.start - t0, end=window.end - t0)
         absolute = [None if t is None else dataclasses.replace(t, start=t.start + t0, end=t.end + t0)
                     for t in timings]
-        if not _trusted(words, absolute, window):
+        levels = _levels(samples)
+        if not _trusted(words, absolute, window) or _placed_in_quiet(words, timings, levels, window, t0):
             rejected += 1
             continue
-        for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, _levels(samples), local),
+        for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, levels, local),
                             strict=True):
             if window.lo <= k < window.hi and edges is not None:
                 refined[k] = (edges[0] + t0, edges[1] + t0)

@@ -148,18 +148,38 @@ def test_a_word_after_a_pause_starts_where_its_sound_starts(media):
 @pytest.mark.slow
 def test_real_speech_after_a_pause_is_not_timed_inside_it():
     """JFK: "ask" follows a second of near silence; its first 50 ms are sound, the 50 ms before it are not."""
-    audio = load_audio(REAL / "jfk.flac")
     words = align_files(REAL / "jfk.flac", REAL / "jfk.txt").alignment.words
     ask = words[5]
     assert ask.text == "ask" and ask.start - words[4].end >= 0.5
+    _assert_starts_on_its_sound(ask, pause=(words[4].end + 0.1, ask.start - 0.1))
+
+
+@pytest.mark.slow
+def test_a_quotes_first_word_after_a_pause_is_not_put_in_the_pause(tmp_path):
+    """A story quoting JFK from "Ask not": the quote's words are re-timed on their own, after a second of near
+    silence (2.3-3.2 s, read off the recording's loudness). The aligner once put "ask" in that quiet and "not"
+    over "ask"."""
+    (tmp_path / "story.txt").write_text("Kennedy’s address\n“Ask not what your country can do for you — ask what "
+                                        "you can do for your country,” the President said.\n", "utf-8")
+    words = align_files(REAL / "jfk.flac", tmp_path / "story.txt").alignment.words
+    ask, not_ = words[2], words[3]
+    assert (ask.text, not_.text) == ("“Ask", "not")
+    for word in (ask, not_):  # within 50 ms of the sound's start: the recognizer's own time, if no better one
+        _assert_starts_on_its_sound(word, pause=(2.3, 3.2), late=0.05)
+
+
+def _assert_starts_on_its_sound(word, pause: tuple[float, float], late: float = 0.0) -> None:
+    """A word's first 50 ms in JFK's recording are sound, and the 50 ms before it (or before the `late` s before
+    it) are not: as quiet as `pause`."""
+    audio = load_audio(REAL / "jfk.flac")
 
     def level(t0: float, t1: float) -> float:
         piece = audio[int(t0 * 16000):int(t1 * 16000)].astype(np.float64)
         return 10 * np.log10(np.mean(piece**2) + 1e-12)
 
-    pause = level(words[4].end + 0.1, ask.start - 0.1)
-    assert level(ask.start - 0.05, ask.start) <= pause + 6
-    assert level(ask.start, ask.start + 0.05) >= pause + 10
+    quiet = level(*pause)
+    assert level(word.start - late - 0.05, word.start - late) <= quiet + 6, word
+    assert level(word.start, word.start + 0.05) >= quiet + 10, word
 
 
 @pytest.mark.slow
