@@ -154,7 +154,8 @@ def _placed_in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.Wo
     (JFK's "ask not" after a pause: "ask" put in the quiet before it, "not" over "ask") and the window keeps its
     coarse times. Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames,
     read with _READ_PAD either side), and none within _SOUND_DB of the loudest frame of the recognizer's span.
-    A word under music or noise, which loudness cannot hear, is never in quiet."""
+    A word under music or noise, which loudness cannot hear, is never in quiet. `timings` are in the recording's
+    time, `levels` are the window's frames from t0 on."""
     background = np.percentile(levels, 5)
 
     def loudest(start: float, end: float) -> float:
@@ -164,7 +165,7 @@ def _placed_in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.Wo
     def moved_into_quiet(word: AlignedWord, timing: phonetic.WordTiming | None) -> bool:
         if timing is None or word.start is None:
             return False
-        placed = loudest(timing.start + t0, timing.end + t0)
+        placed = loudest(timing.start, timing.end)
         return placed < background + _SOUND_DB and placed < loudest(word.start, word.end) - _SOUND_DB
 
     return any(map(moved_into_quiet, words[window.context_lo:window.context_hi], timings))
@@ -277,7 +278,7 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
         absolute = [None if t is None else dataclasses.replace(t, start=t.start + t0, end=t.end + t0)
                     for t in timings]
         levels = _levels(samples)
-        if not _trusted(words, absolute, window) or _placed_in_quiet(words, timings, levels, window, t0):
+        if not _trusted(words, absolute, window) or _placed_in_quiet(words, absolute, levels, window, t0):
             rejected += 1
             continue
         for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, levels, local),
