@@ -632,14 +632,30 @@ def _said_in_place(alignment, differences: Sequence, match: Match) -> float | No
     return said[last].end
 
 
+def _said_first(words: Sequence[AlignedWord], differences: Sequence, match: Match) -> float | None:
+    """When the passage's first word has no time of its own but the check found what was said in its place (a
+    quote's opening misheard beyond the alignment's pairing: "I probably sound" heard "soy pie smell"), where
+    that was said. None otherwise."""
+    first = words[match.first_word]
+    if first.start is not None:
+        return None
+    return min((d.start for d in differences if d.heard and d.char_start <= first.char_start < d.char_end),
+               default=None)
+
+
 def _plan_quote(sound, aligned, differences: Sequence, match: Match, padding: float) -> ClipPlan:
-    """Cut points for a quoted passage, holding what was said in place of its last words if they were not
-    said as published."""
+    """Cut points for a quoted passage, holding what was said in place of its first or last words if they were
+    not said as published."""
     words, heard = aligned.alignment.words, aligned.transcript.words
     plan = plan_clip(sound, words, heard, match.first_word, match.last_word, padding)
+    since = _said_first(words, differences, match)
     until = _said_in_place(aligned.alignment, differences, match) if differences else None
+    if since is not None and since < plan.speech_start - 0.05:
+        wider = plan_time_clip(sound, since, plan.end, words, heard, padding)
+        plan = dataclasses.replace(plan, start=wider.start, speech_start=wider.speech_start)
     if until is not None and until > plan.speech_end + 0.05:
-        plan = plan_time_clip(sound, plan.start, until, words, heard, padding)
+        wider = plan_time_clip(sound, plan.start, until, words, heard, padding)
+        plan = dataclasses.replace(plan, end=wider.end, speech_end=wider.speech_end)
     return plan
 
 

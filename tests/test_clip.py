@@ -11,11 +11,14 @@ import pytest
 import webvtt
 
 from aligner import audio
+from aligner.align import AlignedWord, Alignment, Unscripted
 from aligner.cli import main
-from aligner.clip import closest_passages, locate, slug
+from aligner.clip import Match, _plan_quote, closest_passages, locate, slug
 from aligner.normalize import word_keys
+from aligner.pipeline import Aligned
+from aligner.report import RECOGNITION, WORDING, Difference
 from aligner.text import parse_text
-from aligner.transcribe import transcribe
+from aligner.transcribe import HeardWord, Transcript, transcribe
 
 from conftest import DATA, MEDIA, run_cli
 
@@ -356,3 +359,61 @@ def test_quotes_with_loudness_and_unsafe_text_replace_outputs_together(tmp_path,
                     "--force")  # still accepted, though nothing needs forcing
     assert again.returncode == 0, again.stderr
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# --- cut points of a quote whose edges were not said as published (synthetic sound) ------------------------
+
+
+def _bursts(*spans: tuple[float, float], duration: float = 4.0) -> audio.Sound:
+    """A 16 kHz mono Sound: a 200 Hz tone where words are said (`spans`, in s), faint noise elsewhere."""
+    rate = 16000
+    t = np.arange(int(duration * rate)) / rate
+    samples = np.random.default_rng(0).normal(0, 30, len(t))
+    for start, end in spans:
+        inside = (t >= start) & (t < end)
+        samples[inside] += 8000 * np.sin(2 * np.pi * 200 * t[inside])
+    return audio.Sound(samples.astype(np.int16)[:, None], rate)
+
+
+def _quote_words(doc, times: dict[int, tuple[float, float]]) -> tuple:
+    return tuple(AlignedWord(w.text, *times.get(k, (None, None)), "matched" if k in times else "omitted",
+                             w.text if k in times else None, w.char_start, w.char_end, w.sentence, w.paragraph)
+                 for k, w in enumerate(doc.words))
+
+
+def _judged(doc, words: tuple, heard: tuple, unscripted: tuple = ()) -> Aligned:
+    return Aligned(Path("none.wav"), doc, Transcript(heard, (), 4.0, "tiny.en", "en"),
+                   Alignment(words, unscripted, len(heard), 1))
+
+
+COUNTRY = (HeardWord("your", 2.5, 2.7, 0.9), HeardWord("country.", 2.7, 2.9, 0.9))
+
+
+def test_a_quote_clip_holds_what_was_said_in_place_of_its_first_and_last_words():
+    # “Nobody believed the nation,”: "Nobody" misheard beyond pairing (the check found it said as "no buddy" at
+    # 0.5-0.9 s), "the nation" said "your country" (2.5-2.9 s)
+    doc = parse_text("“Nobody believed the nation,” he said.")
+    sound = _bursts((0.5, 0.9), (1.5, 1.9), (2.5, 2.9))
+    heard = (HeardWord("no", 0.5, 0.7, 0.5), HeardWord("buddy", 0.7, 0.9, 0.5), HeardWord("believed", 1.5, 1.9, 0.9))
+    aligned = _judged(doc, _quote_words(doc, {1: (1.5, 1.9)}), heard + COUNTRY,
+                      (Unscripted("your country.", 2.5, 2.9, True, COUNTRY),))
+    differences = [
+        Difference("“Nobody", "no buddy", 0.5, 0.9, doc.words[0].char_start, doc.words[0].char_end, RECOGNITION, ""),
+        Difference("the nation,”", "your country.", 2.5, 2.9, doc.words[2].char_start, doc.words[3].char_end, WORDING,
+                   "")]
+    plan = _plan_quote(sound, aligned, differences, Match(0, 3, 1.0), 0.15)
+    assert plan.start <= 0.5 and plan.speech_start <= 0.5  # "no buddy" in the clip
+    assert plan.end >= 2.9  # and "your country."
+
+
+def test_a_quote_clip_held_to_what_was_said_in_place_of_its_last_words_keeps_its_start():
+    # the recognizer stretched the quote's first word over the pause before it (0.3-1.9 s, its sound from 1.5 s):
+    # the clip starts in that pause, also when it is made longer for "your country." said for "the nation"
+    doc = parse_text("“Believed the nation,” he said.")
+    sound = _bursts((1.5, 1.9), (2.5, 2.9))
+    aligned = _judged(doc, _quote_words(doc, {0: (0.3, 1.9)}), (HeardWord("believed", 0.3, 1.9, 0.9), *COUNTRY),
+                      (Unscripted("your country.", 2.5, 2.9, True, COUNTRY),))
+    changed = Difference("the nation,”", "your country.", 2.5, 2.9, doc.words[1].char_start, doc.words[2].char_end,
+                         WORDING, "")
+    plan = _plan_quote(sound, aligned, [changed], Match(0, 2, 1.0), 0.15)
+    assert 1.3 <= plan.start <= 1.5 and plan.end >= 2.9
