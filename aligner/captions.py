@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .align import PAUSE, AlignedWord, Unscripted, said_order, spread
-from .report import WORDING
+from .report import RECOGNITION, WORDING
 from .timefmt import srt_timestamp, to_ms, vtt_timestamp
 from .transcribe import HeardWord
 
@@ -145,13 +145,19 @@ def _in_punctuation(first: str, last: str, heard: list[str]) -> list[str]:
 
 
 def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) -> list[_Said]:
-    """The published words in order, with confident wording differences said as they were said."""
+    """The published words in order, with confident wording differences said as they were said. Words the
+    alignment has no time for that the check found said and misheard take the time of what was heard in their
+    place: a quote's "I probably sound", heard "soy pie smell" (where it is not sure, what was heard is shown)."""
     starts = [w.char_start for w in words]
     replaced: dict[int, tuple[int, Difference]] = {}  # first word -> (last word, difference)
+    misheard: dict[int, tuple[float, float]] = {}  # untimed words a recognition error shows where it was heard
     for d in differences:
+        first, last = _words_of(words, starts, d)
+        if _shown_where_heard(words, d, first, last):
+            misheard |= dict(zip(range(first, last + 1), spread([w.text for w in words[first:last + 1]], d.start,
+                                                                 d.end), strict=True))
         if d.kind != WORDING:
             continue  # a recognition error (or an uncertain one) shows the published words
-        first, last = _words_of(words, starts, d)
         if first <= last and not any(a <= last and first <= b for a, (b, _) in replaced.items()):
             replaced[first] = (last, d)
     said: list[_Said] = []
@@ -161,7 +167,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
         word = words[k]
         ends = k + 1 == len(words) or words[k + 1].sentence != word.sentence
         if k not in replaced:
-            start, end = (word.start, word.end) if word.spoken else (None, None)
+            start, end = (word.start, word.end) if word.spoken else misheard.get(k, (None, None))
             said.append(_Said(opening.get(k, "") + word.text, start, end, ("p", word.sentence), ("p", word.paragraph),
                               ends, PUBLISHED, word=k,
                               heard_stop=bool(word.spoken and _HEARD_SENTENCE_END.search(word.heard or ""))))
@@ -183,6 +189,12 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
                                   ends and n + 1 == len(texts), HEARD, word=k))
         k = last + 1
     return said
+
+
+def _shown_where_heard(words: Sequence[AlignedWord], d: Difference, first: int, last: int) -> bool:
+    """Are published words first..last, none of them timed, a recognition error heard in their place?"""
+    return d.kind == RECOGNITION and bool(d.heard) and first <= last and all(
+        words[k].start is None for k in range(first, last + 1))
 
 
 def _words_of(words: Sequence[AlignedWord], starts: list[int], d: Difference) -> tuple[int, int]:
@@ -221,9 +233,10 @@ def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said], diff
     nowhere), it is shown as heard."""
     char_starts = [w.char_start for w in published]
 
-    def timed_in(d: Difference) -> bool:
+    def timed_in(d: Difference) -> bool:  # or shown where it was heard (see _published)
         first, last = _words_of(published, char_starts, d)
-        return any(published[k].start is not None for k in range(first, last + 1))
+        return _shown_where_heard(published, d, first, last) or any(published[k].start is not None
+                                                                    for k in range(first, last + 1))
 
     spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]
                    + [(d.start, d.end) for d in differences if d.published and d.heard and timed_in(d)])

@@ -651,6 +651,19 @@ def test_speech_the_check_compared_with_unsaid_words_is_shown_when_it_is_not_sur
     assert " ".join(shown(said)).endswith("I am confident.”")
 
 
+def test_unsaid_words_the_check_found_misheard_are_shown_where_they_were_heard():
+    # a quote's first words without a time, heard as "soy pie smell" right before it and judged a mishearing: the
+    # published words are shown there, once, in their quotation marks
+    text = "“I probably sound quite different,” he admits."
+    words = published(text, start=2.0, unspoken=(0, 1, 2, 5, 6))
+    words[:3] = [dataclasses.replace(w, status="omitted") for w in words[:3]]
+    heard = unscripted("soy pie smell", 1.0, step=0.3)
+    said = caption_words(words, [heard], [difference(text, "“I probably sound", "soy pie smell", heard.start,
+                                                     heard.end, "recognition")])
+    assert " ".join(shown(said)) == "“I probably sound quite different,”"
+    assert [w.start for w in said[:3]] == sorted(w.start for w in said[:3]) and said[0].start == heard.start
+
+
 def test_a_misheard_word_the_aligner_left_unpaired_is_not_shown_twice():
     text = "We spoke to researcher Anna Lindqvist today."
     words = published(text)
