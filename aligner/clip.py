@@ -623,8 +623,9 @@ def _said_in_place(alignment, differences: Sequence, match: Match) -> float | No
     said = caption_words(alignment.words, alignment.unscripted, differences)
     ours = [c for c, w in enumerate(said) if w.spoken and w.word is not None
             and match.first_word <= w.word <= match.last_word]
-    if not ours or (said[ours[-1]].origin == PUBLISHED and said[ours[-1]].word == match.last_word):
-        return None
+    if not ours or (said[ours[-1]].origin == PUBLISHED and said[ours[-1]].word == match.last_word
+                    and alignment.words[match.last_word].start is not None):
+        return None  # a last word without a time of its own is shown where it was heard (misheard), and held
     last = ours[-1]
     while (last + 1 < len(said) and said[last + 1].origin == UNSCRIPTED
            and said[last + 1].sentence == said[last].sentence):

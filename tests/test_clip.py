@@ -417,3 +417,15 @@ def test_a_quote_clip_held_to_what_was_said_in_place_of_its_last_words_keeps_its
                          WORDING, "")
     plan = _plan_quote(sound, aligned, [changed], Match(0, 2, 1.0), 0.15)
     assert 1.3 <= plan.start <= 1.5 and plan.end >= 2.9
+
+
+def test_a_quote_clip_holds_its_last_word_where_it_was_heard_misheard():
+    # “…gives you fog.”: "fog." has no time of its own; the check found it said, heard "hot." (a mishearing)
+    doc = parse_text("“It gives you fog.”")
+    sound = _bursts((1.0, 1.3), (1.4, 1.7), (1.8, 2.1), (2.2, 2.6))
+    heard = tuple(HeardWord(w, a, a + 0.3, 0.9) for w, a in (("it", 1.0), ("gives", 1.4), ("you", 1.8)))
+    hot = (HeardWord("hot.", 2.2, 2.6, 0.4),)
+    aligned = _judged(doc, _quote_words(doc, {k: (h.start, h.end) for k, h in enumerate(heard)}), heard + hot,
+                      (Unscripted("hot.", 2.2, 2.6, True, hot),))
+    fog = Difference("fog.”", "hot.", 2.2, 2.6, doc.words[3].char_start, doc.words[3].char_end, RECOGNITION, "")
+    assert _plan_quote(sound, aligned, [fog], Match(0, 3, 1.0), 0.15).end >= 2.6
