@@ -504,7 +504,8 @@ def _opens(sentence: Sequence[int]) -> list[bool]:
     return [k == 0 or sentence[k] != sentence[k - 1] for k in range(len(sentence))]
 
 
-def _drop_stray_links(links: list[_Link], h_sentence: list[int], p_quote: list[int | None]) -> list[_Link]:
+def _drop_stray_links(links: list[_Link], h_sentence: list[int], p_quote: list[int | None],
+                      h_stops: list[bool]) -> list[_Link]:
     """Forget a few words that unscripted speech shares with the text: an intro saying "our report on
     the NATO ministerial" or "now to sports" must not pin the page's headline to the audio. A stretch
     with fewer than three exact matches is dropped when its heard sentence is mostly unscripted, or when
@@ -512,20 +513,23 @@ def _drop_stray_links(links: list[_Link], h_sentence: list[int], p_quote: list[i
     stretch are kept ("Okafor said" run into an ad-lib), but not across the edge of a quotation: the
     reporter's words after a quote do not continue it. Whether a stretch stands alone is judged again once
     the strays beside it are gone: a review's "He promised that" met the speaker's "that" by chance, next to
-    look-alike pairs that were themselves strays."""
+    look-alike pairs that were themselves strays. Nor does a stretch go on across a heard sentence the speaker
+    ended with words of his own (`h_stops`, see _leaps_a_sentence)."""
     while True:
-        kept = _without_strays(links, h_sentence, p_quote)
+        kept = _without_strays(links, h_sentence, p_quote, h_stops)
         if len(kept) == len(links):
             return kept
         links = kept
 
 
-def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int | None]) -> list[_Link]:
+def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int | None],
+                    h_stops: list[bool]) -> list[_Link]:
     n_p = len(p_quote)
     chains: list[list[_Link]] = []  # links that follow each other closely on both sides
     for link in links:
         previous = chains[-1][-1] if chains else None
-        if previous is not None and _goes_on(previous, link) and p_quote[link.p0] == p_quote[previous.p1 - 1]:
+        if (previous is not None and _goes_on(previous, link) and p_quote[link.p0] == p_quote[previous.p1 - 1]
+                and not _leaps_a_sentence(previous, link, h_stops)):
             chains[-1].append(link)
         else:
             chains.append([link])
@@ -539,6 +543,8 @@ def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int
         chain = chains[k]
         if sum(link.p1 - link.p0 for link in chain if link.exact) >= _MIN_ISLAND:
             return False
+        if k and not any(link.exact for link in chain) and _leaps_a_sentence(chains[k - 1][-1], chain[0], h_stops):
+            return True
         sentence = h_sentence[chain[0].h0]
         if size[sentence] - linked_in[sentence] >= 2 and 2 * linked_in[sentence] < size[sentence]:
             return True
@@ -549,6 +555,22 @@ def _without_strays(links: list[_Link], h_sentence: list[int], p_quote: list[int
         return alone and max(chain[0].h0 - before.h1, after.h0 - chain[-1].h1) >= 2
 
     return [link for k, chain in enumerate(chains) if not stray(k) for link in chain]
+
+
+def _leaps_a_sentence(previous: _Link, link: _Link, h_stops: list[bool]) -> bool:
+    """Is `link` a look-alike pair heard after unpaired heard words that end a heard sentence, past the stretch
+    `previous` ends? The speaker went on with words of his own and ended that sentence; a word after it that only
+    looks like the text's next word ("the" and the "3." of a reading's next heading, where "for the nation" was
+    said "for your country.") is chance, not where the text's sentence went on. `h_stops`: heard tokens that begin
+    a sentence after a full stop and a pause (_heard_stops)."""
+    return not link.exact and link.h0 > previous.h1 and any(h_stops[previous.h1:link.h0 + 1])
+
+
+def _heard_stops(heard: Sequence[HeardWord]) -> list[bool]:
+    """For each heard word, whether it begins a sentence: after a full stop (not an initial's, see
+    _ends_heard_sentence) and a pause (PAUSE), which a spelled-out name ("J .E. J .E .A.") does not leave."""
+    return [k > 0 and _ends_heard_sentence(heard, k - 1) and word.start - heard[k - 1].end >= PAUSE
+            for k, word in enumerate(heard)]
 
 
 def _pair_rewordings(links: list[_Link], p_tokens: Sequence[str], h_tokens: Sequence[str],
@@ -705,11 +727,13 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     paragraph = [words[k].paragraph for k in p_word]
     heard_sentence = _heard_sentences(heard)
     h_sentence = [heard_sentence[k] for k in h_word]
+    stops = _heard_stops(heard)
+    h_stops = [stops[k] and (t == 0 or h_word[t - 1] != k) for t, k in enumerate(h_word)]
     quote_of = quote_of or [None] * len(words)
     p_quote = [quote_of[k] for k in p_word]
 
     def without_strays(links: list[_Link]) -> list[_Link]:
-        return _drop_stray_links(links, h_sentence, p_quote)
+        return _drop_stray_links(links, h_sentence, p_quote, h_stops)
 
     joined = [t > 0 and not opens[t] and (p_word[t] == p_word[t - 1] or not ends_clause(words[p_word[t - 1]].text))
               for t in range(len(p_tokens))]  # no clause ends before token t

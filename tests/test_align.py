@@ -189,6 +189,20 @@ def test_a_quote_placed_in_order_on_a_few_words_is_taken_where_more_of_them_were
     assert "This is the acoustic corpus." in [u.text for u in result.unscripted]
 
 
+def test_a_look_alike_word_after_the_speakers_own_sentence_end_is_not_where_the_quote_went_on():
+    # "for the nation," said "for your country." and then, after a pause, a reading's heading "3.": "the" only
+    # looks like "three", and the quote's sentence ended with "your country." before it
+    doc = parse_text("“Ask what you can do for the nation,” the President says.")
+    words = heard("Ask what you can do for your country.") + heard("3. Look in thy glass.", start=4.8)
+    result = align(doc, Transcript(tuple(words), (), 8.0, "tiny.en", "en"))
+    assert [w.status for w in result.words[6:8]] == ["omitted", "omitted"]
+    assert [u.text for u in result.unscripted] == ["your country.", "3. Look in thy glass."]
+    # a spelled-out name's full stops are no sentence end: "J .E." is heard for the published name
+    doc = parse_text("“It was a good day,” said the fisherman Jayasuriya.")
+    result = align(doc, _transcript("It was a good day, said the fisherman, J .E. J .E .A. Suriya."))
+    assert by_text(result)["Jayasuriya."].status == "substituted"
+
+
 def test_a_one_word_quote_is_not_taken_out_of_order_by_chance():
     doc = parse_text("“The stone has waited a long time for you,” he said. “Patience.”")
     result = align(doc, _transcript("Thank you all for your patience. The stone has waited a long time for you."))
