@@ -13,6 +13,7 @@ recognizer wrote, it misheard them; when they fit far worse, the speaker said so
 from __future__ import annotations
 
 import argparse
+import bisect
 import dataclasses
 import difflib
 import functools
@@ -321,6 +322,24 @@ def _regions(chunks: list[Chunk], p_tokens: list[str], p_word: list[int], h_toke
             for words, units, after in grown]
 
 
+def _taken_from_timed_words(aligned: Aligned, chunks: list[Chunk], p_word: list[int], units: list[_Unit],
+                            h_unit: list[int]) -> set[int]:
+    """Published tokens of words the alignment left unheard (no time) that the word alignment paired as equal with
+    a heard word the alignment gave to a timed published word: a quote's left-out "the flu," paired with the "the"
+    of the next quote's “the recording…”, which then had no "the" of its own. The alignment knows whose it is."""
+    words = aligned.alignment.words
+    timed = sorted((w.start, w.end) for w in words if w.spoken and w.start is not None)
+    starts = [start for start, _ in timed]
+
+    def owned(unit: _Unit) -> bool:
+        middle = (unit.start + unit.end) / 2
+        k = bisect.bisect_right(starts, middle) - 1
+        return k >= 0 and timed[k][0] <= middle <= timed[k][1]
+
+    return {chunk.p0 + i for chunk in chunks if chunk.kind == "equal" for i in range(chunk.p1 - chunk.p0)
+            if words[p_word[chunk.p0 + i]].start is None and owned(units[h_unit[chunk.h0 + i]])}
+
+
 def _compared_units(aligned: Aligned, units: list[_Unit]) -> list[int]:
     """The heard units the measure compares with the published words: all but those of the alignment's
     unscripted passages said apart from the text (speech said inside a published sentence is an insertion)."""
@@ -357,6 +376,10 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     units = [replace(u, tokens=rewritten[k]) if k in rewritten else u for k, u in enumerate(units)]
     h_tokens, h_unit = flatten((k, units[k].tokens) for k in compared)
     measures, chunks = measure(p_tokens, h_tokens)
+    if taken := _taken_from_timed_words(aligned, chunks, p_word, units, h_unit):
+        # the same measure, but those unheard words' tokens match nothing: jiwer's tie between equal alignments
+        # ("the flu the recording" against "the reporting") must not give a heard word to the wrong one
+        chunks = measure([_NOT_A_TOKEN if t in taken else token for t, token in enumerate(p_tokens)], h_tokens)[1]
     timing = ([(words[k].start, words[k].end) if words[k].start is not None else None for k in p_word],
               [(units[u].start + units[u].end) / 2 for u in h_unit])
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, held, apart, timing, joined)
@@ -374,6 +397,9 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
                   aligned.alignment.unscripted, tuple(differences), tuple(_quotes(aligned, differences, quotes)),
                   scored_by, round(aligned.alignment.coverage, 4), sum(w.spoken for w in words),
                   sum(w.status == OMITTED for w in words))
+
+
+_NOT_A_TOKEN = "\x00"  # a published token hidden from the word alignment: it matches nothing
 
 
 # An article alone opening a quote, unheard: on the check set's used splits and fresh28 (stop 28), all 6 such

@@ -17,7 +17,7 @@ from test_cli_errors import assert_one_line_error
 from aligner.check import CheckOptions, _regions, _same_time, _share_out, _units, check
 from aligner.classify import Fit, classify
 from aligner.cli import main
-from aligner.measures import measure, spelling, standard_tokens, tokens_in_a_row
+from aligner.measures import Chunk, measure, spelling, standard_tokens, tokens_in_a_row
 from aligner.phonetic import is_familiar
 from aligner.pipeline import align_files
 from aligner.render import report_json
@@ -562,3 +562,37 @@ def test_two_witnesses_each_close_to_its_line_are_weak_evidence():
     kind, reason = classify(["could"], ["can"], 0.9, Fit(-5.7, 1), acoustic=-47.8)
     assert kind == UNCERTAIN and "close to its line" in reason
     assert classify(["could"], ["can"], 0.9, Fit(-1.0, 1), acoustic=-47.8)[0] == RECOGNITION  # the model is sure
+
+
+def test_an_unheard_word_never_takes_the_heard_word_of_a_timed_one():
+    # “I have the flu,” ... “the recording is new.”: "the flu" was not heard (the speaker said "a cold"), and the
+    # next quote's "the" was heard at 3.0 s, where the alignment timed it; jiwer's tie between equal alignments gave
+    # that "the" to "the flu" and left the next quote without one
+    from aligner.align import AlignedWord, Alignment
+    from aligner.check import _taken_from_timed_words
+    from aligner.pipeline import Aligned
+    from aligner.text import parse_text
+    from aligner.transcribe import Transcript
+
+    doc = parse_text("“I have the flu,” he says, adding that “the recording is new.”")
+    times = {0: 0.0, 1: 0.4, 8: 3.0, 9: 3.4, 10: 3.8, 11: 4.2}
+    words = tuple(AlignedWord(w.text, times.get(k), times[k] + 0.3 if k in times else None,
+                              "matched" if k in times else "omitted" if k < 4 else "unspoken", None,
+                              w.char_start, w.char_end, w.sentence, w.paragraph) for k, w in enumerate(doc.words))
+    heard = [HeardWord(w, a, a + 0.3, 0.9) for w, a in (("I", 0.0), ("have", 0.4), ("the", 3.0), ("reporting", 3.4),
+                                                          ("is", 3.8), ("new.", 4.2))]
+    aligned = Aligned(REAL / "none.wav", doc, Transcript(tuple(heard), (), 5.0, "tiny.en", "en"),
+                      Alignment(words, (), 6, 5))
+    p_word = [0, 1, 2, 3, 8, 9, 10, 11]  # the tokens "i have the flu the recording is new"
+    units = _units(heard)
+    # as jiwer broke the tie: "the flu" against "the reporting", "the recording" deleted
+    chunks = [Chunk("equal", 0, 3, 0, 3), Chunk("substitute", 3, 4, 3, 4), Chunk("delete", 4, 6, 4, 4),
+              Chunk("equal", 6, 8, 4, 6)]
+    assert _taken_from_timed_words(aligned, chunks, p_word, units, list(range(len(units)))) == {2}
+    # a heard word no timed word holds (here: none timed at all) may be paired with an unheard one
+    untimed = Aligned(aligned.audio_path, doc, aligned.transcript,
+                      Alignment(tuple(w if k < 4 else AlignedWord(w.text, None, None, "omitted", None, w.char_start,
+                                                                  w.char_end, w.sentence, w.paragraph)
+                                      for k, w in enumerate(words)), (), 6, 0))
+    assert _taken_from_timed_words(untimed, chunks, p_word, units, list(range(len(units)))) == set()
+
