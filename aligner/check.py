@@ -34,6 +34,7 @@ from .align import (
     PHRASE_GAP,
     SECONDS_PER_CHAR,
     SENTENCE_ENDS,
+    SOUND_FLOOR,
     SUBSTITUTED,
     UNSPOKEN,
     Unscripted,
@@ -538,9 +539,10 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
     def nearest(n: int) -> list[int]:
         return beside[-n:] if opening else beside[:n]
 
-    n = max(range(min(len(region.p_tokens), len(beside)), len(beside) + 1), key=lambda n: (similarity(
-        published, "".join(t for k in nearest(n) for t in units[k].tokens)), -n))
-    beside = nearest(n)
+    fewest = min(len(region.p_tokens), len(beside))
+    alike, n = max((similarity(published, "".join(t for k in nearest(n) for t in units[k].tokens)), -n)
+                   for n in range(fewest, len(beside) + 1))
+    beside = nearest(-n if alike >= SOUND_FLOOR else fewest)  # spellings that do not sound alike: as many
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
 
 

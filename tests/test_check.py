@@ -596,3 +596,32 @@ def test_an_unheard_word_never_takes_the_heard_word_of_a_timed_one():
                                       for k, w in enumerate(words)), (), 6, 0))
     assert _taken_from_timed_words(untimed, chunks, p_word, units, list(range(len(units)))) == set()
 
+
+def test_speech_beside_an_unheard_word_is_taken_word_for_word_when_nothing_sounds_alike():
+    # “I think this is probably fine.”: "fine." unheard, the speaker went on "good all right thanks"; no number of
+    # those words is spelled like "fine", so it is compared with as many as it has (one), not "good all right"
+    from aligner.align import AlignedWord, Alignment, Unscripted
+    from aligner.check import _Region, _with_speech_beside
+    from aligner.pipeline import Aligned
+    from aligner.text import parse_text
+    from aligner.transcribe import Transcript
+
+    doc = parse_text("“I think this is probably fine.”")
+    words = tuple(AlignedWord(w.text, 0.4 * k if k < 5 else None, 0.4 * k + 0.3 if k < 5 else None,
+                              "matched" if k < 5 else "omitted", None, w.char_start, w.char_end, w.sentence,
+                              w.paragraph) for k, w in enumerate(doc.words))
+    said = [HeardWord(w, 0.4 * k, 0.4 * k + 0.3, 0.9) for k, w in enumerate("I think this is probably".split())]
+    after = tuple(HeardWord(w, 2.0 + 0.4 * k, 2.3 + 0.4 * k, 0.9)
+                  for k, w in enumerate("good all right thanks".split()))
+    aligned = Aligned(REAL / "none.wav", doc, Transcript((*said, *after), (), 4.0, "tiny.en", "en"),
+                      Alignment(words, (Unscripted("good all right thanks", 2.0, after[-1].end, True, after),), 9, 5))
+    units = _units([*said, *after])
+    region = _with_speech_beside(aligned, units, _Region((5,), (), ("fine",), (), 4), set())
+    assert region.h_tokens == ("good",)
+    # a word heard as two that sound like it together ("HIMARS" as "high Mars") takes both
+    doc = parse_text("“I think this is probably HIMARS.”")
+    after = tuple(HeardWord(w, 2.0 + 0.4 * k, 2.3 + 0.4 * k, 0.9) for k, w in enumerate("high Mars thanks".split()))
+    aligned = Aligned(REAL / "none.wav", doc, Transcript((*said, *after), (), 4.0, "tiny.en", "en"),
+                      Alignment(words, (Unscripted("high Mars thanks", 2.0, after[-1].end, True, after),), 8, 5))
+    region = _with_speech_beside(aligned, _units([*said, *after]), _Region((5,), (), ("himars",), (), 4), set())
+    assert region.h_tokens == ("high", "mars")
