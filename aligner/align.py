@@ -669,11 +669,12 @@ def _sounding_piece(p_tokens: Sequence[str], h_tokens: Sequence[str], p0: int, p
     return piece if best[0] >= _PIECE_ALIKE or (sounds_said is not None and sounds_said(piece)) else None
 
 
-def _anchors(links: Sequence[_Link], p_quote: Sequence[int | None]) -> tuple[int, int, int]:
+def _anchors(links: Sequence[_Link], p_quote: Sequence[int | None], p_filler: Sequence[bool]) -> tuple[int, int, int]:
     """The longest run of consecutive exactly matched tokens, the most exactly matched tokens in a chain of runs
     where single tokens differ between them ("ask what you [should] do for your country"), and the most in such
     a chain that is a whole quotation but for a single token at either edge, as a chain allows between its
-    runs (`p_quote`: the quotation each published token is in, or None)."""
+    runs (`p_quote`: the quotation each published token is in, or None). A published hesitation (`p_filler`:
+    "the, uh, acoustic corpus") does not break a run: Whisper does not write them."""
     run = chain = longest_run = longest_chain = longest_quoted = 0
     previous = None
     first = 0  # the first published token of the chain
@@ -685,7 +686,7 @@ def _anchors(links: Sequence[_Link], p_quote: Sequence[int | None]) -> tuple[int
             ends_at[quote] = t + 1
     for link in (link for link in links if link.exact):
         size = link.p1 - link.p0
-        if previous is not None and link.p0 == previous.p1 and link.h0 == previous.h1:
+        if previous is not None and link.h0 == previous.h1 and all(p_filler[previous.p1:link.p0]):
             run, chain = run + size, chain + size
         elif previous is not None and _goes_on(previous, link):
             run, chain = size, chain + size
@@ -745,7 +746,7 @@ def align_words(words: Sequence, heard: Sequence[HeardWord], duration: float | N
     h_opens = _opens([clause[k] for k in h_word])
     links = without_strays(_lines_last(p_tokens, h_tokens, paragraph, [number in page_lines for number in paragraph],
                                        _Breaks(opens, [*run_on, False], h_opens), without_strays))
-    anchors = _anchors(links, p_quote)
+    anchors = _anchors(links, p_quote, [is_hesitation((token,)) for token in p_tokens])
 
     def sounds(published: Sequence[int], said: Sequence[int]) -> bool:  # by word indices, in order
         return said_as_heard([words[k].text for k in published], [heard[k] for k in said])

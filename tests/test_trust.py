@@ -83,6 +83,19 @@ def test_unheard_first_words_of_a_quote_said_before_the_text_around_it_are_looke
     assert _gap(aligned, nobody, nobody) == (0.0, 3.0)
 
 
+def test_a_hesitation_the_writer_kept_does_not_break_the_run_that_anchors_a_short_quote():
+    # real38's cold corpus text: the quote's only five words in a row as heard are "different than the acoustic
+    # corpus", with the writer's "uh" among them, which Whisper does not write
+    doc = parse_text("With a cold, he says, “I probably sound no different than the, uh, acoustic corpus.”")
+    speech = ("so I probably spent quite different than the acoustic corpus. The reporting environment is also "
+              "different.")
+    alignment = align(doc, Transcript(tuple(heard(speech)), (), 12.0, "tiny.en", "en"))
+    assert alignment.anchors[0] == 5
+    with pytest.raises(MismatchError, match="does not match"):  # without those five, still refused
+        align(parse_text("With a cold, he says, “I probably sound no different than the, uh, acoustic lab.”"),
+              Transcript(tuple(heard(speech)), (), 12.0, "tiny.en", "en"))
+
+
 def test_unrelated_text_is_refused_even_when_short_runs_match():
     doc = parse_text("The end of the world is near, said the man in the street, and then the rain came.")
     speech = "in the world today the end of all things is near the street in the rain we go"
