@@ -478,13 +478,13 @@ def _unfamiliar(aligned: Aligned, published: Sequence[int]) -> str:
 def _gap(aligned: Aligned, first: int, last: int) -> tuple[float, float]:
     """The time between the spoken words around published words first..last."""
     words = aligned.alignment.words
-    timed = [w for w in words if w.spoken and w.start is not None]
     before = [w for w in words[:first] if w.spoken and w.end is not None]
     after = [w for w in words[last + 1:] if w.spoken and w.start is not None]
     lo = before[-1].end if before else 0.0
     hi = after[0].start if after else aligned.transcript.duration
     if lo > hi:  # said in another order than the text's (align._said_out_of_order): the gap in time beside the
         # spoken word of their own sentence
+        timed = [w for w in words if w.spoken and w.start is not None]
         if after and after[0].sentence == words[last].sentence:
             lo = max((w.end for w in timed if w.end <= hi), default=0.0)
         else:
