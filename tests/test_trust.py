@@ -552,6 +552,24 @@ def test_a_quote_found_nowhere_with_one_sentence_like_it_beside_it_is_uncertain(
         assert [d.heard for d in result.differences] == [sentence]
 
 
+@pytest.mark.parametrize("run, found", [("mud, fungus, and cement, and dust,", True),
+                                        ("the river, the boats, and the nets,", False)])
+def test_a_quote_found_nowhere_with_words_like_it_inside_a_sentence_beside_it_is_uncertain(run, found):
+    # a mason's quote heard beyond recognition in the middle of one long recognized sentence (fresh38, calibration):
+    # no sentence of that speech is like it, but a run of its words as long as the quote is
+    doc = parse_text("The plastering ended at noon.\n\n“Mud forgives you, and cement never does,” he said.")
+    said = (f"the plastering ended at noon. some women ask why we do not use cement, a cement wall cannot breathe, "
+            f"and in the hot season it cooks the people inside like bread in an oven, {run} if we make a mistake "
+            f"this year we fix it next year, and nobody here is afraid of it.")
+    transcript = Transcript(tuple(heard(said)), (), 40.0, "tiny.en", "en")
+    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    [quote] = find_quotes(doc)
+    result = passage_verdict(aligned, [], quote)
+    assert (result.verdict == "uncertain") == found
+    if found:
+        assert [d.heard for d in result.differences] == [run]
+
+
 @pytest.mark.parametrize("published, said, verbatim", [
     ("raised £2,500 at the summer fair", "raised two and a half thousand pounds at the summer fair", True),
     ("treated 1,200 patients in the first week", "treated 1200 patients in the first week", True),
