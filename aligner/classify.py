@@ -106,6 +106,11 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, unfamiliar)
     if kind == RECOGNITION and _negation_on_one_side(published, heard):
         return UNCERTAIN, f"listen: a negation on one side only; {reason}"
+    if not timed and heard:
+        if kind == WORDING and acoustic is None and not _fact_changed(published, heard):
+            return UNCERTAIN, (f"listen: not recognized, and compared with the speech heard in their place, which "
+                               f"only the model could judge; {reason}")
+        return kind, f"not recognized, compared with the speech heard in their place: {reason}"
     return kind, reason
 
 

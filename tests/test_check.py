@@ -248,6 +248,19 @@ def test_words_with_no_time_that_the_phonetic_aligner_finds_are_uncertain():
     assert kind == UNCERTAIN and "phonetic aligner" in reason
 
 
+@pytest.mark.parametrize("published, heard, acoustic, kind", [
+    ("my grandfather used", "from the news", None, UNCERTAIN),  # compared by place, one witness: listen
+    ("my grandfather used", "from the news", -240.0, WORDING),  # both witnesses hear other words
+    ("fourteen", "twelve", None, WORDING),  # a different number is a fact changed, on the model's word alone too
+])
+def test_unheard_words_compared_with_the_speech_in_their_place_need_both_witnesses_to_be_called_changed(
+        published, heard, acoustic, kind):
+    # the published words have no time; the heard words beside them were taken for the comparison by their place
+    result, reason = classify(published.split(), heard.split(), 0.5, Fit(-15.1, 3), timed=False, acoustic=acoustic)
+    assert result == kind, reason
+    assert "in their place" in reason
+
+
 @pytest.mark.parametrize("pieces, heard, expected", [
     (["countrywoman", "the"], ["country", "woman"], [(0, 2), (2, 2)]),  # both heard words to the first piece
     (["the", "course"], ["course"], [(0, 0), (0, 1)]),
