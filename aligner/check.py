@@ -31,6 +31,7 @@ from .align import (
     MATCHED,
     MIN_ANCHOR,
     OMITTED,
+    PAUSE,
     PHRASE_GAP,
     SECONDS_PER_CHAR,
     SENTENCE_ENDS,
@@ -391,7 +392,8 @@ def check(aligned: Aligned, options: CheckOptions = CheckOptions(),
     regions = _regions(chunks, p_tokens, p_word, h_tokens, h_unit, held, apart, timing, joined)
     quotes = find_quotes(aligned.document)
     openings = {quote.first_word for quote in quotes}
-    regions = [_with_speech_beside(aligned, units, region, openings) for region in regions]
+    regions = [_with_speech_after(aligned, units, _with_speech_beside(aligned, units, region, openings), openings)
+               for region in regions]
     beside = {k for region in regions if region.words for k in region.units}
     # heard words now compared with the unheard published words in their place are not also an insertion
     regions = [r for r in regions if r.words or not set(r.units) <= beside]
@@ -549,6 +551,27 @@ def _with_speech_beside(aligned: Aligned, units: list[_Unit], region: _Region, o
                    for n in range(fewest, len(beside) + 1))
     beside = nearest(-n if alike >= SOUND_FLOOR else fewest)  # spellings that do not sound alike: as many
     return replace(region, units=tuple(beside), h_tokens=tuple(t for k in beside for t in units[k].tokens))
+
+
+def _with_speech_after(aligned: Aligned, units: list[_Unit], region: _Region, openings: set[int]) -> _Region:
+    """A difference whose last published words were not heard, where the speaker went on without a pause or a
+    clause's end into speech the text does not follow: the heard words said right there are compared with them,
+    as with words not heard at all (_with_speech_beside). The case (fresh38, calibration): “…if you spend it
+    panicking,” heard "…spend its sanity, people ask me…", where "it panicking" was compared with "its" alone and
+    called a change."""
+    words = aligned.alignment.words
+    spoken = [k for k in region.words if words[k].spoken]
+    tail = [k for k in region.words if spoken and k > spoken[-1]]
+    if not region.units or not tail or ends_clause(units[region.units[-1]].text):
+        return region
+    last = units[region.units[-1]]
+    unheard = _Region(tuple(tail), (), tuple(t for k in tail for t in standard_tokens(words[k].text)), (),
+                      region.units[-1])
+    after = _with_speech_beside(aligned, units, unheard, openings).units
+    if not after or after[0] != region.units[-1] + 1 or units[after[0]].start - last.end >= PAUSE:
+        return region
+    return replace(region, units=region.units + after, h_tokens=region.h_tokens + tuple(
+        t for k in after for t in units[k].tokens))
 
 
 def _speech_beside(aligned: Aligned, first: int, last: int) -> bool:

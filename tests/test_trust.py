@@ -623,3 +623,18 @@ def test_the_verdicts_do_not_depend_on_the_texts_typography(tmp_path):
                     ("'", "'", "'"), ("“", "”", "ʼ")):
         assert judged(SONNET_LINES.format(o=o, c=c, a=a)) == expected, (o, c, a)
     assert judged(unseen) == expected
+
+
+@pytest.mark.parametrize("went_on, compared", [("its sanity, people", "its sanity,"),  # went on without a pause
+                                               ("its. so people", "its.")])  # ended a sentence there
+def test_a_quotes_unheard_last_word_is_compared_with_the_speech_the_speaker_went_on_into(went_on, compared):
+    # fresh38 (calibration): “…if you spend it panicking,” heard "…spend its sanity, people ask me…", where the
+    # speech after the quote is not the text's; "it panicking" was compared with "its" alone and called a change
+    doc = parse_text("“Half a minute is a very long time if you spend it panicking,” said the singer.\n\n"
+                     "He has sung since he was a boy.")
+    said = (f"half a minute is a very long time if you spend {went_on} ask me how i do it. i don't know, it is "
+            f"like riding a bicycle down a hill. he has sung since he was a boy.")
+    transcript = Transcript(tuple(heard(said)), (), 20.0, "tiny.en", "en")
+    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    [difference] = [d for d in check(aligned, CheckOptions(rescore=False, witness=False)).quotes[0].differences]
+    assert (difference.published, difference.heard) == ("it panicking,”", compared)
