@@ -153,9 +153,7 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
     misheard: dict[int, tuple[float, float]] = {}  # untimed words a recognition error shows where it was heard
     for d in differences:
         first, last = _words_of(words, starts, d)
-        if _shown_where_heard(words, d, first, last):
-            misheard |= dict(zip(range(first, last + 1), spread([w.text for w in words[first:last + 1]], d.start,
-                                                                 d.end), strict=True))
+        misheard |= _where_heard(words, d, first, last)
         if d.kind != WORDING:
             continue  # a recognition error (or an uncertain one) shows the published words
         if first <= last and not any(a <= last and first <= b for a, (b, _) in replaced.items()):
@@ -191,10 +189,19 @@ def _published(words: Sequence[AlignedWord], differences: Sequence[Difference]) 
     return said
 
 
-def _shown_where_heard(words: Sequence[AlignedWord], d: Difference, first: int, last: int) -> bool:
-    """Are published words first..last, none of them timed, a recognition error heard in their place?"""
-    return d.kind == RECOGNITION and bool(d.heard) and first <= last and all(
-        words[k].start is None for k in range(first, last + 1))
+def _where_heard(words: Sequence[AlignedWord], d: Difference, first: int, last: int
+                 ) -> dict[int, tuple[float, float]]:
+    """Times for the untimed words of published words first..last that a recognition error was heard in place
+    of: all of them, or those before or after the timed ones ("it panicking,”" heard "its sanity,": "panicking,”"
+    where "sanity," was said), spread over what was heard beside the timed words."""
+    untimed = [k for k in range(first, last + 1) if words[k].start is None]
+    if d.kind != RECOGNITION or not d.heard or not untimed or untimed != list(range(untimed[0], untimed[-1] + 1)):
+        return {}
+    start = max(d.start, words[untimed[0] - 1].end if untimed[0] > first else d.start)
+    end = min(d.end, words[untimed[-1] + 1].start if untimed[-1] < last else d.end)
+    if end <= start:
+        return {}
+    return dict(zip(untimed, spread([words[k].text for k in untimed], start, end), strict=True))
 
 
 def _words_of(words: Sequence[AlignedWord], starts: list[int], d: Difference) -> tuple[int, int]:
@@ -235,7 +242,7 @@ def _unscripted_words(unscripted: Sequence[Unscripted], shown: list[_Said], diff
 
     def timed_in(d: Difference) -> bool:  # or shown where it was heard (see _published)
         first, last = _words_of(published, char_starts, d)
-        return _shown_where_heard(published, d, first, last) or any(published[k].start is not None
+        return bool(_where_heard(published, d, first, last)) or any(published[k].start is not None
                                                                     for k in range(first, last + 1))
 
     spans = sorted([(w.start, w.end) for w in shown if w.start is not None and w.end is not None]

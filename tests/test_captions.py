@@ -664,6 +664,20 @@ def test_unsaid_words_the_check_found_misheard_are_shown_where_they_were_heard()
     assert [w.start for w in said[:3]] == sorted(w.start for w in said[:3]) and said[0].start == heard.start
 
 
+def test_a_quotes_last_word_the_check_found_misheard_after_its_timed_words_is_shown_where_it_was_heard():
+    # “…spend it panicking,” heard "…spend its sanity, people ask…" (fresh38, calibration): "panicking,”" has no
+    # time, "it" has; the check judged "it panicking" against "its sanity," a mishearing. The word is shown where
+    # "sanity," was said, once, and the quote closes there
+    text = "“If you spend it panicking,” he said."
+    words = published(text, start=0.0, unspoken=(4, 5, 6))
+    words[4] = dataclasses.replace(words[4], status="omitted")
+    heard = unscripted("sanity, people ask me.", words[3].end + 0.05, step=0.4)
+    said = caption_words(words, [heard], [difference(text, "it panicking,”", "its sanity,", words[3].start,
+                                                     heard.words[0].end, "recognition")])
+    assert " ".join(shown(said)) == "“If you spend it panicking,” people ask me."
+    assert said[4].start == words[3].end and said[4].end == heard.words[0].end
+
+
 def test_a_misheard_word_the_aligner_left_unpaired_is_not_shown_twice():
     text = "We spoke to researcher Anna Lindqvist today."
     words = published(text)
