@@ -92,6 +92,7 @@ _SENTENCE_LIKE_IT = 0.57
 # calibration, 5 stretches each: 2,000 pairs) reached 0.69 once in a hundred (median 0.57, highest 0.80).
 _RUN_LIKE_IT = 0.70
 _RUN_LETTERS = (0.75, 1.33)
+_RUN_SENTENCES = 12  # the line holds for speech of up to this many recognized sentences in the quote's place
 
 
 @dataclass(frozen=True)
@@ -785,6 +786,8 @@ def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None
                              f"{closest:.2f}) was heard where it belongs (not judged by the witnesses)")
     # or a run of its words about as long as the quote, inside a sentence ("Mud forgives you, and cement never
     # does," heard "…it cooks the people inside like bringing a heaven, mud, fungus, and cement, and dust, if we…")
+    if len(sentences) > _RUN_SENTENCES:
+        return None  # more speech than the line was measured on: a run like it is likelier by chance
     letters = list(itertools.accumulate((len("".join(standard_tokens(h.text))) for h in heard), initial=0))
     shortest, longest = (share * len(quoted) for share in _RUN_LETTERS)
     runs = [heard[a:b] for a in range(len(heard))
