@@ -102,7 +102,10 @@ def classify(published: Sequence[str], heard: Sequence[str], probability: float 
     tokens (see _judge). A negation one side has and the other lacks ("won't truck" heard as "will track",
     "sheep aren't allowed" as "she bought just a lot") is never excused as a mishearing: a reversed statement
     may hide under it, and an editor should listen. On the used splits of the check set, 2 of the 17 such
-    differences called mishearings were real changes, and a reversed quote is the misquote that matters most."""
+    differences called mishearings were real changes, and a reversed quote is the misquote that matters most.
+    Published words with no time (`timed` False) compared with heard words chosen by their place are called a
+    change only when both witnesses can judge, or the change is of a number or negation: which heard words were
+    said in their place is a guess."""
     kind, reason = _judge(published, heard, probability, fit, second, timed, acoustic, speech_beside, unfamiliar)
     if kind == RECOGNITION and _negation_on_one_side(published, heard):
         return UNCERTAIN, f"listen: a negation on one side only; {reason}"
