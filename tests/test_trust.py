@@ -536,17 +536,22 @@ def test_a_quote_found_nowhere_with_speech_like_it_in_its_place_is_uncertain(spe
     assert (result.start is not None) == (verdict == "uncertain")
 
 
+def verdict_found_nowhere(text: str, said: str):
+    """The verdict on the one quote of `text` when `said` (recognizer output, written by hand) was heard."""
+    doc = parse_text(text)
+    transcript = Transcript(tuple(heard(said)), (), 40.0, "tiny.en", "en")
+    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    [quote] = find_quotes(doc)
+    return passage_verdict(aligned, [], quote)
+
+
 @pytest.mark.parametrize("sentence, found", [("we all never great deal.", True), ("it was a long night.", False)])
 def test_a_quote_found_nowhere_with_one_sentence_like_it_beside_it_is_uncertain(sentence, found):
     # the campaign group thanked at the end of a briefing: "We owe them a great deal" heard "We all never great
     # deal." among other sentences, too few of whose letters the quote shares as a whole
-    doc = parse_text("The unit reopens in April.\n\n“We owe them a great deal,” she told reporters.")
-    said = (f"the unit reopens in april. my thanks go to the campaign group who never let us forget about this. "
-            f"{sentence} right, i'll stop there and take your questions.")
-    transcript = Transcript(tuple(heard(said)), (), 20.0, "tiny.en", "en")
-    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
-    [quote] = find_quotes(doc)
-    result = passage_verdict(aligned, [], quote)
+    result = verdict_found_nowhere("The unit reopens in April.\n\n“We owe them a great deal,” she told reporters.",
+                                   f"the unit reopens in april. my thanks go to the campaign group who never let us "
+                                   f"forget about this. {sentence} right, i'll stop there and take your questions.")
     assert (result.verdict == "uncertain") == found
     if found:
         assert [d.heard for d in result.differences] == [sentence]
@@ -557,14 +562,11 @@ def test_a_quote_found_nowhere_with_one_sentence_like_it_beside_it_is_uncertain(
 def test_a_quote_found_nowhere_with_words_like_it_inside_a_sentence_beside_it_is_uncertain(run, found):
     # a mason's quote heard beyond recognition in the middle of one long recognized sentence (fresh38, calibration):
     # no sentence of that speech is like it, but a run of its words as long as the quote is
-    doc = parse_text("The plastering ended at noon.\n\n“Mud forgives you, and cement never does,” he said.")
-    said = (f"the plastering ended at noon. some women ask why we do not use cement, a cement wall cannot breathe, "
-            f"and in the hot season it cooks the people inside like bread in an oven, {run} if we make a mistake "
-            f"this year we fix it next year, and nobody here is afraid of it.")
-    transcript = Transcript(tuple(heard(said)), (), 40.0, "tiny.en", "en")
-    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
-    [quote] = find_quotes(doc)
-    result = passage_verdict(aligned, [], quote)
+    result = verdict_found_nowhere(
+        "The plastering ended at noon.\n\n“Mud forgives you, and cement never does,” he said.",
+        f"the plastering ended at noon. some women ask why we do not use cement, a cement wall cannot breathe, and "
+        f"in the hot season it cooks the people inside like bread in an oven, {run} if we make a mistake this year "
+        f"we fix it next year, and nobody here is afraid of it.")
     assert (result.verdict == "uncertain") == found
     if found:
         assert [d.heard for d in result.differences] == [run]
