@@ -563,9 +563,9 @@ def _with_speech_after(aligned: Aligned, units: list[_Unit], region: _Region, op
     words = aligned.alignment.words
     spoken = [k for k in region.words if words[k].spoken]
     tail = [k for k in region.words if spoken and k > spoken[-1]]
-    if not region.units or not tail or ends_clause(units[region.units[-1]].text):
+    last = units[region.units[-1]] if region.units else None
+    if last is None or not tail or ends_clause(last.text):
         return region
-    last = units[region.units[-1]]
     unheard = _Region(tuple(tail), (), tuple(t for k in tail for t in standard_tokens(words[k].text)), (),
                       region.units[-1])
     after = _with_speech_beside(aligned, units, unheard, openings).units
@@ -771,31 +771,32 @@ def _heard_in_its_place(aligned: Aligned, passage: Quote) -> QuoteVerdict | None
     if not heard:
         return None
     quoted = "".join(_said_as(aligned, passage))
+    spelled = ["".join(standard_tokens(h.text)) for h in heard]  # each heard word's letters, as the quote's are
 
-    def alike(words: Sequence[HeardWord]) -> float:
-        return similarity(quoted, "".join(t for h in words for t in standard_tokens(h.text)))
+    def alike(span: tuple[int, int]) -> float:  # heard words [a, b)
+        return similarity(quoted, "".join(spelled[span[0]:span[1]]))
 
-    if (whole := alike(heard)) >= _SOUNDS_LIKE_IT:
+    if (whole := alike((0, len(heard)))) >= _SOUNDS_LIKE_IT:
         return _to_listen_to(passage, heard, f"listen: not recognized, but speech that sounds like it (similarity "
                              f"{whole:.2f}) was heard where it belongs (not judged by the witnesses)")
     # or one sentence of that speech ("We owe them a great deal" heard "We all never great deal." among others)
     ends = [k + 1 for k, h in enumerate(heard) if ends_clause(h.text, SENTENCE_ENDS)]
-    sentences = [heard[a:b] for a, b in itertools.pairwise([0, *ends, len(heard)]) if b > a]
+    sentences = [(a, b) for a, b in itertools.pairwise([0, *ends, len(heard)]) if b > a]
     if len(sentences) > 1 and (closest := alike(best := max(sentences, key=alike))) >= _SENTENCE_LIKE_IT:
-        return _to_listen_to(passage, best, f"listen: not recognized, but a sentence that sounds like it (similarity "
-                             f"{closest:.2f}) was heard where it belongs (not judged by the witnesses)")
+        return _to_listen_to(passage, heard[slice(*best)], f"listen: not recognized, but a sentence that sounds like "
+                             f"it (similarity {closest:.2f}) was heard where it belongs (not judged by the witnesses)")
     # or a run of its words about as long as the quote, inside a sentence ("Mud forgives you, and cement never
     # does," heard "…it cooks the people inside like bringing a heaven, mud, fungus, and cement, and dust, if we…")
     if len(sentences) > _RUN_SENTENCES:
         return None  # more speech than the line was measured on: a run like it is likelier by chance
-    letters = list(itertools.accumulate((len("".join(standard_tokens(h.text))) for h in heard), initial=0))
+    letters = list(itertools.accumulate(map(len, spelled), initial=0))
     shortest, longest = (share * len(quoted) for share in _RUN_LETTERS)
-    runs = [heard[a:b] for a in range(len(heard))
+    runs = [(a, b) for a in range(len(heard))
             for b in range(bisect.bisect_left(letters, letters[a] + shortest, a + 1),
                            bisect.bisect_right(letters, letters[a] + longest, a + 1))]
     if runs and (closest := alike(best := max(runs, key=alike))) >= _RUN_LIKE_IT:
-        return _to_listen_to(passage, best, f"listen: not recognized, but words that sound like it (similarity "
-                             f"{closest:.2f}) were heard where it belongs (not judged by the witnesses)")
+        return _to_listen_to(passage, heard[slice(*best)], f"listen: not recognized, but words that sound like it "
+                             f"(similarity {closest:.2f}) were heard where it belongs (not judged by the witnesses)")
     return None
 
 
