@@ -892,12 +892,14 @@ def _context(units: list[_Unit], first: int, last: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
+def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region], alone: set[int] | None = None):
     """Stretches of audio to score, each with the heard text and, per region in it, the text with that
-    region's heard words replaced by the published ones. Nearby regions share a stretch."""
-    words = aligned.alignment.words
+    region's heard words replaced by the published ones. Nearby regions share a stretch; with `alone`, only
+    those regions are read, each in a stretch of its own."""
     spans = []  # (first unit, last unit + 1, region index)
     for k, region in enumerate(regions):
+        if alone is not None and k not in alone:
+            continue
         first = region.units[0] if region.units else min(region.after_unit + 1, len(units))
         last = region.units[-1] + 1 if region.units else first
         lo, hi = _context(units, first, last)
@@ -906,10 +908,12 @@ def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region]):
         spans.append((lo, hi, first, last, k))
     windows: list[tuple[int, int, list[tuple[int, int, int]]]] = []
     for lo, hi, first, last, k in sorted(spans):  # in time order, whatever the order of the text
-        if windows and lo <= windows[-1][1] and units[hi - 1].end - units[windows[-1][0]].start <= _MAX_WINDOW:
+        if (alone is None and windows and lo <= windows[-1][1]
+                and units[hi - 1].end - units[windows[-1][0]].start <= _MAX_WINDOW):
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]), windows[-1][2] + [(first, last, k)])
         else:
             windows.append((lo, hi, [(first, last, k)]))
+    words = aligned.alignment.words
     requests, owners = [], []
     for lo, hi, members in windows:
         heard = " ".join(u.text for u in units[lo:hi])
@@ -952,7 +956,8 @@ def _score(aligned: Aligned, units: list[_Unit], regions: list[_Region], options
     requests, owners = _windows(aligned, units, regions)
     audio = aligned.audio_path  # read window by window: a long programme is never held whole
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phonetic-witness") as pool:
-        witnessed = pool.submit(_witness, aligned, regions, requests, owners, acoustic) if options.witness else None
+        witnessed = (pool.submit(_witness, aligned, units, regions, requests, owners, acoustic) if options.witness
+                     else None)
         scored_by = _score_models(audio, requests, owners, options, transcribe_options, fits, second)
         if witnessed is not None:
             witnessed.result()  # its failure is the check's
@@ -977,19 +982,42 @@ def _score_models(audio: Path, requests, owners, options: CheckOptions, transcri
     return tuple(scored_by)
 
 
-def _witness(aligned: Aligned, regions: list[_Region], requests, owners, acoustic: list[float | None]) -> None:
+def _witness(aligned: Aligned, units: list[_Unit], regions: list[_Region], requests, owners,
+             acoustic: list[float | None]) -> None:
     """The phonetic aligner's log-likelihood ratio (published minus heard) for each region it can judge:
-    not where a published word's pronunciation had to be guessed."""
-    from .phonetic import each_window, fit, in_dictionary
+    not where a published word's pronunciation had to be guessed.
+
+    A window's heard text the aligner finds no path for leaves every region in it unjudged, though the
+    cause is often one of them: garbled heard words too many for their time ("One body, a cantilever-fishing
+    net" where "The catch" was said, calibration fresh31). Each region of such a window is judged again in a
+    window of its own context alone."""
+    from .phonetic import in_dictionary
 
     words = aligned.alignment.words
+    known = [all(in_dictionary(words[i].text) for i in region.words) for region in regions]
+    failed = _fitted(aligned, requests, owners, known, acoustic)
+    shared = [w for w in failed if len(requests[w][2]) > 2]
+    if shared:
+        lost = {k for w, _, k in owners if w in shared and known[k]}
+        _fitted(aligned, *_windows(aligned, units, regions, alone=lost), known, acoustic)
+
+
+def _fitted(aligned: Aligned, requests, owners, known: list[bool], acoustic: list[float | None]) -> list[int]:
+    """Fill `acoustic` for the regions of `owners` the phonetic aligner can judge in `requests`; the windows whose
+    heard text it found no path for."""
+    from .phonetic import each_window, fit
+
     jobs = ((window, (samples, 0.0, len(samples) / SAMPLE_RATE, requests[window][2]))
             for window, samples in read_spans(aligned.audio_path, [(start, end) for start, end, _ in requests]))
+    failed = []
     for window, witnessed in each_window(fit, jobs):
+        if witnessed[0] is None:
+            failed.append(window)
+            continue
         for w, text, k in owners:
-            known = all(in_dictionary(words[i].text) for i in regions[k].words)
-            if w == window and known and witnessed[0] is not None and witnessed[text] is not None:
+            if w == window and known[k] and witnessed[text] is not None:
                 acoustic[k] = round(witnessed[text].total - witnessed[0].total, 2)
+    return failed
 
 
 # -- the command ------------------------------------------------------------------------------------------------

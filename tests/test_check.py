@@ -638,3 +638,25 @@ def test_speech_beside_an_unheard_word_is_taken_word_for_word_when_nothing_sound
                       Alignment(words, (Unscripted("high Mars thanks", 2.0, after[-1].end, True, after),), 8, 5))
     region = _with_speech_beside(aligned, _units([*said, *after]), _Region((5,), (), ("himars",), (), 4), set())
     assert region.h_tokens == ("high", "mars")
+
+
+def test_garbled_heard_words_in_a_shared_window_do_not_silence_the_phonetic_witness_elsewhere():
+    # calibration fresh31: "One body, a cantilever-fishing net" heard where "The catch" was said was too many sounds
+    # for its time; the window it shared with six other differences had no phonetic path, and none was witnessed
+    from dataclasses import replace
+
+    from aligner.align import align
+    from aligner.pipeline import Aligned
+    from aligner.text import parse_text
+    from aligner.transcribe import transcribe
+
+    transcript = transcribe(REAL / "jfk.flac")
+    heard = list(transcript.words)
+    [k] = [k for k, w in enumerate(heard) if w.text.strip(" ,").lower() == "americans"]
+    heard[k] = replace(heard[k], text="Constantinopolitanization-extraordinarily-incomprehensibilities,")
+    doc = parse_text("And so my fellow Americans, ask not what your country could do for you, ask what you can do "
+                     "for your country.")
+    garbled = replace(transcript, words=tuple(heard))
+    report = check(Aligned(REAL / "jfk.flac", doc, garbled, align(doc, garbled)))
+    [changed] = [d for d in report.differences if d.published == "could"]
+    assert changed.acoustic is not None
