@@ -1585,6 +1585,11 @@ def align(document: Document, transcript: Transcript,
     run = alignment.anchors[0]
     if not anchored(alignment.anchors, needed):
         heard = f"no {needed} words in a row of the text were heard" if needed > 1 else "no word of the text was heard"
+        sure = sum(w.probability for w in transcript.words) / len(transcript.words)
+        minutes, seconds = divmod(round(transcript.duration), 60)
         raise MismatchError(f"the text does not match the audio: {heard}, nor {MIN_CHAIN} with single words "
-                            f"differing between them, nor a whole quotation with {MIN_ANCHOR} (at most {run})")
+                            f"differing between them, nor a whole quotation with {MIN_ANCHOR} (at most {run}); "
+                            f"the recognizer heard {len(transcript.words)} words in {minutes}:{seconds:02d}, "
+                            f"{sure:.0%} sure of them on average: check that this is the text's recording and "
+                            f"that its speech is clear of noise and music")
     return alignment
