@@ -47,6 +47,7 @@ _MIN_SECONDS = 0.1  # a window shorter than this holds no word worth aligning
 _PAD = 0.3  # s of quiet added at either end of a window (see _pcm)
 _PAD_SAMPLES = int(_PAD * SAMPLE_RATE)
 _EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as its padding
+_DITHER = 1 / 32768  # one least significant bit of 16-bit audio (see _pcm)
 _SETTLE_BYTES = 2 * SAMPLE_RATE  # the last second of a window's 16-bit samples (see _decode)
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
 _PUNCTUATION = ".,;:!?\"'()[]{}“”‘’«»"  # marks around a written word
@@ -306,14 +307,19 @@ def _pcm(audio: np.ndarray, start: float, end: float) -> tuple[bytes, float]:
     The aligner needs a few hundred ms of silence at either end to end the text there: with less, it
     stretches the last word over the window's remaining quiet. A window cut in the middle of a short pause
     has too little, so each end is padded with noise as loud as that end's outer 50 ms (seeded: the same
-    every time), which the aligner takes for the silence around the words."""
+    every time), which the aligner takes for the silence around the words.
+
+    The window itself gets one least significant bit of noise (dither, seeded too). In digital silence (exact
+    zeros: a synthesized voice, a studio fade) pocketsphinx's features have no floor, and it found no path for
+    any wording: with a clean espeak-ng narrator (calibration fresh36), 10 of 18 differences had no phonetic
+    witness even in windows of their own."""
     first = max(0, int(round(start * SAMPLE_RATE)))
     last = min(len(audio), int(round(end * SAMPLE_RATE)))
     piece = np.clip(np.asarray(audio[first:last], dtype=np.float32), -1.0, 1.0)
-    noise = np.random.default_rng(0).standard_normal(2 * _PAD_SAMPLES)
+    noise = np.random.default_rng(0).standard_normal(2 * _PAD_SAMPLES + len(piece))
     head = noise[:_PAD_SAMPLES] * _loudness(piece[:_EDGE_SAMPLES])
-    tail = noise[_PAD_SAMPLES:] * _loudness(piece[-_EDGE_SAMPLES:])
-    padded = np.concatenate([head, piece, tail])
+    tail = noise[_PAD_SAMPLES:2 * _PAD_SAMPLES] * _loudness(piece[-_EDGE_SAMPLES:])
+    padded = np.concatenate([head, piece + noise[2 * _PAD_SAMPLES:] * _DITHER, tail])
     return (np.clip(padded, -1.0, 1.0) * 32767).astype("<i2").tobytes(), first / SAMPLE_RATE - _PAD
 
 

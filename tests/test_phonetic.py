@@ -8,7 +8,7 @@ import pytest
 from aligner import phonetic
 from aligner.transcribe import load_audio, transcribe
 
-from conftest import REAL
+from conftest import DATA, REAL
 
 JFK = ("And so my fellow Americans, ask not what your country can do for you, "
        "ask what you can do for your country.")
@@ -105,3 +105,16 @@ def test_a_wording_with_a_year_is_fitted_in_every_way_of_saying_it():
     assert "opened in one thousand eight hundred and eighty seven closed in the two thousand forties" in forms
     assert phonetic._spoken_forms("£1,685 in 300 days") == ["£1,685 in 300 days"]  # no year among them
     assert phonetic._spoken_forms("about 1,500 people") == ["about 1,500 people", "about fifteen hundred people"]
+
+
+@pytest.mark.parametrize("sentence, start, end", [
+    ("“I walked 11 days with 40 camels, and every night I slept beside them under the stars,” said the herder "
+     "Bhanwar Dewasi.", 10.159, 17.094),
+    ("“A strong camel for the plough sells for the price of a small motorbike,” he said.", 19.687, 23.927)])
+def test_a_voice_with_digital_silence_between_words_is_aligned(sentence, start, end):
+    # tests/data/hard_voice.flac: an espeak-ng narrator with no noise under it, a quarter of its samples exactly
+    # zero; the sentences' times are the synthesizer's. Without dither pocketsphinx found no path for either.
+    audio = load_audio(DATA / "hard_voice.flac")
+    timings = phonetic.force_align(audio, start - 0.2, end + 0.2, sentence.split())
+    assert all(t is not None and start - 0.2 <= t.start < t.end <= end + 0.2 for t in timings)
+    assert phonetic.fit(audio, start - 0.2, end + 0.2, [sentence])[0] is not None
