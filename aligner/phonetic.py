@@ -47,11 +47,12 @@ _MIN_SECONDS = 0.1  # a window shorter than this holds no word worth aligning
 _PAD = 0.3  # s of quiet added at either end of a window (see _pcm)
 _PAD_SAMPLES = int(_PAD * SAMPLE_RATE)
 _EDGE_SAMPLES = SAMPLE_RATE // 20  # the outer 50 ms of a window, repeated as its padding
-# Noise added to every window (see _pcm): a standard deviation of 16 in 16-bit samples, -66 dBFS. Real recordings
-# are never this quiet: the quietest 1% of 10 ms frames of tests/data/real and ../shared/real-speech lie at -42 to
-# -53 dBFS. At 1 to 4 pocketsphinx's scores turned erratic (JFK's "your country" against a published "the nation",
-# 2 s of zeros after it: -195 without noise, -33 with 1 or 4, -229 with 16); on the calibration splits (fresh31 to
-# fresh36, real31 to real36) 16 gave better verdicts than 1 on every count.
+# Noise put in place of exact zeros in a window (see _pcm): a standard deviation of 16 in 16-bit samples, -66 dBFS,
+# far under any real recording's floor (the quietest 1% of 10 ms frames of tests/data/real and ../shared/real-speech
+# lie at -42 to -53 dBFS). At 1 to 4 pocketsphinx's scores turned erratic (JFK's "your country" against a published
+# "the nation", 2 s of zeros after it: -195 without noise, -29 with 1, -58 with 4, -115 with 16). Only zeros get it: the
+# same noise over a whole window of a real recording moved the witness's ratios by tens of units (the sonnet
+# reading's "glutton" against a published "wanton": -113 without, -46 with it), so other windows stay as they are.
 _DITHER = 16 / 32768
 _SETTLE_BYTES = 2 * SAMPLE_RATE  # the last second of a window's 16-bit samples (see _decode)
 _ACRONYM = re.compile(r"[a-z](\.[a-z])+\.?$")
@@ -314,17 +315,17 @@ def _pcm(audio: np.ndarray, start: float, end: float) -> tuple[bytes, float]:
     has too little, so each end is padded with noise as loud as that end's outer 50 ms (seeded: the same
     every time), which the aligner takes for the silence around the words.
 
-    The window itself gets a little noise (_DITHER, seeded too), far under any real recording's own. In digital
-    silence (exact zeros: a synthesized voice, a studio fade) pocketsphinx's features have no floor, and it found
-    no path for any wording: with a clean espeak-ng narrator (calibration fresh36), 10 of 18 differences had no
-    phonetic witness even in windows of their own."""
+    Digital silence (exact zeros: a synthesized voice, a studio fade, a noise gate) gets a floor of faint noise
+    (_DITHER, seeded too): without one pocketsphinx's features have none, and it found no path for any wording.
+    With a clean espeak-ng narrator (calibration fresh36), 10 of 18 differences had no phonetic witness even in
+    windows of their own."""
     first = max(0, int(round(start * SAMPLE_RATE)))
     last = min(len(audio), int(round(end * SAMPLE_RATE)))
     piece = np.clip(np.asarray(audio[first:last], dtype=np.float32), -1.0, 1.0)
     noise = np.random.default_rng(0).standard_normal(2 * _PAD_SAMPLES + len(piece))
     head = noise[:_PAD_SAMPLES] * _loudness(piece[:_EDGE_SAMPLES])
     tail = noise[_PAD_SAMPLES:2 * _PAD_SAMPLES] * _loudness(piece[-_EDGE_SAMPLES:])
-    padded = np.concatenate([head, piece + noise[2 * _PAD_SAMPLES:] * _DITHER, tail])
+    padded = np.concatenate([head, np.where(piece == 0, noise[2 * _PAD_SAMPLES:] * _DITHER, piece), tail])
     return (np.clip(padded, -1.0, 1.0) * 32767).astype("<i2").tobytes(), first / SAMPLE_RATE - _PAD
 
 
