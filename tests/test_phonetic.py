@@ -113,7 +113,8 @@ def test_a_wording_with_a_year_is_fitted_in_every_way_of_saying_it():
     ("“A strong camel for the plough sells for the price of a small motorbike,” he said.", 19.687, 23.927)])
 def test_a_voice_with_digital_silence_between_words_is_aligned(sentence, start, end):
     # tests/data/hard_voice.flac: an espeak-ng narrator with no noise under it, a quarter of its samples exactly
-    # zero; the sentences' times are the synthesizer's. Without dither pocketsphinx found no path for either.
+    # zero; the sentences' times are the synthesizer's. With nothing in place of the zeros pocketsphinx found no path
+    # for either.
     audio = load_audio(DATA / "hard_voice.flac")
     timings = phonetic.force_align(audio, start - 0.2, end + 0.2, sentence.split())
     assert all(t is not None and start - 0.2 <= t.start < t.end <= end + 0.2 for t in timings)
