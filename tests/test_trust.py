@@ -528,21 +528,23 @@ def test_a_quote_found_nowhere_with_speech_like_it_in_its_place_is_uncertain(spe
     doc = parse_text("The comet passes Earth on Tuesday.\n\n“You won’t need a telescope — binoculars and a dark "
                      "field will do.”\n\nIt will return in about six thousand years.")
     said = f"the comet passes earth on tuesday. {speech}. it will return in about six thousand years."
-    transcript = Transcript(tuple(heard(said)), (), 12.0, "tiny.en", "en")
-    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
     [quote] = find_quotes(doc)
-    result = passage_verdict(aligned, [], quote)
+    result = passage_verdict(aligned_by_hand(doc, said, 12.0), [], quote)
     assert result.verdict == verdict
     assert (result.start is not None) == (verdict == "uncertain")
+
+
+def aligned_by_hand(doc, said: str, duration: float, audio=MEDIA / "none.flac") -> Aligned:
+    """`doc` aligned with `said` (recognizer output written by hand, one word every 0.4 s) heard in `audio`."""
+    transcript = Transcript(tuple(heard(said)), (), duration, "tiny.en", "en")
+    return Aligned(audio, doc, transcript, align(doc, transcript))
 
 
 def verdict_found_nowhere(text: str, said: str):
     """The verdict on the one quote of `text` when `said` (recognizer output, written by hand) was heard."""
     doc = parse_text(text)
-    transcript = Transcript(tuple(heard(said)), (), 40.0, "tiny.en", "en")
-    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
     [quote] = find_quotes(doc)
-    return passage_verdict(aligned, [], quote)
+    return passage_verdict(aligned_by_hand(doc, said, 40.0), [], quote)
 
 
 @pytest.mark.parametrize("sentence, found", [("we all never great deal.", True), ("it was a long night.", False)])
@@ -586,8 +588,7 @@ def test_a_number_or_date_said_in_another_form_is_verbatim(published, said, verb
     # writes them in digits or words: the same number or date is no difference, another one is
     doc = parse_text(f"Local news\n\nA spokesperson said the council “{published}.”\n")
     speech = f"a spokesperson said the council {said}."
-    aligned = Aligned(MEDIA / "broadcast.flac", doc, Transcript(tuple(heard(speech)), (), 20.0, "tiny.en", "en"),
-                      align(doc, Transcript(tuple(heard(speech)), (), 20.0, "tiny.en", "en")))
+    aligned = aligned_by_hand(doc, speech, 20.0, MEDIA / "broadcast.flac")
     report = check(aligned, CheckOptions(rescore=False, witness=False))
     assert [q.verdict for q in report.quotes] == ["verbatim" if verbatim else "not verbatim"]
 
@@ -636,7 +637,6 @@ def test_a_quotes_unheard_last_word_is_compared_with_the_speech_the_speaker_went
                      "He has sung since he was a boy.")
     said = (f"half a minute is a very long time if you spend {went_on} ask me how i do it. i don't know, it is "
             f"like riding a bicycle down a hill. he has sung since he was a boy.")
-    transcript = Transcript(tuple(heard(said)), (), 20.0, "tiny.en", "en")
-    aligned = Aligned(MEDIA / "none.flac", doc, transcript, align(doc, transcript))
+    aligned = aligned_by_hand(doc, said, 20.0)
     [difference] = [d for d in check(aligned, CheckOptions(rescore=False, witness=False)).quotes[0].differences]
     assert (difference.published, difference.heard) == ("it panicking,”", compared)
