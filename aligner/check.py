@@ -996,7 +996,7 @@ def _witness(aligned: Aligned, units: list[_Unit], regions: list[_Region], reque
     words = aligned.alignment.words
     known = [all(in_dictionary(words[i].text) for i in region.words) for region in regions]
     failed = _fitted(aligned, requests, owners, known, acoustic)
-    shared = [w for w in failed if len(requests[w][2]) > 2]
+    shared = [w for w in failed if len(requests[w][2]) > 2]  # texts: the heard one and two regions' or more
     if shared:
         lost = {k for w, _, k in owners if w in shared and known[k]}
         _fitted(aligned, *_windows(aligned, units, regions, alone=lost), known, acoustic)
