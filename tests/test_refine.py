@@ -168,10 +168,41 @@ def test_a_quotes_first_word_after_a_pause_is_not_put_in_the_pause(tmp_path):
         _assert_starts_on_its_sound(word, pause=(2.3, 3.2), late=0.05)
 
 
-def _assert_starts_on_its_sound(word, pause: tuple[float, float], late: float = 0.0) -> None:
-    """A word's first 50 ms in JFK's recording are sound, and the 50 ms before it (or before the `late` s before
-    it) are not: as quiet as `pause`."""
-    audio = load_audio(REAL / "jfk.flac")
+@pytest.mark.slow
+def test_a_pause_the_aligner_glued_to_a_word_is_given_back():
+    """The real sonnet reading: a line ends on "increase," and the next begins "That" after 0.4 s of quiet (about
+    5.45-5.87 s, read off the recording's loudness); the aligner once ran one word into the other there, and "That"
+    started 0.33 s early."""
+    words = align_files(REAL / "p001.mp3", REAL / "sonnet001_plain.txt").alignment.words
+    increase, that = next((a, b) for a, b in zip(words, words[1:], strict=False) if b.text == "That")
+    assert increase.text == "increase,"
+    _assert_starts_on_its_sound(that, pause=(5.6, 5.85), audio_file=REAL / "p001.mp3")
+    assert increase.end <= 5.7 and that.start - increase.end >= 0.15
+
+
+def test_joined_words_with_a_pause_between_them_are_split_at_its_edges():
+    def timing(text, start, end):
+        return phonetic.WordTiming(text, start, end, 0.0)
+
+    levels = np.full(200, -20.0)
+    levels[:20] = levels[120:140] = -60.0  # quiet before the words, and 200 ms between 1.2 and 1.4 s
+    levels[60:67] = -60.0  # 70 ms of a stop's closure inside the first word
+    glued = [timing("one", 0.2, 1.38), timing("two", 1.38, 1.9)]
+    kept = refine._pauses_kept(glued, levels)
+    assert [(t.start, t.end) for t in kept] == [(0.2, 1.2), (1.4, 1.9)]
+    apart = [timing("one", 0.2, 0.6), timing("two", 0.6, 1.0)]
+    assert refine._pauses_kept(apart, levels) == apart  # the closure is no pause
+    under_music = np.full(200, -20.0)
+    under_music[:20] = -60.0
+    under_music[120:140] = -35.0  # music under the pause: not quiet
+    assert refine._pauses_kept(glued, under_music) == glued
+
+
+def _assert_starts_on_its_sound(word, pause: tuple[float, float], late: float = 0.0,
+                                audio_file=REAL / "jfk.flac") -> None:
+    """A word's first 50 ms in a recording (JFK's) are sound, and the 50 ms before it (or before the `late` s
+    before it) are not: as quiet as `pause`."""
+    audio = load_audio(audio_file)
 
     def level(t0: float, t1: float) -> float:
         piece = audio[int(t0 * 16000):int(t1 * 16000)].astype(np.float64)
