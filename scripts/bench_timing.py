@@ -275,9 +275,10 @@ def times_line(t: dict[str, float]) -> str:
 
 def calibrate(folder: Path) -> None:
     """Signed errors of the aligner's raw edges on the calibration broadcasts, by kind of edge."""
-    saved = refine._ONSET_SHIFT, refine._JOIN_SHIFT, refine._RELEASE_SHIFT, refine._SOUND_DB
+    saved = refine._ONSET_SHIFT, refine._JOIN_SHIFT, refine._RELEASE_SHIFT, refine._SOUND_DB, refine._pauses_kept
     refine._ONSET_SHIFT = refine._JOIN_SHIFT = refine._RELEASE_SHIFT = 0.0
     refine._SOUND_DB = 1000.0  # loudness never moves an edge: the raw aligner
+    refine._pauses_kept = lambda timings, levels: list(timings)  # nor splits a join
     kinds: dict[str, list[float]] = {"onset after silence": [], "join (start)": [], "join (end)": [],
                                      "release before silence": []}
     for name in CALIBRATION:
@@ -296,7 +297,7 @@ def calibrate(folder: Path) -> None:
             before_pause = k + 1 == len(truth) or truth[k + 1]["start"] - t["end"] >= 0.1
             kinds["onset after silence" if after_pause else "join (start)"].append(t["start"] - w.start)
             kinds["release before silence" if before_pause else "join (end)"].append(t["end"] - w.end)
-    refine._ONSET_SHIFT, refine._JOIN_SHIFT, refine._RELEASE_SHIFT, refine._SOUND_DB = saved
+    refine._ONSET_SHIFT, refine._JOIN_SHIFT, refine._RELEASE_SHIFT, refine._SOUND_DB, refine._pauses_kept = saved
     for kind, values in kinds.items():
         print(f"{kind:24} n={len(values):3}  shift to add: median {statistics.median(values) * 1000:+4.0f} ms")
 
