@@ -232,6 +232,32 @@ def test_unspoken_lines_and_an_unknown_word_leave_every_spoken_word_timed(tmp_pa
 
 
 @pytest.mark.slow
+def test_a_window_not_trusted_is_read_again_with_less_quiet_around_it(monkeypatch):
+    """The first reading of JFK's window is taken as one that put a word in the quiet; the second reading, up to
+    _PAUSE beyond the words' coarse edges, refines every word."""
+    transcript = transcribe(REAL / "jfk.flac")
+    coarse = align(parse_text((REAL / "jfk.txt").read_text("utf-8")), transcript)
+    read = []
+    monkeypatch.setattr(refine, "_placed_in_quiet", lambda words, timings, levels, window, t0:
+                        read.append(window) or len(read) == 1)
+    refined, stats = refine.refine_with_stats(coarse, load_audio(REAL / "jfk.flac"), transcript.duration)
+    words = coarse.words
+    assert len(read) == 2 and stats.rejected == 0 and stats.refined_words == stats.spoken_words == 22
+    again = read[1]
+    assert again.start == pytest.approx(max(read[0].start, words[0].start - refine._PAUSE))
+    assert again.end == pytest.approx(min(read[0].end, words[-1].end + refine._PAUSE))
+    assert [w.start for w in refined.words] != [w.start for w in words]
+
+
+def test_a_window_already_narrow_is_not_read_again():
+    words = [word("one", 1.0, 1.3), word("two", 1.3, 1.6)]
+    window = refine._Window(0, 2, 0, 2, 1.0 - refine._PAUSE, 1.6 + refine._PAUSE)
+    assert refine._narrowed(words, window) is None
+    wide = refine._Window(0, 2, 0, 2, 0.4, 2.1)
+    assert refine._narrowed(words, wide) == refine._Window(0, 2, 0, 2, 1.0 - refine._PAUSE, 1.6 + refine._PAUSE)
+
+
+@pytest.mark.slow
 def test_a_window_the_aligner_cannot_follow_keeps_its_coarse_times():
     """Published words that were never said in that audio: refinement must not invent times for them, and
     must not take any away."""
