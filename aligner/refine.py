@@ -6,7 +6,8 @@ not. The alignment already knows which published words were heard and roughly wh
 only re-times runs of spoken words whose ends are confident anchors (matched or substituted words), in
 windows that end in the quiet between words or at other speech, never across unscripted speech or
 unspoken text. A window whose result disagrees wholesale with the coarse times (wrong text, music, a
-failure) keeps its coarse times: refinement never takes a time away from a spoken word.
+failure) is read once more with less quiet around it, then keeps its coarse times: refinement never takes a
+time away from a spoken word.
 """
 from __future__ import annotations
 
@@ -299,7 +300,7 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
     refined: dict[int, tuple[float, float]] = {}
     windows = _windows(words, fences, duration)
     lost = _align_windows(words, windows, audio, refined)
-    narrowed = [n for n in map(lambda w: _narrowed(words, w), lost) if n is not None]
+    narrowed = [n for n in (_narrowed(words, window) for window in lost) if n is not None]
     rejected = len(lost) - len(narrowed) + len(_align_windows(words, narrowed, audio, refined))
     words = _settle(words, refined)
     stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
