@@ -129,38 +129,41 @@ def test_measure(published, heard, wer, counts):
 
 
 # -- classification, on hand-made cases ---------------------------------------------------------------------------
-@pytest.mark.parametrize("published, heard, probability, fit, second, kind", [
+@pytest.mark.parametrize("published, heard, probability, fit, second, kind, acoustic", [
     # the model finds the published words about as likely as what it heard: misheard
-    ("of", "on", 0.97, Fit(-2.5, 1), None, RECOGNITION),
-    ("force generation commitments", "for standardisation commitment", 0.5, Fit(0.8, 4), None, RECOGNITION),
+    ("of", "on", 0.97, Fit(-2.5, 1), None, RECOGNITION, None),
+    ("force generation commitments", "for standardisation commitment", 0.5, Fit(0.8, 4), None, RECOGNITION, None),
     # a rare word split into pieces, sounding like what was heard: charged per piece, with more slack
-    ("himars", "high mars", 0.7, Fit(-12.2, 2), None, RECOGNITION),
-    ("okafor", "okafir", 0.43, Fit(-15.9, 3), None, RECOGNITION),
-    # the audio fits only what was heard
-    ("not", "never", 0.99, Fit(-13.0, 1), None, WORDING),
-    ("repair", "replace", 0.99, Fit(-12.6, 1), None, WORDING),
-    ("quickly and", "", None, Fit(-29.0, 2), None, WORDING),
+    ("himars", "high mars", 0.7, Fit(-12.2, 2), None, RECOGNITION, None),
+    ("okafor", "okafir", 0.43, Fit(-15.9, 3), None, RECOGNITION, None),
+    # the audio fits only what was heard (and, for other words than a number or negation, the phonetic aligner agrees)
+    ("not", "never", 0.99, Fit(-13.0, 1), None, WORDING, None),
+    ("repair", "replace", 0.99, Fit(-12.6, 1), None, WORDING, -150.0),
+    ("quickly and", "", None, Fit(-29.0, 2), None, WORDING, -150.0),
     # a reworded phrase of common words: little per piece, much in all
-    ("within weeks", "in a few days", 0.99, Fit(-29.9, 5), None, WORDING),
+    ("within weeks", "in a few days", 0.99, Fit(-29.9, 5), None, WORDING, -150.0),
+    # ... but the model alone, the phonetic aligner unable to judge, accuses no one of other words: listen
+    ("repair", "replace", 0.99, Fit(-12.6, 1), None, UNCERTAIN, None),
+    ("within weeks", "in a few days", 0.99, Fit(-29.9, 5), None, UNCERTAIN, None),
     # a different number must fit the audio as well to be called misheard
-    ("fifteen thousand", "fifty thousand", 0.65, Fit(-4.6, 3), None, WORDING),
-    ("fifteen thousand", "fifty thousand", 0.65, Fit(1.0, 3), None, RECOGNITION),
+    ("fifteen thousand", "fifty thousand", 0.65, Fit(-4.6, 3), None, WORDING, None),
+    ("fifteen thousand", "fifty thousand", 0.65, Fit(1.0, 3), None, RECOGNITION, None),
     # a number garbled into words without one is judged like any mishearing; a number left out is a fact
-    ("ten years ago", "an year and a clock", 0.6, Fit(-2.9, 5), None, RECOGNITION),
-    ("ten", "", None, Fit(-2.9, 1), None, WORDING),
+    ("ten years ago", "an year and a clock", 0.6, Fit(-2.9, 5), None, RECOGNITION, None),
+    ("ten", "", None, Fit(-2.9, 1), None, WORDING, None),
     # the larger model's opinion overrules the recognizer's
-    ("not", "never", 0.99, Fit(-13.0, 1), Fit(0.3, 1), RECOGNITION),
-    ("of", "on", 0.97, Fit(-1.0, 1), Fit(-12.0, 1), WORDING),
+    ("not", "never", 0.99, Fit(-13.0, 1), Fit(0.3, 1), RECOGNITION, None),
+    ("of", "on", 0.97, Fit(-1.0, 1), Fit(-12.0, 1), WORDING, -150.0),
     # without the model: sound and confidence only
-    ("blinken", "lincoln", 0.9, None, None, RECOGNITION),
-    ("buses", "masses", 0.36, None, None, RECOGNITION),
-    ("of", "on", 0.97, None, None, RECOGNITION),
-    ("not", "never", 0.99, None, None, WORDING),
-    ("quickly and", "", None, None, None, WORDING),
-    ("fifteen", "fifty", 0.2, None, None, WORDING),
+    ("blinken", "lincoln", 0.9, None, None, RECOGNITION, None),
+    ("buses", "masses", 0.36, None, None, RECOGNITION, None),
+    ("of", "on", 0.97, None, None, RECOGNITION, None),
+    ("not", "never", 0.99, None, None, WORDING, None),
+    ("quickly and", "", None, None, None, WORDING, None),
+    ("fifteen", "fifty", 0.2, None, None, WORDING, None),
 ])
-def test_classify(published, heard, probability, fit, second, kind):
-    result, reason = classify(published.split(), heard.split(), probability, fit, second)
+def test_classify(published, heard, probability, fit, second, kind, acoustic):
+    result, reason = classify(published.split(), heard.split(), probability, fit, second, acoustic=acoustic)
     assert result == kind, reason
     assert reason
 
@@ -200,10 +203,11 @@ def test_a_difference_touching_a_name_is_never_an_accusation(published, heard, f
 
 
 def test_a_rare_word_the_model_prefers_common_words_to_is_listened_to():
-    # "porta-potties" heard as "park is": the model alone finds the heard words likelier
+    # "porta-potties" heard as "park is": the model finds the heard words likelier, and a guessed pronunciation
+    # would let the phonetic aligner agree (-150): a change, but for a rare word
     published, heard = ["porta", "potties"], ["park", "is"]
-    assert classify(published, heard, 0.9, Fit(-27.8, 6))[0] == WORDING
-    result, reason = classify(published, heard, 0.9, Fit(-27.8, 6), unfamiliar="a rare word")
+    assert classify(published, heard, 0.9, Fit(-27.8, 6), acoustic=-150.0)[0] == WORDING
+    result, reason = classify(published, heard, 0.9, Fit(-27.8, 6), acoustic=-150.0, unfamiliar="a rare word")
     assert result == UNCERTAIN and "a rare word" in reason
     # the sonnet reading's "churl mak'st", heard "churro makes": spelled nearly alike, a mishearing
     assert classify(["churl", "mak'st"], ["churro", "makes"], 0.9, Fit(-22.6, 5), unfamiliar="a rare word")[0] \
