@@ -169,6 +169,7 @@ class _Link:
 _PHONETIC = str.maketrans("cqxzvdgbjw", "kkssftkpyu")
 
 
+@lru_cache(maxsize=65536)
 def _phonetic(token: str) -> str:
     """A crude consonant skeleton, enough to see that "himars" and "healers" sound alike."""
     token = token.replace("ph", "f").replace("ck", "k").replace("gh", "").replace("'", "")
