@@ -91,21 +91,9 @@ used or read, by someone who had not changed the check; reported once in stop 35
 "fresh36" and "real36" were written during stop 36, after every other split (fresh35 and real35 included) had been
 used or read, by someone who had not changed the check; reported once in stop 36 and then read (they led to two
 changes of the alignment): calibration data now.
-"fresh37" and "real37" were written during stop 37, after every other split (fresh36 and real36 included) had been
-used or read, by someone who had not changed the check; reported once in stop 37 and then read: calibration data
-now.
-"fresh38" and "real38" were written during stop 38, after every other split (fresh37 and real37 included) had been
-used or read, by someone who had not changed the check; reported once in stop 38 and then read: calibration data
-now.
-"fresh39" and "real39" were written during stop 39, after every other split (fresh38 and real38 included) had been
-used or read, by someone who had not changed the check; reported once in stop 39 and then read: calibration data
-now.
-"fresh40" and "real40" were written during stop 40, after every other split (fresh39 and real39 included) had been
-used or read, by someone who had not changed the check; reported once in stop 40 and then read: calibration data
-now.
-"fresh41" and "real41" were written during stop 41, after every other split (fresh40 and real40 included) had been
-used or read, by someone who had not changed the check; reported once in stop 41 and then read: calibration data
-now.
+"fresh37" to "fresh41" and "real37" to "real41" were written in pairs, each during the stop of its number and after
+every earlier split (the pair before it included) had been used or read, by someone who had not changed the check; each
+pair was reported once in its stop and then read: calibration data now.
 Real cases (splits "real" and "real2" to "real41") put edited published texts on the real recordings; guard
 cases pair a recording with a text that quotes a small part of it (to accept) or belongs to another recording (to
 refuse).
