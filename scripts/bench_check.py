@@ -87,17 +87,10 @@ TABLES = ("calibration", "test", "holdout", "fresh", "fresh2", "fresh3", "fresh4
           "real41", "guard")
 # holdout, fresh to fresh41 and real2 to real41 are reserves: run them only when asked
 DEFAULT_TABLES = ("calibration", "test", "real", "guard")
-# fresh41 and real41, written during stop 41 after every other split (fresh40 and real40 included) was used or read,
-# by someone who had not changed the check, were reported once in stop 41 and then read: calibration data now. No
-# unseen pair is left: NEVER_DUMPED is empty until the next.
-# fresh40 and real40, written during stop 40 after every other split (fresh39 and real39 included) was used or read,
-# by someone who had not changed the check, were reported once in stop 40 and then read: calibration data now.
-# fresh39 and real39, written during stop 39 after every other split (fresh38 and real38 included) was used or read,
-# by someone who had not changed the check, were reported once in stop 39 and then read: calibration data now.
-# fresh38 and real38, written during stop 38 after every other split (fresh37 and real37 included) was used or read,
-# by someone who had not changed the check, were reported once in stop 38 and then read: calibration data now.
-# fresh37 and real37, written during stop 37 after every other split (fresh36 and real36 included) was used or read,
-# by someone who had not changed the check, were reported once in stop 37 and then read: calibration data now.
+# fresh37 to fresh41 and real37 to real41 were written in pairs, each during the stop of its number after every earlier
+# split (the pair before it included) was used or read, by someone who had not changed the check; each pair was
+# reported once in its stop and then read: calibration data now. No unseen pair is left: NEVER_DUMPED is empty until
+# the next.
 # fresh36 and real36, written during stop 36 after every other split (fresh35 and real35 included) was used or read,
 # by someone who had not changed the check, were reported once in stop 36 and then read (they led to two changes of
 # the alignment): calibration data now.
