@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import MATCHED, AlignedWord, Unscripted
+from .decode import runs
 from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
 from .report import UNCERTAIN, VERBATIM, WORDING
@@ -232,12 +233,6 @@ def _levels(samples: np.ndarray, rate: int, offset: float) -> tuple[np.ndarray, 
     return 10 * np.log10(mean + 1e-12), offset + centres / rate
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) indices of each run of True."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
-
-
 def _quiet(sound, lo: float, hi: float, near: float, bounds: tuple[float, float]) -> tuple[float, float]:
     """The quiet between two words: (end of the sound before, start of the sound after), in s.
 
@@ -252,7 +247,7 @@ def _quiet(sound, lo: float, hi: float, near: float, bounds: tuple[float, float]
     if len(samples) < 2:
         return near, near
     level, times = _levels(samples, sound.rate, first)
-    pauses = [(a, b) for a, b in _runs(level <= np.percentile(level, 5) + _PAUSE_DB)
+    pauses = [(a, b) for a, b in runs(level <= np.percentile(level, 5) + _PAUSE_DB)
               if times[b] - times[a] >= _MIN_PAUSE and times[b] >= bounds[0] and times[a] <= bounds[1]]
     if pauses:
         a, b = min(pauses, key=lambda run: max(times[run[0]] - near, near - times[run[1]], 0.0))
@@ -262,7 +257,7 @@ def _quiet(sound, lo: float, hi: float, near: float, bounds: tuple[float, float]
         return near, near
     cost = level[inside] + _DISTANCE_DB * np.abs(times[inside] - near)
     valley = inside[np.argmin(cost)]
-    run = next(run for run in _runs(level <= level[valley] + _DIP_DB) if run[0] <= valley <= run[1])
+    run = next(run for run in runs(level <= level[valley] + _DIP_DB) if run[0] <= valley <= run[1])
     a, b = max(run[0], inside[0]), min(run[1], inside[-1])
     return float(times[a]), float(times[b])
 

@@ -18,7 +18,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["SAMPLE_RATE", "FRAME", "duration_hint", "blocks", "chunks", "read_spans", "windows", "load_window",
-           "frame_loudness"]
+           "frame_loudness", "runs"]
 
 SAMPLE_RATE = 16000
 FRAME = SAMPLE_RATE // 100  # 10 ms: chunk borders fall on whole frames, so per-frame measures line up
@@ -90,6 +90,12 @@ def frame_loudness(samples: np.ndarray) -> np.ndarray:
     if not len(usable):
         return np.zeros(0)
     return np.sqrt(np.mean(usable.astype(np.float64) ** 2, axis=1))
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) indices of each run of True: the quiet or loud stretches of a frame measure."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def _quietest_border(samples: np.ndarray) -> int:

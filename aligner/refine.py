@@ -232,23 +232,13 @@ def _pauses_kept(timings: Sequence[phonetic.WordTiming | None],
         first, second = out[a], out[b]
         if abs(first.end - second.start) >= 0.005:
             continue
-        run = _longest_run(quiet[round(first.start / _FRAME):round(second.end / _FRAME)])
-        if run[1] - run[0] >= round(_PAUSE / _FRAME):
-            offset = round(first.start / _FRAME)
-            out[a] = dataclasses.replace(first, end=round((offset + run[0]) * _FRAME, 3))
-            out[b] = dataclasses.replace(second, start=round((offset + run[1]) * _FRAME, 3))
+        offset = round(first.start / _FRAME)
+        pause = max(decode.runs(quiet[offset:round(second.end / _FRAME)]), key=lambda run: run[1] - run[0],
+                    default=None)  # the longest quiet stretch, (first, last) frame
+        if pause is not None and pause[1] + 1 - pause[0] >= round(_PAUSE / _FRAME):
+            out[a] = dataclasses.replace(first, end=round((offset + pause[0]) * _FRAME, 3))
+            out[b] = dataclasses.replace(second, start=round((offset + pause[1] + 1) * _FRAME, 3))
     return out
-
-
-def _longest_run(flags: np.ndarray) -> tuple[int, int]:
-    """[first, last) of the longest run of true flags; (0, 0) when there is none."""
-    best, start = (0, 0), None
-    for f, flag in enumerate([*flags, False]):
-        if flag and start is None:
-            start = f
-        elif not flag and start is not None:
-            best, start = max(best, (start, f), key=lambda run: run[1] - run[0]), None
-    return best
 
 
 def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, direction: int,
