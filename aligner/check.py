@@ -50,7 +50,7 @@ from .errors import ExitCode, InputError
 from .files import Outputs, ensure_writable
 from .measures import QUALIFIERS, Chunk, is_hesitation, is_negation, measure, standard_tokens, tokens_in_a_row
 from .normalize import flatten, word_keys
-from .orthography import is_name, spoken_form
+from .orthography import as_recognized_case, is_name, spoken_form
 from .pipeline import Aligned, align_files
 from .quotes import Quote, find_quotes
 from .render import print_report, write_reports
@@ -913,13 +913,14 @@ def _windows(aligned: Aligned, units: list[_Unit], regions: list[_Region], alone
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]), windows[-1][2] + [(first, last, k)])
         else:
             windows.append((lo, hi, [(first, last, k)]))
-    words = aligned.alignment.words
+    words, text = aligned.alignment.words, aligned.document.text
     requests, owners = [], []
     for lo, hi, members in windows:
         heard = " ".join(u.text for u in units[lo:hi])
         texts = [heard]
         for first, last, k in members:
-            published = spoken_form([words[i].text for i in regions[k].words], [u.text for u in units[first:last]])
+            published = spoken_form([as_recognized_case(text, words[i].char_start, words[i].char_end)
+                                     for i in regions[k].words], [u.text for u in units[first:last]])
             texts.append(" ".join([*(u.text for u in units[lo:first]), published, *(u.text for u in units[last:hi])]))
             owners.append((len(requests), len(texts) - 1, k))
         start = max(0.0, units[lo].start - _WINDOW_PAD)

@@ -5,7 +5,8 @@ in digits. Read to the model as typed, a published word pays for its typography:
 25-31 log-units of likelihood, more than a real change of wording. So before the published wording of a
 difference is scored against the heard one, it is written the way the recognizer writes: Unicode NFKC, straight
 apostrophes, no quotation marks, brackets, dashes or ellipses, the capital and the final punctuation the
-recognizer used at that place, and numbers in the recognizer's style (digits where it wrote digits).
+recognizer used at that place, and numbers in the recognizer's style (digits where it wrote digits). A line
+typed all in capitals (a headline, a caption feed) is read in lower case: its capitals say nothing of names.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 from .normalize import APOSTROPHES, number_words, unabbreviated
 
-__all__ = ["spoken_form", "words_to_digits", "is_name"]
+__all__ = ["spoken_form", "words_to_digits", "is_name", "typed_in_capitals", "as_recognized_case"]
 
 _DROPPED = re.compile(r"[\"“”„«»‹›()\[\]{}<>*_/\\|~^]|\.{2,}|…|(?<!\w)[-–—]+|[-–—]+(?!\w)|[–—]")
 _SENTENCE_MARKS = ",.?!"
@@ -107,11 +108,32 @@ def spoken_form(published: Sequence[str], heard: Sequence[str] = ()) -> str:
     return " ".join(words)
 
 
+def typed_in_capitals(text: str, offset: int) -> bool:
+    """Is the line of `text` at `offset` typed all in capitals, two words or more: a headline, an article or a
+    caption feed set in upper case? Then its capitals say nothing of names or acronyms ("WHO" may be "who"),
+    and the recognizer would not have written them."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start:end if end >= 0 else len(text)]
+    return len(re.findall(r"[^\W\d_]+", line)) >= 2 and not any(c.islower() for c in line)
+
+
+def as_recognized_case(text: str, char_start: int, char_end: int) -> str:
+    """The published word text[char_start:char_end], in lower case where its line is typed in capitals
+    ("I" stays: the recognizer writes it so)."""
+    word = text[char_start:char_end]
+    if not typed_in_capitals(text, char_start):
+        return word
+    return re.sub(r"[^\W\d_]+", lambda letters: "I" if letters.group() == "I" else letters.group().lower(), word)
+
+
 def is_name(text: str, char_start: int, char_end: int) -> bool:
     """Is the published word text[char_start:char_end] written as a name: capitalized (or in capitals)
-    where no sentence, quotation or line begins? Days, months and "I" are not names."""
+    where no sentence, quotation or line begins, in a line not typed all in capitals? Days, months and "I" are
+    not names."""
     word = text[char_start:char_end].strip(_OPENING + "”»›’)]}.,;:!?…-–—")
-    if not word or not word[0].isupper() or word == "I" or re.match(r"I['’]", word):
+    if (not word or not word[0].isupper() or word == "I" or re.match(r"I['’]", word)
+            or typed_in_capitals(text, char_start)):
         return False
     if re.sub(r"['’]s$", "", word).lower() in _CALENDAR:
         return False

@@ -645,6 +645,26 @@ def test_speech_beside_an_unheard_word_is_taken_word_for_word_when_nothing_sound
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("typed", [str, str.upper], ids=["as written", "in capitals"])
+def test_a_text_typed_in_capitals_is_judged_as_the_same_words_in_lower_case(typed):
+    # a typography sweep of real-speech texts (stop 42): typed in capitals, "NATION" was taken for a name the
+    # recognizer did not know, and the changed quote was only "uncertain"
+    from aligner.align import align
+    from aligner.pipeline import Aligned
+    from aligner.report import NOT_VERBATIM
+    from aligner.text import parse_text
+    from aligner.transcribe import transcribe
+
+    transcript = transcribe(REAL / "jfk.flac")
+    doc = parse_text(typed("Kennedy said: “And so my fellow Americans, ask not what your nation can do for you, "
+                           "ask what you can do for your country.”"))
+    report = check(Aligned(REAL / "jfk.flac", doc, transcript, align(doc, transcript)))
+    [changed] = report.differences
+    assert (changed.published.lower(), changed.heard, changed.kind) == ("nation", "country", WORDING)
+    assert [q.verdict for q in report.quotes] == [NOT_VERBATIM]
+
+
+@pytest.mark.slow
 def test_garbled_heard_words_in_a_shared_window_do_not_silence_the_phonetic_witness_elsewhere():
     # calibration fresh31: "One body, a cantilever-fishing net" heard where "The catch" was said was too many sounds
     # for its time; the window it shared with seven other differences had no phonetic path, and none was witnessed

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.orthography import is_name, spoken_form, words_to_digits
+from aligner.orthography import as_recognized_case, is_name, spoken_form, typed_in_capitals, words_to_digits
 
 
 @pytest.mark.parametrize("published, heard, spoken", [
@@ -51,3 +51,20 @@ NAMES = ("Secretary Blinken: “We’re with Ukraine,” said Jens Stoltenberg o
 def test_is_name(word, name):
     start = NAMES.index(word)
     assert is_name(NAMES, start, start + len(word)) is name
+
+
+CAPITALS = "BREAKING NEWS\nNATO: “WHO WILL PAY? I’M NOT SURE.”\nNATO and the WHO said so.\nUKRAINE\n"
+
+
+@pytest.mark.parametrize("word, typed, name, recognized", [
+    ("WHO WILL", True, False, "who"), ("PAY", True, False, "pay"), ("I’M", True, False, "I’m"),
+    ("NEWS", True, False, "news"),  # a headline in capitals
+    ("WHO said", False, True, "WHO"),  # an acronym in a line with lower case
+    ("UKRAINE", False, False, "UKRAINE"),  # one word alone on its line: nothing says its capitals are typography
+])
+def test_a_line_typed_in_capitals_says_nothing_of_names(word, typed, name, recognized):
+    start = CAPITALS.index(word)
+    end = start + len(word.split()[0])
+    assert typed_in_capitals(CAPITALS, start) is typed
+    assert is_name(CAPITALS, start, end) is name
+    assert as_recognized_case(CAPITALS, start, end) == recognized
