@@ -1367,6 +1367,7 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
     heard = transcript.words
     index = {id(h): k for k, h in enumerate(heard)}
     unpaired = {index[id(w)] for u in alignment.unscripted for w in u.words}
+    page_lines = _page_lines(words)
     aligned, matched, anchors = list(alignment.words), alignment.matched_tokens, alignment.anchors
     tried: set[int] = set()
     known: dict[tuple[int, int, int, int], Alignment] = {}  # a stretch no quote was taken from is aligned once
@@ -1418,7 +1419,9 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
                 found, h_lo, h_hi = max(fits, key=lambda fit: fit[0].anchors)
                 found_in.append((found, lo, h_lo, h_hi))
         taken = False
-        for found, lo, h_lo, h_hi in sorted(found_in, key=lambda fit: fit[0].anchors, reverse=True):
+        # the story's quotes first: a headline quoting the story's quote word for word never takes its speech
+        for found, lo, h_lo, h_hi in sorted(found_in, key=lambda fit: (words[fit[1]].paragraph not in page_lines,
+                                                                        fit[0].anchors), reverse=True):
             used = set(range(h_lo, h_hi)) - {index[id(w)] for u in found.unscripted for w in u.words}
             stretch = [run for run in _consecutive(sorted(unpaired)) if run[0] <= min(used, default=h_lo) < run[1]]
             if not used <= unpaired or not stretch or max(used, default=h_lo) >= stretch[0][1]:

@@ -174,6 +174,22 @@ def test_a_headline_pulled_from_a_quote_is_not_taken_where_its_words_came_up_els
     assert by_text(result)["troops,”"].heard == "troops."
 
 
+def test_a_headline_quoting_the_storys_quote_word_for_word_leaves_its_speech_to_the_story():
+    # a robustness sweep (stop 42): the story quotes a speech and then a sonnet said before it, so the speech's
+    # quote is found out of the text's order; the headline quoting it word for word took its speech, and the
+    # story's quote was left "never spoken"
+    doc = parse_text("‘Ask Not What Your Country Can Do For You’: Poetry at Library Night\n\n"
+                     "Kennedy urged listeners to “ask not what your country can do for you” as it played. "
+                     "The sonnet warns that “When forty winters shall besiege thy brow, And dig deep trenches in thy "
+                     "beauty’s field” in the end.")
+    said = _transcript("When forty winters shall besiege thy brow, And dig deep trenches in thy beauty's field. And "
+                       "so my fellow Americans, ask not what your country can do for you.")
+    result = align(doc, said)
+    story = result.words[doc.words.index(next(w for w in doc.words if w.text == "“ask")):][:9]
+    assert [w.start for w in story] == [w.start for w in said.words[20:29]]
+    assert {w.status for w in result.words[:9]} == {"unspoken"}
+
+
 def test_a_quote_placed_in_order_on_a_few_words_is_taken_where_more_of_them_were_said():
     # a recording of two monologues: the article quotes the first one after a quote of the second, so in the text's
     # order only "the acoustic corpus" of the later "This is the acoustic corpus" is left for it; 6 of its 9 words
