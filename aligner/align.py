@@ -1383,6 +1383,20 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
                 frozenset(k - lo for k in editorial if lo <= k < hi), said_as_heard)
         return known[lo, hi, h_lo, h_hi]
 
+    def next_to_its_sentence(lo: int, hi: int, stretches: list[tuple[int, int]]) -> tuple[int, int] | None:
+        """The unpaired speech right before (or after) the speech of a quote the same sentence holds after (or
+        before) quote [lo, hi): “ask not what your nation,” he said, “can do for you”, the first part too changed
+        to be anchored on its own, is anchored by the second."""
+        for a, b in _quote_spans(quote_of):
+            timed = [w for w in aligned[a:b] if w.spoken and w.start is not None]
+            if (a, b) == (lo, hi) or words[a].sentence != words[lo].sentence or not timed:
+                continue
+            for h_lo, h_hi in stretches:
+                if (b <= lo and h_lo > 0 and heard[h_lo - 1].end == timed[-1].end) or (
+                        hi <= a and h_hi < len(heard) and heard[h_hi].start == timed[0].start):
+                    return h_lo, h_hi
+        return None
+
     # a quote placed in the text's order by chance, on a few of its words, and anchored with more of them in speech
     # the text does not follow, is taken from its place and aligned again with the unspoken ones; put back if no
     # round takes it
@@ -1415,6 +1429,10 @@ def _said_out_of_order(words: Sequence, transcript: Transcript, alignment: Align
             if not fits and not pulled and said_as_heard is not None:
                 tried_here = [(known[lo, hi, h_lo, h_hi], h_lo, h_hi) for h_lo, h_hi in stretches]
                 fits += _heard_as_said(words[lo:hi], heard, tried_here, said_as_heard)
+            if not fits and (beside := next_to_its_sentence(lo, hi, stretches)) is not None:
+                found = fit(lo, hi, *beside)
+                if found.anchors[0] >= 2:  # as a quote heard word for word: two tokens in a row
+                    fits.append((found, *beside))
             if fits:
                 found, h_lo, h_hi = max(fits, key=lambda fit: fit[0].anchors)
                 found_in.append((found, lo, h_lo, h_hi))

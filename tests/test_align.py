@@ -190,6 +190,22 @@ def test_a_headline_quoting_the_storys_quote_word_for_word_leaves_its_speech_to_
     assert {w.status for w in result.words[:9]} == {"unspoken"}
 
 
+def test_a_changed_part_of_a_split_quote_is_found_beside_the_part_said_word_for_word():
+    # the robustness sweep's recording (stop 42), the quotes out of the text's order: “ask not what your nation,”
+    # alone has 4 tokens in a row, too few to be anchored; it was "never spoken", and "country" with it
+    doc = parse_text("Kennedy urged listeners to “ask not what your nation,” he said, “can do for you” as it played. "
+                     "The sonnet warns that “When forty winters shall besiege thy brow, And dig deep trenches in thy "
+                     "beauty’s field” in the end.")
+    said = _transcript("When forty winters shall besiege thy brow, And dig deep trenches in thy beauty's field. And "
+                       "so my fellow Americans, ask not what your country can do for you.")
+    words = align(doc, said).words
+    assert [w.start for w in words[4:8]] == [w.start for w in said.words[20:24]]
+    assert [w.start for w in words[11:15]] == [w.start for w in said.words[25:29]]
+    # a part of the quote with a single word as said is not placed by its neighbour: it was not said there
+    doc = parse_text(doc.text.replace("ask not what your nation", "demand more of the nation"))
+    assert {w.status for w in align(doc, said).words[4:9]} == {"unspoken"}
+
+
 def test_a_quote_placed_in_order_on_a_few_words_is_taken_where_more_of_them_were_said():
     # a recording of two monologues: the article quotes the first one after a quote of the second, so in the text's
     # order only "the acoustic corpus" of the later "This is the acoustic corpus" is left for it; 6 of its 9 words
