@@ -6,8 +6,9 @@ not. The alignment already knows which published words were heard and roughly wh
 only re-times runs of spoken words whose ends are confident anchors (matched or substituted words), in
 windows that end in the quiet between words or at other speech, never across unscripted speech or
 unspoken text. A window whose result disagrees wholesale with the coarse times (wrong text, music, a
-failure) is read once more with less quiet around it, then keeps its coarse times: refinement never takes a
-time away from a spoken word.
+failure) or puts a word in the quiet is read once more with less quiet around it; where that reading
+disagrees too, the window keeps its coarse times, and where it puts a word in the quiet again, that word and
+its neighbours do: refinement never takes a time away from a spoken word.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 20  # bump when refinement changes what it produces
+_CACHE_VERSION = 21  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
@@ -151,11 +152,11 @@ def _trusted(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming
     return disagreeing <= _MAX_DISAGREEING * len(placed)
 
 
-def _placed_in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming | None],
-                     levels: np.ndarray, window: _Window, t0: float) -> bool:
-    """Did the aligner move a word off the sound the recognizer heard it in, into quiet? Then its path went wrong
-    (JFK's "ask not" after a pause: "ask" put in the quiet before it, "not" over "ask") and the window keeps its
-    coarse times. Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames,
+def _in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTiming | None],
+              levels: np.ndarray, window: _Window, t0: float) -> list[bool]:
+    """For each word of the window, did the aligner move it off the sound the recognizer heard it in, into
+    quiet? Then its path went wrong there (JFK's "ask not" after a pause: "ask" put in the quiet before it, "not"
+    over "ask"). Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames,
     read with _READ_PAD either side), and none within _SOUND_DB of the loudest frame of the recognizer's span.
     A word under music or noise, which loudness cannot hear, is never in quiet. `timings` are in the recording's
     time, `levels` are the window's frames from t0 on."""
@@ -171,7 +172,7 @@ def _placed_in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.Wo
         placed = loudest(timing.start, timing.end)
         return placed < background + _SOUND_DB and placed < loudest(word.start, word.end) - _SOUND_DB
 
-    return any(map(moved_into_quiet, words[window.context_lo:window.context_hi], timings))
+    return list(map(moved_into_quiet, words[window.context_lo:window.context_hi], timings))
 
 
 def _levels(audio: np.ndarray) -> np.ndarray:
@@ -225,7 +226,7 @@ def _pauses_kept(timings: Sequence[phonetic.WordTiming | None],
     one early (the real sonnet reading: "increase," ran on to "That", 0.33 s early, over 0.4 s of quiet). Two
     words it joins are split where at least _PAUSE of quiet lies between the first one's start and the second
     one's end: frames within _SOUND_DB of the window's background (its quietest twentieth, as in
-    _placed_in_quiet), the longest such run. A stop's closure inside a phrase is shorter, and under music or
+    _in_quiet), the longest such run. A stop's closure inside a phrase is shorter, and under music or
     noise a pause is not quiet, so those joins stay as they were."""
     quiet = levels < np.percentile(levels, 5) + _SOUND_DB
     out = list(timings)
@@ -293,7 +294,7 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
     windows = _windows(words, fences, duration)
     lost = _align_windows(words, windows, audio, refined)
     narrowed = [n for n in (_narrowed(words, window) for window in lost) if n is not None]
-    rejected = len(lost) - len(narrowed) + len(_align_windows(words, narrowed, audio, refined))
+    rejected = len(lost) - len(narrowed) + len(_align_windows(words, narrowed, audio, refined, last_reading=True))
     words = _settle(words, refined)
     stats = RefineStats(len(windows), rejected, len(refined), sum(w.start is not None for w in words))
     log.debug("refined %d of %d timed words in %d windows (%d rejected)", stats.refined_words, stats.spoken_words,
@@ -302,8 +303,11 @@ def refine_with_stats(alignment: Alignment, audio: np.ndarray | str | Path,
 
 
 def _align_windows(words: Sequence[AlignedWord], windows: list[_Window], audio: np.ndarray | str | Path,
-                   refined: dict[int, tuple[float, float]]) -> list[_Window]:
-    """Fill `refined` with the trusted windows' word edges; the windows whose result was not trusted."""
+                   refined: dict[int, tuple[float, float]], last_reading: bool = False) -> list[_Window]:
+    """Fill `refined` with the trusted windows' word edges; the windows whose result was not trusted. On the
+    `last_reading`, a window that put a word in the quiet gives the edges of its other words, but for those
+    beside it (JFK's "ask", squeezed into the quiet at the edge of its window in a longer recording, left its
+    quote's every word on coarse times, "country" ending 0.12 s inside its last syllable)."""
     # each stretch starts on the 10 ms frame grid, so its loudness frames are those of the whole file
     offsets = [max(0.0, math.floor((w.start - _READ_PAD) / _FRAME) * _FRAME) for w in windows]
     spans = [(t0, w.end + _READ_PAD) for t0, w in zip(offsets, windows, strict=True)]
@@ -321,13 +325,15 @@ def _align_windows(words: Sequence[AlignedWord], windows: list[_Window], audio: 
         absolute = [None if t is None else dataclasses.replace(t, start=t.start + t0, end=t.end + t0)
                     for t in timings]
         levels = _levels(samples)
-        if not _trusted(words, absolute, window) or _placed_in_quiet(words, absolute, levels, window, t0):
+        trusted, quiet = _trusted(words, absolute, window), _in_quiet(words, absolute, levels, window, t0)
+        if not trusted or any(quiet):
             lost.append(window)
-            continue
-        for k, edges in zip(range(window.context_lo, window.context_hi), _shifted(timings, levels, local),
-                            strict=True):
-            if window.lo <= k < window.hi and edges is not None:
-                refined[k] = (edges[0] + t0, edges[1] + t0)
+            if not (trusted and last_reading):
+                continue
+        doubtful = {i + step for i, in_quiet in enumerate(quiet) if in_quiet for step in (-1, 0, 1)}
+        for i, edges in enumerate(_shifted(timings, levels, local)):
+            if window.lo <= window.context_lo + i < window.hi and edges is not None and i not in doubtful:
+                refined[window.context_lo + i] = (edges[0] + t0, edges[1] + t0)
     return lost
 
 

@@ -238,8 +238,8 @@ def test_a_window_not_trusted_is_read_again_with_less_quiet_around_it(monkeypatc
     transcript = transcribe(REAL / "jfk.flac")
     coarse = align(parse_text((REAL / "jfk.txt").read_text("utf-8")), transcript)
     read = []
-    monkeypatch.setattr(refine, "_placed_in_quiet", lambda words, timings, levels, window, t0:
-                        read.append(window) or len(read) == 1)
+    monkeypatch.setattr(refine, "_in_quiet", lambda words, timings, levels, window, t0:
+                        read.append(window) or [len(read) == 1] * len(timings))
     refined, stats = refine.refine_with_stats(coarse, load_audio(REAL / "jfk.flac"), transcript.duration)
     words = coarse.words
     assert len(read) == 2 and stats.rejected == 0 and stats.refined_words == stats.spoken_words == 22
@@ -247,6 +247,20 @@ def test_a_window_not_trusted_is_read_again_with_less_quiet_around_it(monkeypatc
     assert again.start == pytest.approx(max(read[0].start, words[0].start - refine._PAUSE))
     assert again.end == pytest.approx(min(read[0].end, words[-1].end + refine._PAUSE))
     assert [w.start for w in refined.words] != [w.start for w in words]
+
+
+@pytest.mark.slow
+def test_a_word_put_in_the_quiet_on_the_last_reading_keeps_its_coarse_times_with_its_neighbours(monkeypatch):
+    """Both readings of JFK's window are taken as putting "ask" (word 5) in the quiet: "Americans," "ask" and
+    "not" keep their coarse times, every other word is refined."""
+    transcript = transcribe(REAL / "jfk.flac")
+    coarse = align(parse_text((REAL / "jfk.txt").read_text("utf-8")), transcript)
+    monkeypatch.setattr(refine, "_in_quiet", lambda words, timings, levels, window, t0:
+                        [k == 5 for k in range(len(timings))])
+    refined, stats = refine.refine_with_stats(coarse, load_audio(REAL / "jfk.flac"), transcript.duration)
+    assert stats.rejected == 1 and stats.refined_words == 19
+    kept = [k for k, (a, b) in enumerate(zip(coarse.words, refined.words, strict=True)) if a.start == b.start]
+    assert {4, 5, 6} <= set(kept) and len(kept) <= 4
 
 
 def test_a_window_already_narrow_is_not_read_again():
