@@ -40,6 +40,7 @@ _AENEAS_LINE = re.compile(r"[^\s|]+\|")
 # <00:01.500>, an SSA override {\an8}), which is never said.
 _CUE_TIMING = re.compile(r"[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]+-->[ \t]+(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\b[^\n]*")
 _CAPTION_MARKUP = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+_DIALOGUE_DASH = re.compile(r"(?m)^[ \t]*[-–—][ \t]+")  # "- Ask not": a change of speaker inside a cue
 
 # A period after these does not end a sentence.
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
@@ -257,11 +258,12 @@ def _without_aeneas_ids(text: str, path: Path) -> str:
 def _caption_text(text: str, path: Path) -> str:
     """The words of a caption file (SRT or WebVTT) given as the text, read as running prose: a caption editor's
     existing captions are published wording too. Cue numbers, timing lines, the WebVTT header and its NOTE,
-    STYLE and REGION blocks, and markup are left out; a cue's lines, and cues that do not end a sentence, are
-    joined with spaces (else every caption line would be a paragraph, and one without a full stop a page line);
-    whether a cue ends a sentence is judged as parse_text judges it. Any other text is returned unchanged."""
+    STYLE and REGION blocks, markup and the dashes that mark a change of speaker are left out; a cue's lines,
+    and cues that do not end a sentence, are joined with spaces (else every caption line would be a paragraph,
+    and one without a full stop a page line); whether a cue ends a sentence is judged as parse_text judges it.
+    Any other text is returned unchanged."""
     blocks = re.findall(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text)
-    cues = [_CAPTION_MARKUP.sub("", block[timing.end():]).split() for block in blocks
+    cues = [_DIALOGUE_DASH.sub("", _CAPTION_MARKUP.sub("", block[timing.end():])).split() for block in blocks
             if (timing := _CUE_TIMING.search(block))]
     if not text.lstrip().startswith("WEBVTT") and not (cues and (path.suffix.lower() in (".srt", ".vtt")
                                                                   or 2 * len(cues) > len(blocks))):
@@ -345,7 +347,7 @@ def read_text(path: str | Path) -> Document:
         raise InputError(f"{path} has no words to align (it is empty)")
     if path.suffix.lower() in _MEDIA_SUFFIXES:
         raise InputError(f"{path} is a recording, not a text; give the AUDIO first, then the TEXT")
-    text = _decode(data, path)
+    text = re.sub(r"\r(?!\n)", "\n", _decode(data, path))  # classic Mac OS line ends, one character each
     if _looks_binary(text):
         raise InputError(f"{path} is not a text file (it contains binary data)")
     looks_like_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or re.match(

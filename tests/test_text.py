@@ -176,8 +176,8 @@ intro
 <v Kennedy>And so my fellow <i>Americans</i>,
 
 00:00:03.270 --> 00:00:07.655
-{\\an8}ask not what your country
-can do for you,
+{\\an8}- ask not what your country
+- can do for you,
 
 00:00:08.170 --> 00:00:10.445
 ask what you can do for your country.
@@ -196,6 +196,14 @@ def test_a_caption_file_is_read_as_its_words(tmp_path: Path, name: str, content:
                         "for your country.\n")
     assert {w.paragraph for w in doc.words} == {0}
     assert "caption file" in caplog.records[0].getMessage()
+
+
+def test_classic_mac_line_ends_end_lines(tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_bytes(b"Headline here\r\rThe story begins. It goes on.\rA new paragraph.")
+    doc = read_text(path)
+    assert [w.paragraph for w in doc.words] == [0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2]
+    assert len(doc.text) == len(path.read_bytes())  # offsets still point into the file
 
 
 def test_a_caption_file_without_cues_has_no_words(tmp_path: Path):
