@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from .align import MATCHED, AlignedWord, Unscripted
-from .decode import runs
+from .decode import floor_level, runs
 from .errors import AlignerError, InputError, OutputError
 from .normalize import flatten, word_keys
 from .report import UNCERTAIN, VERBATIM, WORDING
@@ -247,7 +247,7 @@ def _quiet(sound, lo: float, hi: float, near: float, bounds: tuple[float, float]
     if len(samples) < 2:
         return near, near
     level, times = _levels(samples, sound.rate, first)
-    pauses = [(a, b) for a, b in runs(level <= np.percentile(level, 5) + _PAUSE_DB)
+    pauses = [(a, b) for a, b in runs(level <= floor_level(level, 5) + _PAUSE_DB)
               if times[b] - times[a] >= _MIN_PAUSE and times[b] >= bounds[0] and times[a] <= bounds[1]]
     if pauses:
         a, b = min(pauses, key=lambda run: max(times[run[0]] - near, near - times[run[1]], 0.0))

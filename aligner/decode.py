@@ -92,6 +92,18 @@ def frame_loudness(samples: np.ndarray) -> np.ndarray:
     return np.sqrt(np.mean(usable.astype(np.float64) ** 2, axis=1))
 
 
+# One step of 16-bit audio, in dBFS: a frame quieter than this holds no sound a microphone could give (digital
+# silence, where recordings were joined or a gap was put in), so it is no measure of a room's quiet.
+DIGITAL_SILENCE_DB = 20 * np.log10(1 / 32768)
+
+
+def floor_level(levels_db: np.ndarray, percent: float) -> float:
+    """The level (dBFS) that `percent` of the frames lie below, digital silence left out (unless it is all
+    there is): the quiet a word's sound is measured against."""
+    sounding = levels_db[levels_db > DIGITAL_SILENCE_DB]
+    return float(np.percentile(sounding if len(sounding) else levels_db, percent))
+
+
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) indices of each run of True: the quiet or loud stretches of a frame measure."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))

@@ -33,7 +33,7 @@ __all__ = ["RefineStats", "refine", "refine_with_stats"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 21  # bump when refinement changes what it produces
+_CACHE_VERSION = 22  # bump when refinement changes what it produces
 _ANCHORS = (MATCHED, SUBSTITUTED)
 _MAX_WINDOW = 12.0  # seconds of speech per forced alignment; longer runs are cut at their widest pauses
 _MARGIN = 0.5  # seconds of audio allowed beyond a window's coarse edges (Whisper's edges are rarely further off)
@@ -156,11 +156,11 @@ def _in_quiet(words: Sequence[AlignedWord], timings: Sequence[phonetic.WordTimin
               levels: np.ndarray, window: _Window, t0: float) -> list[bool]:
     """For each word of the window, did the aligner move it off the sound the recognizer heard it in, into
     quiet? Then its path went wrong there (JFK's "ask not" after a pause: "ask" put in the quiet before it, "not"
-    over "ask"). Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames,
-    read with _READ_PAD either side), and none within _SOUND_DB of the loudest frame of the recognizer's span.
-    A word under music or noise, which loudness cannot hear, is never in quiet. `timings` are in the recording's
-    time, `levels` are the window's frames from t0 on."""
-    background = np.percentile(levels, 5)
+    over "ask"). Quiet: no frame _SOUND_DB above the window's background (the quietest twentieth of its frames
+    but digital silence, read with _READ_PAD either side), and none within _SOUND_DB of the loudest frame of the
+    recognizer's span. A word under music or noise, which loudness cannot hear, is never in quiet. `timings` are
+    in the recording's time, `levels` are the window's frames from t0 on."""
+    background = decode.floor_level(levels, 5)
 
     def loudest(start: float, end: float) -> float:
         first = max(0, math.floor((start - t0) / _FRAME))
@@ -228,7 +228,7 @@ def _pauses_kept(timings: Sequence[phonetic.WordTiming | None],
     one's end: frames within _SOUND_DB of the window's background (its quietest twentieth, as in
     _in_quiet), the longest such run. A stop's closure inside a phrase is shorter, and under music or
     noise a pause is not quiet, so those joins stay as they were."""
-    quiet = levels < np.percentile(levels, 5) + _SOUND_DB
+    quiet = levels < decode.floor_level(levels, 5) + _SOUND_DB
     out = list(timings)
     timed = [k for k, timing in enumerate(out) if timing is not None]
     for a, b in zip(timed, timed[1:], strict=False):
@@ -264,7 +264,7 @@ def _sound_edge(levels: np.ndarray, quiet: float, edge: float, inner: float, dir
         floor_frames = levels[min(f_quiet, f_edge):max(f_quiet, f_edge)]
     if len(floor_frames) < _MIN_QUIET_FRAMES:
         return None
-    loud = levels > np.percentile(floor_frames, 20) + _SOUND_DB
+    loud = levels > decode.floor_level(floor_frames, 20) + _SOUND_DB
     if direction < 0:
         lo = f_edge if stretched else max(f_quiet, f_edge - _MAX_EDGE_MOVE_FRAMES)
         f = next((f for f in range(max(lo, f_edge - 3), min(f_inner, f_edge + inward) - 2) if loud[f:f + 3].all()),

@@ -263,6 +263,27 @@ def test_a_word_put_in_the_quiet_on_the_last_reading_keeps_its_coarse_times_with
     assert {4, 5, 6} <= set(kept) and len(kept) <= 4
 
 
+@pytest.mark.slow
+def test_digital_silence_is_no_measure_of_the_quiet_between_words(tmp_path):
+    """JFK's quote, then a second of digital silence, as where recordings were joined (the robustness sweep of
+    stop 42): against a background of -120 dB the room's quiet was sound, "ask" was put in the pause before it
+    and "not" over "ask". Both start where they do without the silence."""
+    import soundfile as sf
+
+    jfk = load_audio(REAL / "jfk.flac")
+    joined = tmp_path / "joined.flac"
+    sf.write(joined, np.concatenate([jfk, np.zeros(16000, jfk.dtype)]), 16000)
+    text = tmp_path / "quote.txt"
+    text.write_text("He said: “ask not what your country can do for you, ask what you can do for your country”",
+                    "utf-8")
+    alone, after = ({w.text: w.start for w in align_files(audio, text).alignment.words[2:4]}
+                    for audio in (REAL / "jfk.flac", joined))
+    assert list(after) == ["“ask", "not"] and abs(alone["“ask"] - 3.27) <= 0.05
+    assert all(abs(after[w] - alone[w]) <= 0.05 for w in after)
+    levels = np.array([-120.0] * 50 + [-60.0] * 10 + [-20.0] * 40)
+    assert refine.decode.floor_level(levels, 5) == -60.0
+
+
 def test_a_window_already_narrow_is_not_read_again():
     words = [word("one", 1.0, 1.3), word("two", 1.3, 1.6)]
     window = refine._Window(0, 2, 0, 2, 1.0 - refine._PAUSE, 1.6 + refine._PAUSE)
