@@ -485,6 +485,17 @@ def _quotation_marks(texts: Sequence[str], carried: tuple[str, ...]
     return tuple(open_before), tuple(unopened_before)
 
 
+def _goes_on(carried: tuple[str, ...], words: Sequence[AlignedWord | CaptionWord]) -> bool:
+    """Does a quotation still open at the end of a paragraph go on in the next one, that `words` begin: is it
+    closed there, not opened again first? So verse broken into lines quotes (sonnet 2: 'This fair child of
+    mine / Shall sum my count, and make my old excuse,'); in prose, a quotation that runs on into a new
+    paragraph opens it again, and one never closed ends with its paragraph."""
+    texts = [w.text for w in itertools.takewhile(lambda w: w.paragraph == words[0].paragraph, words)]
+    if not carried or texts[0][:1] in _CLOSING_MARK:
+        return False
+    return any(len(stack) < len(carried) for stack in _quotation_marks(texts, carried)[0])
+
+
 # --- segmentation ---------------------------------------------------------
 
 
@@ -550,7 +561,7 @@ def _runs(words: Sequence[AlignedWord | CaptionWord], options: CaptionOptions) -
         # paragraph
         carried = runs[-1].open_quotes[-1] if runs else ()
         for i in range(runs[-1].indices[-1] + 1 if runs else 0, group[0] + 1):
-            if i == 0 or words[i].paragraph != words[i - 1].paragraph:
+            if i == 0 or words[i].paragraph != words[i - 1].paragraph and not _goes_on(carried, words[i:]):
                 carried = ()
             if i < group[0]:
                 carried = _quotation_marks([words[i].text], carried)[0][-1]

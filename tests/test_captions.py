@@ -766,6 +766,18 @@ def test_a_quote_left_open_is_closed_at_its_paragraph_end():
     assert texts == ["“Thank you all for coming today.”", "“We will meet again next week.”"]
 
 
+@pytest.mark.parametrize("opening, closing", [("'", "'"), ("‘", "’"), ("“", "”")])
+def test_a_quote_that_verse_breaks_over_lines_goes_on_into_the_next_line(opening, closing):
+    # sonnet 2 (../shared/real-speech): the quote was closed at the end of its line, and its closing mark in the
+    # next line's cue had no opening one
+    text = (f"How much more praise deserv'd thy beauty's use,\nIf thou couldst answer {opening}This fair child "
+            f"of mine\nShall sum my count, and make my old excuse,{closing}\nProving his beauty by succession thine!")
+    texts = shown(published(text))
+    assert texts[1:3] == [f"If thou couldst answer {opening}This fair child of mine{closing}",
+                          f"{opening}Shall sum my count, and make my old excuse,{closing}"]
+    assert all(balanced(t) for t in texts)
+
+
 def test_words_the_check_heard_for_a_published_word_are_not_shown_twice():
     text = "They sent ammunition for HIMARS, and more."
     words = published(text)
